@@ -1,0 +1,58 @@
+/**
+ * The one SQL interface every Continuum component uses. Two implementations share it: embedded
+ * PGlite (Postgres compiled to WASM, the default: nothing to install) and a real PostgreSQL
+ * server through `pg` (production and CI). Same SQL, same migrations.
+ */
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs one parameterised statement and returns its rows. */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a script of statements without parameters (migrations, DDL). */
+  exec(sql: string): Promise<void>;
+  /** Runs `fn` inside one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * A view of the same database that counts its own statements. Each simulated backend gets one,
+   * so tests can prove how many queries a request cost a given system.
+   */
+  scoped(label: string): Db;
+  /** Statements run through this view (and, for the root, through every view). */
+  readonly stats: { statements: number };
+  close(): Promise<void>;
+}
+
+export interface Executor {
+  query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  exec(sql: string): Promise<void>;
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Wraps a raw executor with statement counting and scoped views. */
+export function countingDb(kind: Db['kind'], executor: Executor, parentStats?: { statements: number }): Db {
+  const stats = { statements: 0 };
+  const bump = () => {
+    stats.statements++;
+    if (parentStats) parentStats.statements++;
+  };
+  const db: Db = {
+    kind,
+    stats,
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      bump();
+      return executor.query<R>(sql, params);
+    },
+    async exec(sql: string) {
+      bump();
+      await executor.exec(sql);
+    },
+    transaction<T>(fn: (tx: Db) => Promise<T>) {
+      return executor.transaction((tx) => fn(countingDb(kind, tx, stats)));
+    },
+    scoped(_label: string) {
+      return countingDb(kind, executor, stats);
+    },
+    close: () => (parentStats ? Promise.resolve() : executor.close()),
+  };
+  return db;
+}

@@ -1,0 +1,23 @@
+/**
+ * Storage: one SQL interface over embedded PGlite (default) and PostgreSQL (`DATABASE_URL`).
+ * @module store
+ */
+export type { Db } from './Db.js';
+export { migrate, type Migration } from './migrate.js';
+export { openPglite } from './pglite.js';
+export { openPostgres } from './postgres.js';
+import type { Db } from './Db.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+
+export interface StoreLocation {
+  /** `postgres://…` for a PostgreSQL server; absent for embedded PGlite. */
+  url?: string | undefined;
+  /** PGlite data folder; absent for an in-memory database. */
+  dataDir?: string | undefined;
+}
+
+export function openDb(location: StoreLocation): Promise<Db> {
+  if (location.url) return openPostgres(location.url);
+  return openPglite(location.dataDir);
+}

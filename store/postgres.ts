@@ -1,0 +1,56 @@
+import pg from 'pg';
+import { countingDb, type Db, type Executor } from './Db.js';
+
+// DATE columns come back as text (YYYY-MM-DD) rather than as a JS Date at local midnight,
+// which would shift the day in any time zone west of UTC. Same behaviour as PGlite below.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+function clientExecutor(client: pg.PoolClient): Executor {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      const result = await client.query(sql, params ? [...params] : undefined);
+      return result.rows as R[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    transaction() {
+      throw new Error('nested transactions are not supported');
+    },
+    async close() {},
+  };
+}
+
+/** Connects to a PostgreSQL server (`postgres://…`) through a small connection pool. */
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on('error', () => {});
+  const executor: Executor = {
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      const result = await pool.query(sql, params ? [...params] : undefined);
+      return result.rows as R[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: Executor) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(clientExecutor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+  await executor.query('SELECT 1');
+  return countingDb('postgres', executor);
+}

@@ -1,0 +1,118 @@
+/**
+ * Runs one subgraph: Apollo Server on Fastify, with Continuum's defaults (air-gapped: no usage
+ * reporting, no inline traces, no landing page), per-request context and a health endpoint.
+ */
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { buildContinuumSubgraphSchema, subgraphSdl, type Resolvers } from './schema.js';
+
+/** What every subgraph's resolvers receive, besides their own loaders. */
+export interface KitContext {
+  /** The gateway's request id, for correlating logs across the federation. */
+  requestId: string;
+}
+
+/**
+ * A subgraph, as a partner writes it: its SDL, resolvers, per-request loaders and a health check.
+ * Everything else (server, scalars, vocabulary, health endpoint) comes from the kit.
+ */
+export interface SubgraphModule<Loaders extends object = object> {
+  /** Name in the supergraph, lower-case with dashes, e.g. `be-fedasil`. */
+  name: string;
+  /** Its own SDL; the kit adds the `@link` header and the shared vocabulary. */
+  typeDefs: string;
+  resolvers: Resolvers<Loaders & KitContext>;
+  /** Builds this request's DataLoaders. Called once per request, never shared across requests. */
+  createLoaders(): Loaders;
+  /** Resolves when the backend behind the subgraph answers; rejects otherwise. */
+  checkHealth(): Promise<void>;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4101/graphql`. */
+  url: string;
+  /** The full SDL (for composition). */
+  sdl: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  logLevel?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+function requestIdOf(request: FastifyRequest): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+export function airGappedPlugins(): ApolloServerPlugin[] {
+  return [
+    ApolloServerPluginUsageReportingDisabled(),
+    ApolloServerPluginInlineTraceDisabled(),
+    ApolloServerPluginLandingPageDisabled(),
+  ];
+}
+
+export async function startSubgraph<Loaders extends object>(
+  module: SubgraphModule<Loaders>,
+  options: StartOptions = {},
+): Promise<RunningSubgraph> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { component: `subgraph:${module.name}` } },
+    disableRequestLogging: true,
+    bodyLimit: 10 * 1024 * 1024,
+  });
+  const apollo = new ApolloServer<Loaders & KitContext>({
+    schema: buildContinuumSubgraphSchema(module.typeDefs, module.resolvers),
+    plugins: [...airGappedPlugins(), fastifyApolloDrainPlugin(app)],
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => {
+      const code = formatted.extensions?.code;
+      if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+        app.log.error({ err: { message: (error as Error)?.message }, subgraph: module.name }, 'unexpected resolver error');
+        return { ...formatted, message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      }
+      return formatted;
+    },
+  });
+  await apollo.start();
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await module.checkHealth();
+      return { status: 'ok', subgraph: module.name };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', subgraph: module.name });
+    }
+  });
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request) => ({ ...module.createLoaders(), requestId: requestIdOf(request) }),
+    }),
+  });
+
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const address = app.server.address() as AddressInfo;
+  return {
+    name: module.name,
+    url: `http://${address.address}:${address.port}/graphql`,
+    sdl: subgraphSdl(module.typeDefs),
+    async close() {
+      await app.close();
+    },
+  };
+}

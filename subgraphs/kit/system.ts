@@ -1,0 +1,31 @@
+import type { Db } from '../../store/index.js';
+import type { SubgraphModule } from './server.js';
+import type { SyntheticCase } from './synthetic.js';
+
+/**
+ * A simulated national or partner system and the subgraph that wraps it. The embedded runner,
+ * the tests and the benchmarks all bring systems up through this one contract.
+ */
+export interface WrappedSystem {
+  /** Subgraph name in the supergraph, e.g. `be-fedasil`. */
+  name: string;
+  /** The participant (X-Road style system identifier) that runs the system. */
+  participant: string;
+  /** Creates the backend's native tables in its own SQL schema; idempotent. */
+  migrate(db: Db): Promise<void>;
+  /** True when the backend already holds seeded records. */
+  isSeeded(db: Db): Promise<boolean>;
+  /** Writes native records for a chunk of synthetic cases (called repeatedly, in order). */
+  seed(db: Db, cases: readonly SyntheticCase[]): Promise<void>;
+  /** Starts what the system needs besides its subgraph (e.g. a REST backend) and returns the subgraph. */
+  open(db: Db, options?: { logLevel?: string }): Promise<OpenedSystem>;
+}
+
+export interface OpenedSystem {
+  // Resolvers are typed per subgraph; the runner only passes the module on to the kit.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  module: SubgraphModule<any>;
+  /** Queries (SQL statements or REST calls) the backend has answered so far. */
+  backendCalls(): number;
+  close(): Promise<void>;
+}
