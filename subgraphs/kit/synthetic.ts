@@ -5,7 +5,7 @@
  * translates these cases into its own native model when it seeds, so a query through the gateway
  * that maps native records back must reproduce exactly what is generated here.
  */
-import type { ContinuumStatus, ReturnType } from '../../schema/vocabulary.js';
+import type { ContinuumStatus, ReturnType as ReturnKind } from '../../schema/vocabulary.js';
 
 export const SYNTHETIC_MEMBER_STATES = ['BE', 'DE'] as const;
 export const SYNTHETIC_COUNTRIES_OF_ORIGIN = ['IQ', 'NG', 'CI', 'EG', 'PK', 'CO'] as const;
@@ -66,7 +66,7 @@ export interface SyntheticCase {
   owningMemberState: (typeof SYNTHETIC_MEMBER_STATES)[number];
   countryOfOrigin: (typeof SYNTHETIC_COUNTRIES_OF_ORIGIN)[number];
   status: ContinuumStatus;
-  returnType: ReturnType;
+  returnType: ReturnKind;
   openedOn: string;
   returnedOn: string | null;
   updatedAt: string;
@@ -112,6 +112,8 @@ export interface SyntheticCase {
   } | null;
 }
 
+type Random = ReturnType<typeof prng>;
+
 /** mulberry32: small, fast, deterministic PRNG. One generator per case index keeps cases independent. */
 function prng(seed: number) {
   let a = seed >>> 0;
@@ -148,7 +150,7 @@ const EPOCH = Date.UTC(2024, 0, 1);
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const addDays = (iso: string, days: number) => isoDay(Date.parse(iso) + days * DAY);
 
-function name(r: ReturnType<typeof prng>, syllables: number): string {
+function name(r: Random, syllables: number): string {
   let text = '';
   for (let i = 0; i < syllables; i++) text += r.pick(SYLLABLES);
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -167,7 +169,7 @@ export function syntheticCase(index: number): SyntheticCase {
   const stage = r.int(0, STATUS_ORDER.length - 1);
   const status = STATUS_ORDER[stage] as ContinuumStatus;
   const returned = stage >= 3;
-  const returnType: ReturnType = r.pick(['ASSISTED_VOLUNTARY', 'ASSISTED_VOLUNTARY', 'VOLUNTARY_DEPARTURE', 'ENFORCED'] as const);
+  const returnType: ReturnKind = r.pick(['ASSISTED_VOLUNTARY', 'ASSISTED_VOLUNTARY', 'VOLUNTARY_DEPARTURE', 'ENFORCED'] as const);
   const openedOn = isoDay(EPOCH + r.int(0, 600) * DAY);
   const returnedOn = returned ? addDays(openedOn, r.int(60, 150)) : null;
   const minor = r.chance(0.08);
