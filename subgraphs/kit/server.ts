@@ -40,6 +40,8 @@ export interface RunningSubgraph {
   url: string;
   /** The full SDL (for composition). */
   sdl: string;
+  /** GraphQL requests served: each is one query-plan fetch from the gateway. */
+  readonly stats: { requests: number };
   close(): Promise<void>;
 }
 
@@ -89,6 +91,11 @@ export async function startSubgraph<Loaders extends object>(
   });
   await apollo.start();
 
+  const stats = { requests: 0 };
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'POST' && request.url.startsWith('/graphql')) stats.requests++;
+  });
+
   app.get('/healthz', async (_request, reply) => {
     try {
       await module.checkHealth();
@@ -109,6 +116,7 @@ export async function startSubgraph<Loaders extends object>(
   const address = app.server.address() as AddressInfo;
   return {
     name: module.name,
+    stats,
     url: `http://${address.address}:${address.port}/graphql`,
     sdl: subgraphSdl(module.typeDefs),
     async close() {

@@ -1,0 +1,5 @@
+/** The per-request context the gateway builds for every operation. */
+export interface HubContext {
+  /** Correlates the request across gateway, subgraphs and logs. */
+  requestId: string;
+}

@@ -1,0 +1,99 @@
+/**
+ * The whole federation in one process: every static system's backend and subgraph, composed
+ * and served by the gateway. `npm start`, the integration tests and the benchmarks use it; each
+ * subgraph still listens on its own port and the gateway calls it over real HTTP.
+ */
+import './airgap.js';
+import { composeSupergraph } from '../schema/compose.js';
+import type { Db } from '../store/index.js';
+import { STATIC_SYSTEMS } from '../subgraphs/index.js';
+import { startSubgraph, syntheticCases, type OpenedSystem, type RunningSubgraph, type WrappedSystem } from '../subgraphs/kit/index.js';
+import { startGateway, type RunningGateway } from './server.js';
+import { SupergraphSource } from './SupergraphSource.js';
+
+export interface FederationOptions {
+  db: Db;
+  systems?: readonly WrappedSystem[];
+  /** Seed this many synthetic cases into systems that hold none yet. */
+  seedCases?: number;
+  host?: string;
+  gatewayPort?: number;
+  /** First subgraph port; 0 for ephemeral ports. */
+  subgraphPortBase?: number;
+  logLevel?: string;
+  development?: boolean;
+}
+
+export interface RunningSystem {
+  system: WrappedSystem;
+  opened: OpenedSystem;
+  subgraph: RunningSubgraph;
+}
+
+export interface RunningFederation {
+  gateway: RunningGateway;
+  systems: Map<string, RunningSystem>;
+  supergraphSdl: string;
+  close(): Promise<void>;
+}
+
+const SEED_CHUNK = 1000;
+
+/** Migrates every system and seeds those that are empty, generating each chunk of cases once. */
+export async function prepareSystems(db: Db, systems: readonly WrappedSystem[], cases: number): Promise<{ seeded: string[] }> {
+  for (const system of systems) await system.migrate(db);
+  const empty: WrappedSystem[] = [];
+  for (const system of systems) if (!(await system.isSeeded(db))) empty.push(system);
+  if (empty.length === 0 || cases === 0) return { seeded: [] };
+  for (let start = 0; start < cases; start += SEED_CHUNK) {
+    const chunk = [...syntheticCases(Math.min(SEED_CHUNK, cases - start), start)];
+    for (const system of empty) await system.seed(db, chunk);
+  }
+  return { seeded: empty.map((s) => s.name) };
+}
+
+export async function startFederation(options: FederationOptions): Promise<RunningFederation> {
+  const systems = options.systems ?? STATIC_SYSTEMS;
+  const host = options.host ?? '127.0.0.1';
+  const logLevel = options.logLevel ?? 'info';
+  await prepareSystems(options.db, systems, options.seedCases ?? 0);
+
+  const running = new Map<string, RunningSystem>();
+  const closeAll = async () => {
+    for (const { subgraph, opened } of [...running.values()].reverse()) {
+      await subgraph.close().catch(() => {});
+      await opened.close().catch(() => {});
+    }
+  };
+  try {
+    let index = 0;
+    for (const system of systems) {
+      const opened = await system.open(options.db, { logLevel });
+      const base = options.subgraphPortBase ?? 0;
+      const subgraph = await startSubgraph(opened.module, { host, port: base === 0 ? 0 : base + index, logLevel });
+      running.set(system.name, { system, opened, subgraph });
+      index++;
+    }
+    const composed = composeSupergraph([...running.values()].map(({ subgraph }) => ({ name: subgraph.name, url: subgraph.url, sdl: subgraph.sdl })));
+    if (!composed.ok) throw new Error(`Composition failed: ${composed.errors.map((e) => `[${e.code}] ${e.message}`).join('; ')}`);
+    const gateway = await startGateway({
+      supergraph: new SupergraphSource(composed.supergraphSdl),
+      host,
+      port: options.gatewayPort ?? 0,
+      logLevel,
+      development: options.development ?? false,
+    });
+    return {
+      gateway,
+      systems: running,
+      supergraphSdl: composed.supergraphSdl,
+      async close() {
+        await gateway.close();
+        await closeAll();
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The hub's error catalogue: every error the gateway itself produces, with a stable code, its
+ * HTTP status and the GraphQL `extensions.code` a client sees. Documented in docs/ERRORS.md; a
+ * test keeps the two in step. Messages never include personal data.
+ */
+import { GraphQLError } from 'graphql';
+
+export interface HubErrorDefinition {
+  /** Stable catalogue code, HUB_<AREA>_<REASON>. */
+  code: string;
+  /** GraphQL extensions.code a client can branch on. */
+  graphqlCode: string;
+  httpStatus: number;
+  message: string;
+}
+
+function define<const C extends string>(code: C, graphqlCode: string, httpStatus: number, message: string) {
+  return { code, graphqlCode, httpStatus, message } as const satisfies HubErrorDefinition;
+}
+
+export const HubErrors = {
+  HUB_SUBGRAPH_UNAVAILABLE: define('HUB_SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_UNAVAILABLE', 200, 'Subgraph "%s" is unavailable; its fields are null in this response.'),
+  HUB_INTERNAL: define('HUB_INTERNAL', 'INTERNAL_SERVER_ERROR', 500, 'Unexpected error.'),
+  HUB_NOT_READY: define('HUB_NOT_READY', 'NOT_READY', 503, 'The hub is not ready: %s.'),
+} as const;
+
+export type HubErrorCode = keyof typeof HubErrors;
+
+function format(message: string, args: readonly string[]): string {
+  let i = 0;
+  return message.replace(/%s/g, () => args[i++] ?? '');
+}
+
+/** Builds the GraphQL error for a catalogue entry. */
+export function hubError(code: HubErrorCode, args: readonly string[] = [], extensions: Record<string, unknown> = {}): GraphQLError {
+  const definition: HubErrorDefinition = HubErrors[code];
+  return new GraphQLError(format(definition.message, args), {
+    extensions: { code: definition.graphqlCode, hubCode: definition.code, ...extensions },
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * `npm start`: the whole hub on its embedded default — PGlite in .data/, seeded with synthetic
+ * cases on first start, every subgraph and the gateway on 127.0.0.1. Set DATABASE_URL to use
+ * a PostgreSQL server instead.
+ */
+import './airgap.js';
+import { mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openDb } from '../store/index.js';
+import { ConfigError, loadConfig } from './config.js';
+import { startFederation } from './embedded.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { cases: { type: 'string' } }, strict: true });
+  const config = loadConfig({ ...process.env, ...(values.cases ? { CONTINUUM_SEED_CASES: values.cases } : {}) });
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+
+  if (!config.DATABASE_URL) mkdirSync(config.CONTINUUM_DATA_DIR, { recursive: true });
+  out(config.DATABASE_URL ? 'Continuum: using PostgreSQL from DATABASE_URL' : `Continuum: embedded PGlite in ${config.CONTINUUM_DATA_DIR}`);
+  const db = await openDb({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.CONTINUUM_DATA_DIR });
+  const federation = await startFederation({
+    db,
+    seedCases: config.CONTINUUM_SEED_CASES,
+    host: config.HOST,
+    gatewayPort: config.PORT,
+    subgraphPortBase: config.SUBGRAPH_PORT_BASE,
+    logLevel: config.LOG_LEVEL,
+    development: config.CONTINUUM_MODE === 'development',
+  });
+  const base = federation.gateway.url.replace(/\/graphql$/, '');
+  out('');
+  out(`  GraphQL   ${federation.gateway.url}`);
+  out(`  Explorer  ${base}/explorer`);
+  out(`  Health    ${base}/healthz   Ready ${base}/readyz`);
+  for (const { subgraph } of federation.systems.values()) out(`  subgraph  ${subgraph.name.padEnd(14)} ${subgraph.url}`);
+  out('');
+  out('  Synthetic data only. Try: curl -s ' + federation.gateway.url + ` -H 'content-type: application/json' \\`);
+  out(`    -d '{"query":"{ cases(first: 3) { edges { node { ref status countryOfOrigin } } } }"}'`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    out(`Continuum: ${signal} received, draining…`);
+    await federation.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(JSON.stringify({ level: 'fatal', msg: 'Continuum failed to start', error: (error as Error).message }));
+  }
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+/**
+ * The gateway process: Apollo Server 5 running Apollo Gateway on Fastify, with the hub's routes
+ * (/graphql, /healthz, /readyz, /explorer). The federation engine stays behind this module so it
+ * could be swapped.
+ */
+import './airgap.js';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { airGappedPlugins } from '../subgraphs/kit/server.js';
+import type { HubContext } from './context.js';
+import { HubErrors } from './errors.js';
+import { registerExplorer } from './explorer.js';
+import { HubDataSource } from './HubDataSource.js';
+import { subgraphsOf, type SupergraphSource } from './SupergraphSource.js';
+
+export interface GatewayOptions {
+  supergraph: SupergraphSource;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  logLevel?: string;
+  /** Development mode: introspection on. */
+  development?: boolean;
+  /** How long /readyz waits for each subgraph's health endpoint. */
+  readinessTimeoutMs?: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  app: FastifyInstance;
+  gateway: ApolloGateway;
+  supergraph: SupergraphSource;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+/** Codes whose messages are safe and useful to show a client; anything else is masked. */
+const CLIENT_SAFE_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'MAPPING_FAILED',
+  ...Object.values(HubErrors).map((e) => e.graphqlCode),
+]);
+
+function requestIdOf(request: IncomingMessage): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { component: 'gateway' } },
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    genReqId: requestIdOf,
+  });
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraph,
+    buildService: ({ name, url }) => new HubDataSource(name, url ?? ''),
+    logger: {
+      debug: () => {},
+      info: (message) => app.log.info({ engine: 'apollo-gateway' }, String(message)),
+      warn: (message) => app.log.warn({ engine: 'apollo-gateway' }, String(message)),
+      error: (message) => app.log.error({ engine: 'apollo-gateway' }, String(message)),
+    },
+  });
+
+  const apollo = new ApolloServer<HubContext>({
+    gateway,
+    introspection: options.development ?? false,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ...airGappedPlugins(),
+      fastifyApolloDrainPlugin(app),
+      {
+        async requestDidStart({ contextValue }: GraphQLRequestContext<HubContext>) {
+          const started = process.hrtime.bigint();
+          return {
+            async willSendResponse({ response, operationName }) {
+              const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
+              app.log.info(
+                { requestId: contextValue.requestId, operationName: operationName ?? null, errors, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
+                'graphql request',
+              );
+            },
+          };
+        },
+      },
+    ],
+    formatError: (formatted) => {
+      const code = formatted.extensions?.code;
+      if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code)) return formatted;
+      // Unexpected: the details go to the operator's log, the client gets a generic message.
+      app.log.error({ code: code ?? null, message: formatted.message, path: formatted.path ?? null }, 'masked error');
+      return {
+        message: HubErrors.HUB_INTERNAL.message,
+        extensions: { code: HubErrors.HUB_INTERNAL.graphqlCode, hubCode: HubErrors.HUB_INTERNAL.code },
+        ...(formatted.path ? { path: formatted.path } : {}),
+      };
+    },
+  });
+  await apollo.start();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const timeout = options.readinessTimeoutMs ?? 2000;
+    const subgraphs = subgraphsOf(options.supergraph.current);
+    const checks = await Promise.all(
+      subgraphs.map(async ({ name, url }) => {
+        try {
+          const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(timeout) });
+          return { name, ready: response.ok };
+        } catch {
+          return { name, ready: false };
+        }
+      }),
+    );
+    const unavailable = checks.filter((check) => !check.ready).map((check) => check.name);
+    const body = { status: unavailable.length === 0 ? 'ready' : 'not ready', subgraphs: checks };
+    return reply.code(unavailable.length === 0 ? 200 : 503).send(body);
+  });
+  registerExplorer(app);
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request) => ({ requestId: request.id }),
+    }),
+  });
+
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const address = app.server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}/graphql`,
+    app,
+    gateway,
+    supergraph: options.supergraph,
+    async close() {
+      await app.close();
+      await apollo.stop();
+    },
+  };
+}

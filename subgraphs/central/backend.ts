@@ -1,0 +1,84 @@
+/**
+ * The central store's case index: EU case reference → owning Member State, country of origin,
+ * status in the continuum, assigned partner, participating systems. SYNTHETIC seed data.
+ * Consent records and the access log join this schema in later migrations.
+ */
+import { migrate, type Db } from '../../store/index.js';
+import { SYNTHETIC_ORGANISATIONS, type SyntheticCase } from '../kit/synthetic.js';
+import { participatingSystemsOf } from './participants.js';
+
+export const CENTRAL_SCHEMA = 'central';
+
+export async function migrateCentral(db: Db): Promise<void> {
+  await migrate(db, 'central', [
+    {
+      id: '001_case_index',
+      sql: `
+        CREATE SCHEMA IF NOT EXISTS central;
+        CREATE TABLE central.organisation (
+          id text PRIMARY KEY,
+          name text NOT NULL,
+          country text NOT NULL,
+          kind text NOT NULL
+        );
+        CREATE TABLE central.case_index (
+          ref text PRIMARY KEY,
+          owning_member_state char(2) NOT NULL,
+          country_of_origin char(2) NOT NULL,
+          status text NOT NULL,
+          return_type text NOT NULL,
+          opened_on date NOT NULL,
+          returned_on date,
+          assigned_partner text REFERENCES central.organisation(id),
+          participating_systems text[] NOT NULL,
+          updated_at timestamptz NOT NULL
+        );
+        CREATE INDEX case_index_coo ON central.case_index (country_of_origin, ref);
+        CREATE INDEX case_index_ms ON central.case_index (owning_member_state, ref);
+        CREATE INDEX case_index_updated ON central.case_index (updated_at);
+        COMMENT ON TABLE central.case_index IS 'Seeded with SYNTHETIC cases; no real person.';
+      `,
+    },
+  ]);
+}
+
+export async function isCentralSeeded(db: Db): Promise<boolean> {
+  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM central.case_index');
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+/** Multi-row insert: one statement per chunk, so 100,000 cases seed in seconds. */
+export async function seedCentral(db: Db, cases: readonly SyntheticCase[]): Promise<void> {
+  if (cases.length === 0) return;
+  await db.query(
+    `INSERT INTO central.organisation (id, name, country, kind)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT (id) DO NOTHING`,
+    [
+      SYNTHETIC_ORGANISATIONS.map((o) => o.id),
+      SYNTHETIC_ORGANISATIONS.map((o) => o.name),
+      SYNTHETIC_ORGANISATIONS.map((o) => o.country),
+      SYNTHETIC_ORGANISATIONS.map((o) => o.kind),
+    ],
+  );
+  await db.query(
+    `INSERT INTO central.case_index
+       (ref, owning_member_state, country_of_origin, status, return_type, opened_on, returned_on,
+        assigned_partner, participating_systems, updated_at)
+     SELECT ref, ms, coo, status, rt, opened::date, returned::date, partner,
+            string_to_array(systems, ','), updated::timestamptz
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+       AS t(ref, ms, coo, status, rt, opened, returned, partner, systems, updated)`,
+    [
+      cases.map((c) => c.ref),
+      cases.map((c) => c.owningMemberState),
+      cases.map((c) => c.countryOfOrigin),
+      cases.map((c) => c.status),
+      cases.map((c) => c.returnType),
+      cases.map((c) => c.openedOn),
+      cases.map((c) => c.returnedOn),
+      cases.map((c) => c.assignedPartner),
+      cases.map((c) => participatingSystemsOf(c).join(',')),
+      cases.map((c) => c.updatedAt),
+    ],
+  );
+}

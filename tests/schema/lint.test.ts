@@ -1,0 +1,71 @@
+/** The subgraph lint: nothing is personal data by accident. */
+import { describe, expect, it } from 'vitest';
+import { composeSupergraph } from '../../schema/compose.js';
+import { lintSubgraph, PERSONAL_DATA_UNDECLARED } from '../../schema/lint/index.js';
+import { subgraphSdl } from '../../subgraphs/kit/index.js';
+
+const annotated = `
+  type Query { partnerCase(ref: CaseRef!): PartnerCase }
+  type PartnerCase @key(fields: "ref") {
+    ref: CaseRef! @personalData(category: CASE_ADMIN)
+    phone: String @personalData(category: CONTACT)
+    officeOpeningHours: String @personalData(category: NOT_PERSONAL)
+  }
+`;
+
+describe('PersonalDataDeclaredRule', () => {
+  it('accepts a subgraph whose every field declares a category, NOT_PERSONAL included', () => {
+    expect(lintSubgraph('partner', subgraphSdl(annotated))).toEqual([]);
+  });
+
+  it('rejects a personal field that declares no category, naming the field and subgraph', () => {
+    const sdl = subgraphSdl(annotated.replace('phone: String @personalData(category: CONTACT)', 'phone: String'));
+    const errors = lintSubgraph('partner', sdl);
+
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe(PERSONAL_DATA_UNDECLARED);
+    expect(errors[0]?.message).toBe(
+      'Field "PartnerCase.phone" in subgraph "partner" declares no data category: add @personalData(category: …), or category NOT_PERSONAL if it holds no personal data.',
+    );
+    expect(errors[0]?.locations?.[0]?.line).toBeGreaterThan(0);
+  });
+
+  it('checks interfaces and type extensions too', () => {
+    const sdl = subgraphSdl(`${annotated}
+      interface Visit { date: Date }
+      extend type PartnerCase { notes: String }
+    `);
+    expect(lintSubgraph('partner', sdl).map((e) => e.message.split(' in ')[0])).toEqual(['Field "Visit.date"', 'Field "PartnerCase.notes"']);
+  });
+
+  it('does not ask root operation types for a category', () => {
+    const sdl = subgraphSdl(`${annotated} type Mutation { touch(ref: CaseRef!): Boolean }`);
+    expect(lintSubgraph('partner', sdl)).toEqual([]);
+  });
+});
+
+describe('composeSupergraph', () => {
+  it('refuses to compose a subgraph that fails the lint, and says why', () => {
+    const result = composeSupergraph([{ name: 'partner', url: 'http://127.0.0.1:1/graphql', sdl: subgraphSdl(annotated.replace(' @personalData(category: CONTACT)', '')) }]);
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ code: PERSONAL_DATA_UNDECLARED, subgraph: 'partner', message: expect.stringContaining('"PartnerCase.phone"') }],
+    });
+  });
+
+  it('reports a composition error with its message', () => {
+    const a = subgraphSdl(`type Query { x: Thing } type Thing { name: String @personalData(category: NOT_PERSONAL) }`);
+    const b = subgraphSdl(`type Query { y: Thing } type Thing { name: Int @personalData(category: NOT_PERSONAL) }`);
+    const result = composeSupergraph([
+      { name: 'a', url: 'http://127.0.0.1:1/graphql', sdl: a },
+      { name: 'b', url: 'http://127.0.0.1:2/graphql', sdl: b },
+    ]);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.code)).toContain('INVALID_FIELD_SHARING');
+  });
+
+  it('reports SDL syntax errors instead of throwing', () => {
+    const result = composeSupergraph([{ name: 'broken', url: 'http://127.0.0.1:1/graphql', sdl: 'type Query {' }]);
+    expect(result).toMatchObject({ ok: false, errors: [{ code: 'SDL_SYNTAX_ERROR', subgraph: 'broken' }] });
+  });
+});
