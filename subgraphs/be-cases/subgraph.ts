@@ -1,0 +1,58 @@
+/**
+ * The be-cases SubgraphModule: a per-request DataLoader that fetches any number of Belgian files
+ * in ONE SQL statement, and field resolvers that map each part of a file on demand. Mapping per
+ * field (not per file) means one bad native code nulls only the part it sits in, with an error,
+ * while the rest of the file is still delivered.
+ */
+import DataLoader from 'dataloader';
+import type { Db } from '../../store/index.js';
+import { byKeys, type KitContext, type SubgraphModule } from '../kit/index.js';
+import { ping, selectDossiers, type DossierRow } from './backend.js';
+import {
+  mapDecisionRetour,
+  mapEntretien,
+  mapHistoriqueAsile,
+  mapInfoMedicale,
+  mapPersonne,
+  mapVoyage,
+  mapVulnerabilite,
+} from './mapping.js';
+import { BE_CASES_SDL } from './schema.js';
+
+export const SUBGRAPH_NAME = 'be-cases';
+
+export interface BeCasesLoaders {
+  dossiers: DataLoader<string, DossierRow | null>;
+}
+
+type Context = BeCasesLoaders & KitContext;
+
+export function beCasesModule(db: Db): SubgraphModule<BeCasesLoaders> {
+  return {
+    name: SUBGRAPH_NAME,
+    typeDefs: BE_CASES_SDL,
+    createLoaders: () => ({
+      dossiers: new DataLoader<string, DossierRow | null>(async (refs) =>
+        byKeys(refs, await selectDossiers(db, refs), (row) => row.ref_ue),
+      ),
+    }),
+    checkHealth: () => ping(db),
+    resolvers: {
+      BelgianCaseFile: {
+        __resolveReference: (reference: { caseRef?: unknown }, context: Context) =>
+          // A representation without a usable key is simply not a file this system holds.
+          typeof reference.caseRef === 'string' ? context.dossiers.load(reference.caseRef) : null,
+        caseRef: (row: DossierRow) => row.ref_ue,
+        memberState: () => 'BE',
+        localReference: (row: DossierRow) => row.numero_dossier,
+        person: (row: DossierRow) => mapPersonne(row.personne, row.documents),
+        counsellingSessions: (row: DossierRow) => row.entretiens.map(mapEntretien),
+        vulnerability: (row: DossierRow) => mapVulnerabilite(row.vulnerabilite),
+        medical: (row: DossierRow) => mapInfoMedicale(row.medical),
+        returnDecision: (row: DossierRow) => mapDecisionRetour(row.decision),
+        asylumHistory: (row: DossierRow) => mapHistoriqueAsile(row.asile),
+        travel: (row: DossierRow) => mapVoyage(row.voyage),
+      },
+    },
+  };
+}
