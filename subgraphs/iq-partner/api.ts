@@ -1,0 +1,57 @@
+/**
+ * The partner's REST API contract (v1), as zod schemas: the lookup request the REST service
+ * validates, and the response the subgraph's client validates before mapping. The wire format is
+ * the partner's own: snake_case names, dates as 'YYYYMMDD', its own service and channel codes,
+ * scores as integers 0-100. Codes stay plain strings here; the mapping owns the code lists.
+ */
+import { z } from 'zod';
+import { CASE_REF_PATTERN } from '../../schema/scalars.js';
+
+export const LOOKUP_PATH = '/api/v1/beneficiaries/lookup';
+export const HEALTH_PATH = '/api/v1/health';
+/** Most EU references one lookup may name. */
+export const MAX_LOOKUP_REFS = 500;
+
+export const LookupRequest = z.strictObject({
+  eu_refs: z.array(z.string().regex(CASE_REF_PATTERN)).max(MAX_LOOKUP_REFS),
+});
+export type LookupRequest = z.infer<typeof LookupRequest>;
+
+const YYYYMMDD = z.string().regex(/^\d{8}$/);
+
+export const ApiService = z.object({
+  service_type: z.string(),
+  date: YYYYMMDD,
+  amount_eur: z.number().int().nullable(),
+  sessions: z.number().int().nullable(),
+});
+
+export const ApiVisit = z.object({
+  visit_date: YYYYMMDD,
+  channel: z.string(),
+  in_country: z.boolean(),
+});
+
+export const ApiAssessment = z.object({
+  date: YYYYMMDD,
+  economic: z.number().int(),
+  social: z.number().int(),
+  psychosocial: z.number().int(),
+});
+
+export const ApiBeneficiary = z.object({
+  beneficiary_code: z.string(),
+  eu_reference: z.string(),
+  services: z.array(ApiService),
+  visits: z.array(ApiVisit),
+  latest_assessment: ApiAssessment.nullable(),
+});
+export type ApiBeneficiary = z.infer<typeof ApiBeneficiary>;
+
+export const LookupResponse = z.object({ results: z.array(ApiBeneficiary) });
+export type LookupResponse = z.infer<typeof LookupResponse>;
+
+/** Every error the REST service sends: a stable code for machines, a message for people. */
+export interface ApiError {
+  error: { code: 'INVALID_LOOKUP' | 'MALFORMED_REQUEST' | 'NOT_FOUND' | 'INTERNAL_ERROR'; message: string };
+}

@@ -1,0 +1,58 @@
+/**
+ * The iq-partner subgraph: extends `Case` with the Iraqi partner's file. Entities arrive as
+ * `{ ref }`; the file loads through a per-request DataLoader, so one gateway `_entities` fetch
+ * costs one REST call (up to the API's 500 references per lookup).
+ */
+import DataLoader from 'dataloader';
+import { readFileSync } from 'node:fs';
+import { GraphQLError } from 'graphql';
+import { byKeys, type KitContext, type SubgraphModule } from '../kit/index.js';
+import { isCaseRef } from '../../schema/scalars.js';
+import { MAX_LOOKUP_REFS, type ApiBeneficiary } from './api.js';
+import type { PartnerClient } from './client.js';
+import { mapPartnerFile, type ReintegrationPartnerFile } from './mapping.js';
+
+export const IQ_PARTNER_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
+
+export interface IqPartnerLoaders {
+  partnerFiles: DataLoader<string, ApiBeneficiary | null>;
+}
+
+interface CaseRepresentation {
+  ref: string;
+}
+
+type Context = IqPartnerLoaders & KitContext;
+
+/** Rejects a malformed reference up front: the partner API would refuse the whole batch for it. */
+function caseReference(representation: CaseRepresentation): CaseRepresentation {
+  if (!isCaseRef(representation.ref)) {
+    throw new GraphQLError('Case representation has no valid case reference.', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return { ref: representation.ref };
+}
+
+/** `partner` is the participant id reported on every file. */
+export function iqPartnerSubgraph(client: PartnerClient, partner: string): SubgraphModule<IqPartnerLoaders> {
+  return {
+    name: 'iq-partner',
+    typeDefs: IQ_PARTNER_SDL,
+    createLoaders: () => ({
+      partnerFiles: new DataLoader<string, ApiBeneficiary | null>(
+        async (refs) => byKeys(refs, await client.lookup(refs), (record) => record.eu_reference),
+        { maxBatchSize: MAX_LOOKUP_REFS },
+      ),
+    }),
+    checkHealth: () => client.health(),
+    resolvers: {
+      Case: {
+        __resolveReference: (representation: CaseRepresentation) => caseReference(representation),
+        // Mapped here, per case, so a record with a drifted code fails only its own field.
+        partnerFile: async (parent: CaseRepresentation, _args: unknown, context: Context): Promise<ReintegrationPartnerFile | null> => {
+          const record = await context.partnerFiles.load(parent.ref);
+          return record === null ? null : mapPartnerFile(record, partner);
+        },
+      },
+    },
+  };
+}
