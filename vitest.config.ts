@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // Node resolves `graphql` to its CommonJS build (package.json "main"), as Apollo's CommonJS
+    // packages do; Vite would pick the ESM build ("module") for our code, giving two graphql
+    // instances whose types fail each other's instanceof checks. One instance, as in production.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     // Integration suites start real servers on ephemeral ports; give them room on a 2-core machine.

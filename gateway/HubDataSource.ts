@@ -20,8 +20,15 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     if (context?.requestId && request.http) request.http.headers.set('x-request-id', context.requestId);
   }
 
+  /**
+   * Called for network failures and non-2xx answers. The client learns which subgraph failed and
+   * how, never the subgraph's URL or response body (they go to the operator's log).
+   */
   override didEncounterError(error: Error): void {
-    if (error instanceof GraphQLError && error.extensions?.code && error.extensions.code !== 'INTERNAL_SERVER_ERROR') throw error;
+    const status = error instanceof GraphQLError ? (error.extensions?.response as { status?: number } | undefined)?.status : undefined;
+    if (typeof status === 'number') {
+      throw hubError('HUB_SUBGRAPH_ERROR', [this.subgraphName, String(status)], { serviceName: this.subgraphName });
+    }
     throw hubError('HUB_SUBGRAPH_UNAVAILABLE', [this.subgraphName], { serviceName: this.subgraphName });
   }
 }

@@ -20,6 +20,7 @@ function define<const C extends string>(code: C, graphqlCode: string, httpStatus
 
 export const HubErrors = {
   HUB_SUBGRAPH_UNAVAILABLE: define('HUB_SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_UNAVAILABLE', 200, 'Subgraph "%s" is unavailable; its fields are null in this response.'),
+  HUB_SUBGRAPH_ERROR: define('HUB_SUBGRAPH_ERROR', 'SUBGRAPH_ERROR', 200, 'Subgraph "%s" answered with HTTP %s; its fields are null in this response.'),
   HUB_INTERNAL: define('HUB_INTERNAL', 'INTERNAL_SERVER_ERROR', 500, 'Unexpected error.'),
   HUB_NOT_READY: define('HUB_NOT_READY', 'NOT_READY', 503, 'The hub is not ready: %s.'),
 } as const;

@@ -5,14 +5,20 @@
 import type { FastifyInstance } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
+/** A file inside an installed package, found through its package.json (UMD builds are not in "exports"). */
+function packageFile(pkg: string, file: string): string {
+  return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
 const ASSETS: Record<string, { file: string; type: string }> = {
-  'react.js': { file: require.resolve('react/umd/react.production.min.js'), type: 'text/javascript; charset=utf-8' },
-  'react-dom.js': { file: require.resolve('react-dom/umd/react-dom.production.min.js'), type: 'text/javascript; charset=utf-8' },
-  'graphiql.js': { file: require.resolve('graphiql/graphiql.min.js'), type: 'text/javascript; charset=utf-8' },
-  'graphiql.css': { file: require.resolve('graphiql/graphiql.min.css'), type: 'text/css; charset=utf-8' },
+  'react.js': { file: packageFile('react', 'umd/react.production.min.js'), type: 'text/javascript; charset=utf-8' },
+  'react-dom.js': { file: packageFile('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript; charset=utf-8' },
+  'graphiql.js': { file: packageFile('graphiql', 'graphiql.min.js'), type: 'text/javascript; charset=utf-8' },
+  'graphiql.css': { file: packageFile('graphiql', 'graphiql.min.css'), type: 'text/css; charset=utf-8' },
 };
 
 const DEFAULT_QUERY = `# Continuum: one typed schema for cross-border return and reintegration cases.

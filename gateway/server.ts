@@ -7,7 +7,7 @@ import './airgap.js';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ import type { HubContext } from './context.js';
 import { HubErrors } from './errors.js';
 import { registerExplorer } from './explorer.js';
 import { HubDataSource } from './HubDataSource.js';
+import { HubGateway } from './HubGateway.js';
 import { subgraphsOf, type SupergraphSource } from './SupergraphSource.js';
 
 export interface GatewayOptions {
@@ -61,7 +62,7 @@ function requestIdOf(request: IncomingMessage): string {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const app = Fastify({
     logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { component: 'gateway' } },
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     genReqId: requestIdOf,
   });
@@ -78,7 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   const apollo = new ApolloServer<HubContext>({
-    gateway,
+    gateway: new HubGateway(gateway),
     introspection: options.development ?? false,
     includeStacktraceInErrorResponses: false,
     plugins: [

@@ -6,6 +6,8 @@ export interface GraphQLResponse<D = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+// Tests read deep into results; `any` keeps them legible, and assertions check the shapes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function postGraphQL<D = Record<string, any>>(
   url: string,
   query: string,

@@ -43,14 +43,13 @@ const FULL_CASE = /* GraphQL */ `
   }
 `;
 
-/** The first synthetic case, owned by `memberState`, with every part of every system present. */
+/**
+ * The first synthetic case owned by `memberState` that every one of the five systems holds part
+ * of (the page-of-50 test below covers the variety of optional parts across many cases).
+ */
 function completeCase(memberState: 'BE' | 'DE'): SyntheticCase {
   const found = [...syntheticCases(CASES)].find(
-    (c) =>
-      c.owningMemberState === memberState &&
-      c.partnerFile?.sustainability &&
-      c.partnerFile.healthAssistance.length > 0 &&
-      c.vulnerability && c.medical && c.returnDecision && c.asylumHistory && c.travel && c.person.documents.length > 0,
+    (c) => c.owningMemberState === memberState && c.partnerFile?.sustainability && c.medical && c.travel && c.person.documents.length > 0,
   );
   if (!found) throw new Error(`no complete ${memberState} case among the first ${CASES}`);
   return found;

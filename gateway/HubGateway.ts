@@ -1,0 +1,62 @@
+/**
+ * Continuum's wrapper around Apollo Gateway, in the shape Apollo Server expects of a gateway
+ * (`load`, `onSchemaLoadOrUpdate`, `stop`). Everything the hub adds around planning and
+ * execution hangs here, so the federation engine itself stays replaceable behind one module.
+ *
+ * Today it gives the API schema's common scalars (CaseRef, CountryCode, Date, DateTime) their
+ * validating parsers: Apollo Gateway treats custom scalars as opaque, so without this a malformed
+ * reference would travel to a subgraph before being refused.
+ */
+import type { ApolloGateway } from '@apollo/gateway';
+import type { GatewayExecutor, GatewayInterface, GatewayLoadResult, GatewayUnsubscriber } from '@apollo/server-gateway-interface';
+import { isScalarType, type GraphQLSchema } from 'graphql';
+import { scalarResolvers } from '../schema/scalars.js';
+
+export interface SchemaUpdate {
+  apiSchema: GraphQLSchema;
+  coreSupergraphSdl: string;
+}
+
+export type ExecutorWrapper = (inner: GatewayExecutor) => GatewayExecutor;
+
+export class HubGateway implements GatewayInterface {
+  private readonly listeners = new Set<(update: SchemaUpdate) => void>();
+
+  constructor(
+    readonly engine: ApolloGateway,
+    private readonly wrapExecutor: ExecutorWrapper = (inner) => inner,
+  ) {
+    engine.onSchemaLoadOrUpdate((update) => {
+      validateScalarInputs(update.apiSchema);
+      for (const listener of this.listeners) listener(update);
+    });
+  }
+
+  async load(options: Parameters<GatewayInterface['load']>[0]): Promise<GatewayLoadResult> {
+    const { executor } = await this.engine.load(options);
+    return { executor: this.wrapExecutor(executor) };
+  }
+
+  onSchemaLoadOrUpdate(callback: (update: SchemaUpdate) => void): GatewayUnsubscriber {
+    this.listeners.add(callback);
+    return () => this.listeners.delete(callback);
+  }
+
+  stop(): Promise<void> {
+    return this.engine.stop();
+  }
+}
+
+/**
+ * Gives each common scalar of the API schema the vocabulary's validating input parsers, in
+ * place (the schema object is the one Apollo Server validates and coerces variables against).
+ * Output serialisation stays the gateway's pass-through: subgraphs already serialise strictly.
+ */
+function validateScalarInputs(schema: GraphQLSchema): void {
+  for (const [name, implementation] of Object.entries(scalarResolvers)) {
+    const type = schema.getType(name);
+    if (!isScalarType(type)) continue;
+    type.parseValue = implementation.parseValue;
+    type.parseLiteral = implementation.parseLiteral;
+  }
+}
