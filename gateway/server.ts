@@ -132,7 +132,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
     );
     const unavailable = checks.filter((check) => !check.ready).map((check) => check.name);
-    const body = { status: unavailable.length === 0 ? 'ready' : 'not ready', subgraphs: checks };
+    const body =
+      unavailable.length === 0
+        ? { status: 'ready', subgraphs: checks }
+        : { status: 'not ready', code: HubErrors.HUB_NOT_READY.code, subgraphs: checks };
     return reply.code(unavailable.length === 0 ? 200 : 503).send(body);
   });
   registerExplorer(app);
