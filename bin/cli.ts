@@ -1,0 +1,48 @@
+/**
+ * `continuum <subcommand> [options]`: dispatches to bin/commands/<name>.ts. To add a subcommand,
+ * write a module exporting `run: SubcommandHandler` (bin/commands/types.ts) and add one entry to
+ * SUBCOMMANDS. Modules load lazily, so one subcommand's dependencies never slow down another.
+ */
+import { EXIT_USAGE, type SubcommandHandler } from './commands/types.js';
+
+interface SubcommandEntry {
+  /** One line for `continuum --help`. */
+  summary: string;
+  load: () => Promise<SubcommandHandler>;
+}
+
+const SUBCOMMANDS: Record<string, SubcommandEntry> = {
+  token: { summary: 'print a development bearer token for a demo persona', load: async () => (await import('./commands/token.js')).run },
+  // policy, audit, subgraph, participant: added by their owners.
+};
+
+function usage(): string {
+  const lines = Object.entries(SUBCOMMANDS).map(([name, entry]) => `  ${name.padEnd(12)} ${entry.summary}`);
+  return `Usage: continuum <subcommand> [options]\n\nSubcommands:\n${lines.join('\n')}\n\nRun "continuum <subcommand> --help" for its options.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    console.error(usage());
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return 0;
+  }
+  const entry = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
+  if (!entry) {
+    console.error(`continuum: unknown subcommand "${name}". Valid subcommands: ${Object.keys(SUBCOMMANDS).join(', ')}.`);
+    return EXIT_USAGE;
+  }
+  const run = await entry.load();
+  return run(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  console.error(`continuum: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
