@@ -1,23 +1,87 @@
 /**
- * How the gateway calls a subgraph: Apollo's RemoteGraphQLDataSource plus the request id header,
- * and a coded error naming the subgraph when it cannot be reached, so the rest of the query
- * still answers and the client knows which system is missing.
+ * How the gateway calls a subgraph: Apollo's RemoteGraphQLDataSource, plus
+ * - the context signed for this subgraph (caller, purpose, request id and, for entity fetches, the
+ *   decisions for each case in the representations) — one signature per subgraph request;
+ * - the re-check of the response against those decisions, stripping and reporting what a
+ *   subgraph returned although it was denied;
+ * - coded errors naming the subgraph when it cannot be reached, so the rest of the query answers.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
-import { hubError } from './errors.js';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { encodeDecisions, signContext } from '../auth/context-token.js';
+import { isCaseRef } from '../schema/scalars.js';
+import { CONTEXT_EXTENSION } from '../subgraphs/kit/server.js';
+import type { AccessRuntime } from './access/AccessRuntime.js';
+import { recheckSubgraphResponse } from './access/recheck.js';
+import type { DecisionVector } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
+import { hubError } from './errors.js';
+
+export interface IncidentLogger {
+  (incident: { requestId: string; subgraph: string; coordinate: string; code: string; rule: string }): void;
+}
+
+const parsedFetches = new Map<string, DocumentNode>();
+
+function refsOf(variables: Record<string, unknown> | undefined): string[] {
+  const representations = variables?.representations;
+  if (!Array.isArray(representations)) return [];
+  const refs = new Set<string>();
+  for (const representation of representations as { ref?: unknown; caseRef?: unknown }[]) {
+    const ref = representation?.ref ?? representation?.caseRef;
+    if (isCaseRef(ref)) refs.add(ref);
+  }
+  return [...refs];
+}
 
 export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
   constructor(
     readonly subgraphName: string,
     url: string,
+    private readonly runtime: AccessRuntime,
+    private readonly onIncident: IncidentLogger,
   ) {
     super({ url });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<HubContext>): void {
-    if (context?.requestId && request.http) request.http.headers.set('x-request-id', context.requestId);
+  override async process(options: GraphQLDataSourceProcessOptions<HubContext>) {
+    // Health checks and schema loading carry no caller; only operations are signed and checked.
+    if ((options.kind as string) !== 'incoming operation') return super.process(options);
+    const incoming = options as Extract<GraphQLDataSourceProcessOptions<HubContext>, { incomingRequestContext: unknown }>;
+    const { access, requestId } = incoming.context;
+    const { request } = incoming;
+    const refs = refsOf(request.variables);
+    const vectors: Map<string, DecisionVector> = refs.length > 0 ? await access.vectorsFor(refs) : new Map();
+    const token = await signContext(this.runtime.keys, this.subgraphName, {
+      officialId: access.caller.officialId,
+      organisation: access.caller.organisation,
+      country: access.caller.country,
+      roles: access.caller.roles,
+      purpose: access.purpose,
+      requestId,
+      ...(refs.length > 0 ? { decisions: encodeDecisions(vectors) } : {}),
+    });
+    request.extensions = { ...request.extensions, [CONTEXT_EXTENSION]: token };
+    if (request.http) request.http.headers.set('x-request-id', requestId);
+
+    const response = await super.process(options);
+    const document = incoming.document ?? this.parsedFetch(request.query ?? '');
+    const incidents = await recheckSubgraphResponse(this.subgraphName, this.runtime.metadata, this.runtime.policy, access, document, request.variables, response, vectors);
+    for (const incident of incidents) {
+      access.incidents.push(incident);
+      this.onIncident({ requestId, ...incident });
+    }
+    return response;
+  }
+
+  private parsedFetch(query: string): DocumentNode {
+    let document = parsedFetches.get(query);
+    if (!document) {
+      document = parse(query);
+      if (parsedFetches.size > 1000) parsedFetches.clear();
+      parsedFetches.set(query, document);
+    }
+    return document;
   }
 
   /**

@@ -25,9 +25,11 @@ export class HubGateway implements GatewayInterface {
   constructor(
     readonly engine: ApolloGateway,
     private readonly wrapExecutor: ExecutorWrapper = (inner) => inner,
+    onSchema: (update: SchemaUpdate) => void = () => {},
   ) {
     engine.onSchemaLoadOrUpdate((update) => {
       validateScalarInputs(update.apiSchema);
+      onSchema(update);
       for (const listener of this.listeners) listener(update);
     });
   }

@@ -18,10 +18,20 @@ export const ConfigSchema = z.object({
   CONTINUUM_DATA_DIR: z.string().min(1).default('.data/pglite'),
   CONTINUUM_SEED_CASES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   CONTINUUM_MODE: z.enum(['development', 'production']).default('development'),
+  /** Trust list (JSON) of the identity providers whose tokens the hub accepts. Required in production. */
+  CONTINUUM_TRUST_FILE: z.string().min(1).optional(),
+  /** Development only: where the demo issuers' keys are kept (`npx continuum token` reads them). */
+  CONTINUUM_DEV_IDENTITIES_DIR: z.string().min(1).default('.data/dev-identities'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+const CheckedConfig = ConfigSchema.superRefine((config, ctx) => {
+  if (config.CONTINUUM_MODE === 'production' && !config.CONTINUUM_TRUST_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['CONTINUUM_TRUST_FILE'], message: 'required in production (demo identities are for development only)' });
+  }
+});
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -29,7 +39,7 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const relevant = Object.fromEntries(Object.keys(ConfigSchema.shape).filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
-  const result = ConfigSchema.safeParse(relevant);
+  const result = CheckedConfig.safeParse(relevant);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

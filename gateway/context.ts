@@ -1,5 +1,9 @@
 /** The per-request context the gateway builds for every operation. */
+import type { RequestAccess } from './access/RequestAccess.js';
+
 export interface HubContext {
   /** Correlates the request across gateway, subgraphs and logs. */
   requestId: string;
+  /** The verified caller, declared purpose and this request's decisions. */
+  access: RequestAccess;
 }

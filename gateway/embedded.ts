@@ -4,6 +4,10 @@
  * subgraph still listens on its own port and the gateway calls it over real HTTP.
  */
 import './airgap.js';
+import { generateContextKeys, type ContextKeys } from '../auth/context-token.js';
+import { loadPolicy, type Policy } from '../auth/policy.js';
+import type { TrustList } from '../auth/trust.js';
+import { createTokenVerifier } from '../auth/verify.js';
 import { composeSupergraph } from '../schema/compose.js';
 import type { Db } from '../store/index.js';
 import { STATIC_SYSTEMS } from '../subgraphs/index.js';
@@ -13,6 +17,12 @@ import { SupergraphSource } from './SupergraphSource.js';
 
 export interface FederationOptions {
   db: Db;
+  /** The issuers whose tokens the gateway accepts. */
+  trust: TrustList;
+  /** Defaults to auth/policy.yaml. */
+  policy?: Policy;
+  /** The gateway's context-signing keys; a fresh pair by default. */
+  contextKeys?: ContextKeys;
   systems?: readonly WrappedSystem[];
   /** Seed this many synthetic cases into systems that hold none yet. */
   seedCases?: number;
@@ -32,6 +42,7 @@ export interface RunningSystem {
 
 export interface RunningFederation {
   gateway: RunningGateway;
+  contextKeys: ContextKeys;
   systems: Map<string, RunningSystem>;
   supergraphSdl: string;
   close(): Promise<void>;
@@ -57,6 +68,8 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const host = options.host ?? '127.0.0.1';
   const logLevel = options.logLevel ?? 'info';
   await prepareSystems(options.db, systems, options.seedCases ?? 0);
+  const contextKeys = options.contextKeys ?? (await generateContextKeys());
+  const policy = options.policy ?? loadPolicy();
 
   const running = new Map<string, RunningSystem>();
   const closeAll = async () => {
@@ -70,7 +83,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     for (const system of systems) {
       const opened = await system.open(options.db, { logLevel });
       const base = options.subgraphPortBase ?? 0;
-      const subgraph = await startSubgraph(opened.module, { host, port: base === 0 ? 0 : base + index, logLevel });
+      const subgraph = await startSubgraph(opened.module, { host, port: base === 0 ? 0 : base + index, logLevel, contextKey: contextKeys.publicKey });
       running.set(system.name, { system, opened, subgraph });
       index++;
     }
@@ -78,6 +91,10 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     if (!composed.ok) throw new Error(`Composition failed: ${composed.errors.map((e) => `[${e.code}] ${e.message}`).join('; ')}`);
     const gateway = await startGateway({
       supergraph: new SupergraphSource(composed.supergraphSdl),
+      verifier: createTokenVerifier(options.trust),
+      policy,
+      store: options.db,
+      contextKeys,
       host,
       port: options.gatewayPort ?? 0,
       logLevel,
@@ -85,6 +102,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     });
     return {
       gateway,
+      contextKeys,
       systems: running,
       supergraphSdl: composed.supergraphSdl,
       async close() {

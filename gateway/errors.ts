@@ -4,6 +4,7 @@
  * test keeps the two in step. Messages never include personal data.
  */
 import { GraphQLError } from 'graphql';
+import { AUTH_ERRORS } from '../auth/errors.js';
 
 export interface HubErrorDefinition {
   /** Stable catalogue code, HUB_<AREA>_<REASON>. */
@@ -19,6 +20,12 @@ function define<const C extends string>(code: C, graphqlCode: string, httpStatus
 }
 
 export const HubErrors = {
+  // Authentication (auth/errors.ts): 401, or 503 when an issuer's keys cannot be fetched.
+  ...AUTH_ERRORS,
+  HUB_PURPOSE_MISSING: define('HUB_PURPOSE_MISSING', 'BAD_REQUEST', 400, 'Declare the purpose of the request in the x-purpose header.'),
+  HUB_PURPOSE_UNKNOWN: define('HUB_PURPOSE_UNKNOWN', 'BAD_REQUEST', 400, 'The declared purpose is not one the hub knows.'),
+  HUB_PURPOSE_NOT_ALLOWED: define('HUB_PURPOSE_NOT_ALLOWED', 'FORBIDDEN', 403, 'Your token does not allow the declared purpose.'),
+  HUB_INTROSPECTION_DISABLED: define('HUB_INTROSPECTION_DISABLED', 'INTROSPECTION_DISABLED', 200, 'Introspection is available to the hub operator only.'),
   HUB_SUBGRAPH_UNAVAILABLE: define('HUB_SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_UNAVAILABLE', 200, 'Subgraph "%s" is unavailable; its fields are null in this response.'),
   HUB_SUBGRAPH_ERROR: define('HUB_SUBGRAPH_ERROR', 'SUBGRAPH_ERROR', 200, 'Subgraph "%s" answered with HTTP %s; its fields are null in this response.'),
   HUB_INTERNAL: define('HUB_INTERNAL', 'INTERNAL_SERVER_ERROR', 500, 'Unexpected error.'),

@@ -6,6 +6,8 @@
 import './airgap.js';
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ensureDevIdentities, PERSONA_NAMES } from '../auth/dev-identities.js';
+import { loadTrustList } from '../auth/trust.js';
 import { openDb } from '../store/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startFederation } from './embedded.js';
@@ -17,15 +19,21 @@ async function main(): Promise<void> {
 
   if (!config.DATABASE_URL) mkdirSync(config.CONTINUUM_DATA_DIR, { recursive: true });
   out(config.DATABASE_URL ? 'Continuum: using PostgreSQL from DATABASE_URL' : `Continuum: embedded PGlite in ${config.CONTINUUM_DATA_DIR}`);
+  const development = config.CONTINUUM_MODE === 'development';
+  // Production trusts the identity providers in the trust file; development makes demo issuers.
+  const trust = config.CONTINUUM_TRUST_FILE
+    ? loadTrustList(config.CONTINUUM_TRUST_FILE)
+    : (await ensureDevIdentities(config.CONTINUUM_DEV_IDENTITIES_DIR)).trust;
   const db = await openDb({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.CONTINUUM_DATA_DIR });
   const federation = await startFederation({
     db,
+    trust,
     seedCases: config.CONTINUUM_SEED_CASES,
     host: config.HOST,
     gatewayPort: config.PORT,
     subgraphPortBase: config.SUBGRAPH_PORT_BASE,
     logLevel: config.LOG_LEVEL,
-    development: config.CONTINUUM_MODE === 'development',
+    development,
   });
   const base = federation.gateway.url.replace(/\/graphql$/, '');
   out('');
@@ -34,8 +42,12 @@ async function main(): Promise<void> {
   out(`  Health    ${base}/healthz   Ready ${base}/readyz`);
   for (const { subgraph } of federation.systems.values()) out(`  subgraph  ${subgraph.name.padEnd(14)} ${subgraph.url}`);
   out('');
-  out('  Synthetic data only. Try: curl -s ' + federation.gateway.url + ` -H 'content-type: application/json' \\`);
-  out(`    -d '{"query":"{ cases(first: 3) { edges { node { ref status countryOfOrigin } } } }"}'`);
+  out('  Synthetic data only. Every request needs a token and a declared purpose:');
+  if (!config.CONTINUUM_TRUST_FILE) {
+    out(`    TOKEN=$(npx continuum token --persona be-counsellor)     # personas: ${PERSONA_NAMES.join(', ')}`);
+  }
+  out(`    curl -s ${federation.gateway.url} -H "authorization: Bearer $TOKEN" -H 'x-purpose: RETURN_COUNSELLING' \\`);
+  out(`      -H 'content-type: application/json' -d '{"query":"{ cases(first: 3) { edges { node { ref status countryOfOrigin } } } }"}'`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -11,7 +11,15 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { ContextKeys } from '../auth/context-token.js';
+import type { Policy } from '../auth/policy.js';
+import type { TokenVerifier } from '../auth/verify.js';
+import type { Db } from '../store/index.js';
 import { airGappedPlugins } from '../subgraphs/kit/server.js';
+import { AccessRuntime } from './access/AccessRuntime.js';
+import { enforcingExecutor } from './access/enforce.js';
+import { RequestAccess } from './access/RequestAccess.js';
+import { authenticate } from './authenticate.js';
 import type { HubContext } from './context.js';
 import { HubErrors } from './errors.js';
 import { registerExplorer } from './explorer.js';
@@ -21,11 +29,18 @@ import { subgraphsOf, type SupergraphSource } from './SupergraphSource.js';
 
 export interface GatewayOptions {
   supergraph: SupergraphSource;
+  /** Verifies callers' tokens against the trust list. */
+  verifier: TokenVerifier;
+  policy: Policy;
+  /** The central store: case index, consents, transfer bases. */
+  store: Db;
+  /** Signs the context forwarded to subgraphs. */
+  contextKeys: ContextKeys;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
   logLevel?: string;
-  /** Development mode: introspection on. */
+  /** Development mode: introspection and field suggestions on for everyone. */
   development?: boolean;
   /** How long /readyz waits for each subgraph's health endpoint. */
   readinessTimeoutMs?: number;
@@ -51,6 +66,13 @@ const CLIENT_SAFE_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'MAPPING_FAILED',
+  'FORBIDDEN_FIELD',
+  'NO_RELATIONSHIP',
+  'CONSENT_REQUIRED',
+  'TRANSFER_BLOCKED',
+  'FIELDS_OMITTED',
+  'BACKEND_UNAVAILABLE',
+  'BACKEND_ERROR',
   ...Object.values(HubErrors).map((e) => e.graphqlCode),
 ]);
 
@@ -67,9 +89,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     genReqId: requestIdOf,
   });
 
+  const development = options.development ?? false;
+  const runtime = new AccessRuntime(options.policy, options.store, options.contextKeys, development);
+  const reportIncident = (incident: Record<string, unknown>) => app.log.warn({ ...incident, incident: 'SUBGRAPH_RETURNED_DENIED_FIELD' }, 'stripped a denied field a subgraph returned');
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraph,
-    buildService: ({ name, url }) => new HubDataSource(name, url ?? ''),
+    buildService: ({ name, url }) => new HubDataSource(name, url ?? '', runtime, reportIncident),
     logger: {
       debug: () => {},
       info: (message) => app.log.info({ engine: 'apollo-gateway' }, String(message)),
@@ -79,9 +104,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   const apollo = new ApolloServer<HubContext>({
-    gateway: new HubGateway(gateway),
-    introspection: options.development ?? false,
+    gateway: new HubGateway(gateway, enforcingExecutor(runtime), ({ apiSchema, coreSupergraphSdl }) => runtime.update(apiSchema, coreSupergraphSdl)),
+    // Apollo's own switch stays on: who may introspect is decided per caller by the enforcing
+    // executor (the hub operator, or anyone in development).
+    introspection: true,
+    // No "Did you mean …" outside development: suggestions would reveal fields a caller cannot see.
+    hideSchemaDetailsFromClientErrors: !development,
     includeStacktraceInErrorResponses: false,
+    // One operation per HTTP request: batching would multiply the work behind one authentication.
+    allowBatchedHttpRequests: false,
     plugins: [
       ...airGappedPlugins(),
       fastifyApolloDrainPlugin(app),
@@ -142,8 +173,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
+    preHandler: authenticate(options.verifier, (entry) => app.log.info(entry)),
     handler: fastifyApolloHandler(apollo, {
-      context: async (request) => ({ requestId: request.id }),
+      context: async (request) => ({
+        requestId: request.id,
+        access: new RequestAccess(runtime, request.caller!, request.purpose!),
+      }),
     }),
   });
 

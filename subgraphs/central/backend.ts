@@ -4,7 +4,7 @@
  * Consent records and the access log join this schema in later migrations.
  */
 import { migrate, type Db } from '../../store/index.js';
-import { SYNTHETIC_ORGANISATIONS, type SyntheticCase } from '../kit/synthetic.js';
+import { SYNTHETIC_ORGANISATIONS, syntheticConsents, syntheticTransferBases, type SyntheticCase } from '../kit/synthetic.js';
 import { participatingSystemsOf } from './participants.js';
 
 export const CENTRAL_SCHEMA = 'central';
@@ -37,6 +37,39 @@ export async function migrateCentral(db: Db): Promise<void> {
         CREATE INDEX case_index_ms ON central.case_index (owning_member_state, ref);
         CREATE INDEX case_index_updated ON central.case_index (updated_at);
         COMMENT ON TABLE central.case_index IS 'Seeded with SYNTHETIC cases; no real person.';
+      `,
+    },
+    {
+      id: '002_consent_and_transfers',
+      sql: `
+        -- Consents of the data subject: scope = recipient organisation, categories, purposes,
+        -- validity window; evidence is referenced by hash, never stored here.
+        CREATE TABLE central.consent (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          case_ref text NOT NULL REFERENCES central.case_index(ref),
+          recipient text NOT NULL REFERENCES central.organisation(id),
+          categories text[] NOT NULL,
+          purposes text[] NOT NULL,
+          valid_from timestamptz NOT NULL,
+          valid_until timestamptz,
+          evidence_hash text NOT NULL,
+          recorded_by text NOT NULL,
+          recorded_at timestamptz NOT NULL DEFAULT now(),
+          withdrawn_at timestamptz,
+          withdrawn_by text
+        );
+        CREATE INDEX consent_case ON central.consent (case_ref);
+        -- GDPR Chapter V: the recorded basis for sending a Member State's case data to a
+        -- recipient outside the EU/EEA.
+        CREATE TABLE central.transfer_basis (
+          exporter_member_state char(2) NOT NULL,
+          recipient text NOT NULL REFERENCES central.organisation(id),
+          instrument text NOT NULL,
+          reference text NOT NULL,
+          valid_from date NOT NULL,
+          valid_until date,
+          PRIMARY KEY (exporter_member_state, recipient)
+        );
       `,
     },
   ]);
@@ -79,6 +112,28 @@ export async function seedCentral(db: Db, cases: readonly SyntheticCase[]): Prom
       cases.map((c) => c.assignedPartner),
       cases.map((c) => participatingSystemsOf(c).join(',')),
       cases.map((c) => c.updatedAt),
+    ],
+  );
+  const bases = syntheticTransferBases();
+  await db.query(
+    `INSERT INTO central.transfer_basis (exporter_member_state, recipient, instrument, reference, valid_from)
+     SELECT e, r, i, ref, DATE '2024-01-01' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(e, r, i, ref)
+     ON CONFLICT DO NOTHING`,
+    [bases.map((b) => b.exporter), bases.map((b) => b.recipient), bases.map((b) => b.instrument), bases.map((b) => b.reference)],
+  );
+  const consents = cases.flatMap((c) => syntheticConsents(c).map((consent) => ({ ref: c.ref, from: c.openedOn, ...consent })));
+  if (consents.length === 0) return;
+  await db.query(
+    `INSERT INTO central.consent (case_ref, recipient, categories, purposes, valid_from, evidence_hash, recorded_by)
+     SELECT ref, recipient, string_to_array(categories, ','), string_to_array(purposes, ','), valid_from::timestamptz,
+            encode(sha256(convert_to('synthetic consent form ' || ref || ' ' || recipient, 'UTF8')), 'hex'), 'synthetic-seed'
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(ref, recipient, categories, purposes, valid_from)`,
+    [
+      consents.map((c) => c.ref),
+      consents.map((c) => c.recipient),
+      consents.map((c) => c.categories.join(',')),
+      consents.map((c) => c.purposes.join(',')),
+      consents.map((c) => c.from),
     ],
   );
 }

@@ -1,14 +1,17 @@
 /**
- * The central consent & audit subgraph. For now: the case index, which every cross-border query
- * starts from. Consent records, the access log and the data-subject report join it later.
+ * The central consent & audit subgraph: the case index every cross-border query starts from,
+ * the data subject's consents, and the recorded transfer bases. The access log and the
+ * data-subject report join it later.
  * @module subgraphs/central
  */
+import { loadPolicy } from '../../auth/policy.js';
 import type { WrappedSystem } from '../kit/index.js';
 import { isCentralSeeded, migrateCentral, seedCentral } from './backend.js';
-import { centralResolvers, createCentralLoaders } from './resolvers.js';
+import { centralResolvers, createCentralLoaders, localDecider } from './resolvers.js';
 import { centralTypeDefs } from './schema.js';
 
 export { MEMBER_STATE_SYSTEMS, EU_PROGRAMME_SYSTEM, IQ_PARTNER_SYSTEM } from './participants.js';
+export { createCaseFactsLoader, loadTransferBases, organisationOf, type CaseFactsWithConsents } from './facts.js';
 
 export const centralSystem: WrappedSystem = {
   name: 'central',
@@ -18,15 +21,17 @@ export const centralSystem: WrappedSystem = {
   seed: seedCentral,
   async open(root) {
     const db = root.scoped('central');
+    const policy = loadPolicy();
     return {
       module: {
         name: 'central',
         typeDefs: centralTypeDefs,
-        resolvers: centralResolvers(db),
+        resolvers: centralResolvers(db, policy),
         createLoaders: () => createCentralLoaders(db),
         checkHealth: async () => {
           await db.query('SELECT 1');
         },
+        localDecider: localDecider(policy),
       },
       backendCalls: () => db.stats.statements,
       close: async () => {},

@@ -1,15 +1,24 @@
 /**
- * Resolvers of the central case index. Case rows are loaded through a per-request DataLoader so
- * that entity look-ups from the gateway cost one statement per fetch.
+ * Resolvers of the central case index. Central holds the facts decisions depend on, so it
+ * decides its own root queries: `cases` lists only cases the caller is a party to (nothing by
+ * default), `case` refuses an unrelated case with the deciding code, and every field of a case
+ * is decided per category by the same function the gateway uses (auth/decide.ts).
  */
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import type { SubgraphContext } from '../../auth/context-token.js';
+import { decide, type Decision, type Requester } from '../../auth/decide.js';
+import type { Grant, Policy } from '../../auth/policy.js';
+import { isCaseRef, isIsoDateTime } from '../../schema/scalars.js';
+import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../schema/vocabulary.js';
 import type { Db } from '../../store/index.js';
-import { isCaseRef } from '../../schema/scalars.js';
+import type { FieldOutcome } from '../kit/access.js';
 import { byKeys, nativeDateTime, type KitContext, type Resolvers } from '../kit/index.js';
-import { MEMBER_STATE_SYSTEMS } from './participants.js';
+import { createCaseFactsLoader, factsColumns, factsOf, loadTransferBases, type CaseFactsWithConsents, type FactsRow } from './facts.js';
+import { EU_PROGRAMME_SYSTEM, MEMBER_STATE_SYSTEMS } from './participants.js';
 
-interface CaseRow {
+interface CaseRow extends FactsRow {
   ref: string;
   owning_member_state: string;
   country_of_origin: string;
@@ -24,26 +33,82 @@ interface CaseRow {
   participating_systems: string[];
 }
 
+interface ConsentRow {
+  id: string;
+  case_ref: string;
+  recipient: string;
+  categories: string[];
+  purposes: string[];
+  valid_from: Date | string;
+  valid_until: Date | string | null;
+  evidence_hash: string;
+  recorded_at: Date | string;
+  withdrawn_at: Date | string | null;
+}
+
 export interface CentralLoaders {
   caseByRef: DataLoader<string, CaseRow | null>;
+  consentsByCase: DataLoader<string, ConsentRow[]>;
+  facts: DataLoader<string, CaseFactsWithConsents | null>;
+  transferBases: () => Promise<Set<string>>;
 }
 
 type Context = CentralLoaders & KitContext;
 
+/** Case columns plus the decision facts ($1 is always the EU programme's system identifier). */
 const CASE_COLUMNS = `c.ref, c.owning_member_state, c.country_of_origin, c.status, c.return_type, c.opened_on,
   c.returned_on, c.updated_at, c.assigned_partner, o.name AS partner_name, o.country AS partner_country,
-  c.participating_systems`;
+  c.participating_systems, ${factsColumns('$1')}`;
 const CASE_FROM = 'central.case_index c LEFT JOIN central.organisation o ON o.id = c.assigned_partner';
-
+const CONSENT_COLUMNS = 'id, case_ref, recipient, categories, purposes, valid_from, valid_until, evidence_hash, recorded_at, withdrawn_at';
 const MAX_PAGE = 100;
+const MS_ROLES = new Set(['MS_COUNSELLOR', 'MS_CASE_OFFICER']);
 
 export function createCentralLoaders(db: Db): CentralLoaders {
+  let bases: Promise<Set<string>> | undefined;
+  const facts = createCaseFactsLoader(db);
   return {
     caseByRef: new DataLoader(async (refs) => {
-      const rows = await db.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.ref = ANY($1)`, [refs]);
+      const rows = await db.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.ref = ANY($2)`, [EU_PROGRAMME_SYSTEM, refs]);
+      // Reading a case is reading its decision facts: no second statement to decide its fields.
+      for (const row of rows) facts.prime(row.ref, factsOf(row));
       return byKeys(refs, rows, (row) => row.ref);
     }),
+    consentsByCase: new DataLoader(async (refs) => {
+      const rows = await db.query<ConsentRow>(`SELECT ${CONSENT_COLUMNS} FROM central.consent WHERE case_ref = ANY($1) ORDER BY recorded_at, id`, [refs]);
+      return refs.map((ref) => rows.filter((row) => row.case_ref === ref));
+    }),
+    facts,
+    transferBases: () => (bases ??= loadTransferBases(db)),
   };
+}
+
+export function requesterOf(caller: SubgraphContext): Requester {
+  return { organisation: caller.organisation, country: caller.country, roles: caller.roles, purpose: caller.purpose };
+}
+
+/** Decides one category of one case with the facts of the central store. */
+export async function decideHere(policy: Policy, context: Context, ref: string, category: DataCategory): Promise<Decision> {
+  const found = await context.facts.load(ref);
+  if (!found) return { released: false, code: 'NO_RELATIONSHIP', rule: 'case.unknown' };
+  const needsBases = !policy.isEuEea(context.caller.country);
+  const bases = needsBases ? await context.transferBases() : new Set<string>();
+  return decide(policy, requesterOf(context.caller), category, {
+    facts: found.facts,
+    consents: found.consents,
+    hasTransferBasis: (exporter, recipient) => bases.has(`${exporter}|${recipient}`),
+  });
+}
+
+export function localDecider(policy: Policy) {
+  return async (context: Context, ref: string, category: DataCategory): Promise<FieldOutcome> => {
+    const decision = await decideHere(policy, context, ref, category);
+    return decision.released ? 'R' : { code: decision.code, rule: decision.rule };
+  };
+}
+
+function denied(message: string, code: string, rule: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, rule } });
 }
 
 function badInput(message: string): GraphQLError {
@@ -58,58 +123,165 @@ function decodeCursor(cursor: string): string {
   return ref;
 }
 
+/**
+ * The SQL condition under which one grant gives the caller a case: its relationship, its consent
+ * when the grant needs one, and a recorded transfer basis for a recipient outside the EU/EEA.
+ */
+function grantPredicate(policy: Policy, requester: Requester, grant: Grant, param: (value: unknown) => string): string | null {
+  const clauses: string[] = [];
+  switch (grant.relationship) {
+    case 'OWNING_MEMBER_STATE':
+      clauses.push(`c.owning_member_state = ${param(requester.country)}`);
+      break;
+    case 'ASSIGNED_PARTNER':
+      clauses.push(`c.assigned_partner = ${param(requester.organisation)}`);
+      break;
+    case 'COUNTRY_OF_ORIGIN_AFTER_RETURN':
+      clauses.push(`c.country_of_origin = ${param(requester.country)} AND c.returned_on IS NOT NULL`);
+      break;
+    case 'EU_PROGRAMME':
+      clauses.push(`${param(EU_PROGRAMME_SYSTEM)} = ANY(c.participating_systems)`);
+      break;
+    case 'NONE':
+      return null;
+  }
+  if (grant.consent) {
+    clauses.push(`EXISTS (SELECT 1 FROM central.consent k WHERE k.case_ref = c.ref AND k.recipient = ${param(requester.organisation)}
+      AND 'CASE_ADMIN' = ANY(k.categories) AND ${param(requester.purpose)} = ANY(k.purposes) AND k.withdrawn_at IS NULL
+      AND k.valid_from <= now() AND (k.valid_until IS NULL OR k.valid_until > now()))`);
+  }
+  if (!policy.isEuEea(requester.country)) {
+    clauses.push(`EXISTS (SELECT 1 FROM central.transfer_basis t WHERE t.exporter_member_state = c.owning_member_state
+      AND t.recipient = ${param(requester.organisation)} AND t.valid_from <= current_date
+      AND (t.valid_until IS NULL OR t.valid_until >= current_date))`);
+  }
+  return `(${clauses.join(' AND ')})`;
+}
+
 interface CasesArgs {
   filter?: { countryOfOrigin?: string; memberState?: string; status?: string; updatedSince?: string } | null;
   first: number;
   after?: string | null;
 }
 
+const RecordConsentInput = z.object({
+  caseRef: z.string().refine(isCaseRef, 'not a case reference'),
+  recipient: z.string().regex(/^[A-Z]{2,3}\/[A-Z]+\/[A-Z0-9-]+$/, 'not an organisation identifier'),
+  categories: z.array(z.enum(DATA_CATEGORIES).refine((c) => c !== 'NOT_PERSONAL', 'NOT_PERSONAL needs no consent')).min(1),
+  purposes: z.array(z.enum(PURPOSES)).min(1),
+  validFrom: z.string().refine(isIsoDateTime, 'not an ISO date-time'),
+  validUntil: z.string().refine(isIsoDateTime, 'not an ISO date-time').nullish(),
+  evidenceHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in lower-case hex'),
+});
+
 function fileTypeOf(memberState: string): string | null {
   return MEMBER_STATE_SYSTEMS.find((s) => s.memberState === memberState)?.fileType ?? null;
 }
 
-export function centralResolvers(db: Db): Resolvers<Context> {
+function consentObject(row: ConsentRow) {
+  return {
+    id: row.id,
+    caseRef: row.case_ref,
+    recipient: row.recipient,
+    categories: row.categories,
+    purposes: row.purposes,
+    validFrom: nativeDateTime(row.valid_from, 'valid_from'),
+    validUntil: nativeDateTime(row.valid_until, 'valid_until'),
+    evidenceHash: row.evidence_hash,
+    recordedAt: nativeDateTime(row.recorded_at, 'recorded_at'),
+    withdrawnAt: nativeDateTime(row.withdrawn_at, 'withdrawn_at'),
+  };
+}
+
+export function centralResolvers(db: Db, policy: Policy): Resolvers<Context> {
+  /** Consent changes are for officers of the Member State that owns the case. */
+  const assertOwningOfficer = async (context: Context, ref: string) => {
+    const row = await context.caseByRef.load(ref);
+    const officer = context.caller.roles.some((role) => MS_ROLES.has(role));
+    if (!row || !officer || row.owning_member_state !== context.caller.country) {
+      throw denied('Only officers of the Member State that owns the case may record or withdraw its consents.', 'FORBIDDEN_FIELD', 'consent.owning-member-state-only');
+    }
+  };
+
   return {
     Query: {
-      case: (_root, { ref }: { ref: string }, context: Context) => context.caseByRef.load(ref),
+      case: async (_root, { ref }: { ref: string }, context: Context) => {
+        const row = await context.caseByRef.load(ref);
+        if (!row) return null;
+        const decision = await decideHere(policy, context, ref, 'CASE_ADMIN');
+        if (!decision.released) return denied(`Case "${ref}" is not released to you: ${decision.code} by rule ${decision.rule}.`, decision.code, decision.rule);
+        return row;
+      },
       cases: async (_root, args: CasesArgs, context: Context) => {
-        if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
-          throw badInput(`first: must be between 1 and ${MAX_PAGE}`);
-        }
-        const where: string[] = [];
-        const params: unknown[] = [];
-        const add = (clause: string, value: unknown) => {
+        if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) throw badInput(`first: must be between 1 and ${MAX_PAGE}`);
+        const params: unknown[] = [EU_PROGRAMME_SYSTEM];
+        const param = (value: unknown) => {
           params.push(value);
-          where.push(clause.replace('?', `$${params.length}`));
+          return `$${params.length}`;
         };
+        const requester = requesterOf(context.caller);
+        const grants = policy.grantsFor(requester.roles, requester.purpose).get('CASE_ADMIN') ?? [];
+        const related = grants.map((grant) => grantPredicate(policy, requester, grant, param)).filter((p): p is string => p !== null);
+        // Nothing by default: a caller no rule relates to any case lists none.
+        const where = [related.length > 0 ? `(${related.join(' OR ')})` : 'false'];
         const filter = args.filter ?? {};
-        if (filter.countryOfOrigin) add('c.country_of_origin = ?', filter.countryOfOrigin);
-        if (filter.memberState) add('c.owning_member_state = ?', filter.memberState);
-        if (filter.status) add('c.status = ?', filter.status);
-        if (filter.updatedSince) add('c.updated_at >= ?', filter.updatedSince);
-        const filterSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-        const pageWhere = [...where];
-        const pageParams = [...params];
-        if (args.after) {
-          pageParams.push(decodeCursor(args.after));
-          pageWhere.push(`c.ref > $${pageParams.length}`);
-        }
-        pageParams.push(args.first + 1);
+        if (filter.countryOfOrigin) where.push(`c.country_of_origin = ${param(filter.countryOfOrigin)}`);
+        if (filter.memberState) where.push(`c.owning_member_state = ${param(filter.memberState)}`);
+        if (filter.status) where.push(`c.status = ${param(filter.status)}`);
+        if (filter.updatedSince) where.push(`c.updated_at >= ${param(filter.updatedSince)}`);
+        const filterSql = where.join(' AND ');
+        const pageWhere = args.after ? `${filterSql} AND c.ref > ${param(decodeCursor(args.after))}` : filterSql;
+        const limit = param(args.first + 1);
+        // One statement whatever the page holds: the LATERAL join yields one row even when empty.
         const rows = await db.query<CaseRow & { total: number }>(
-          `SELECT ${CASE_COLUMNS}, (SELECT count(*)::int FROM central.case_index c ${filterSql}) AS total
-           FROM ${CASE_FROM} ${pageWhere.length > 0 ? `WHERE ${pageWhere.join(' AND ')}` : ''}
-           ORDER BY c.ref LIMIT $${pageParams.length}`,
-          pageParams,
+          `SELECT p.*, (SELECT count(*)::int FROM central.case_index c WHERE ${filterSql}) AS total
+           FROM (SELECT 1) AS one
+           LEFT JOIN LATERAL (SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE ${pageWhere} ORDER BY c.ref LIMIT ${limit}) p ON true`,
+          params,
         );
-        const page = rows.slice(0, args.first);
-        // Prime the loader so a nested entity look-up in the same request costs nothing more.
-        for (const row of page) context.caseByRef.prime(row.ref, row);
-        const total = rows[0]?.total ?? (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM central.case_index c ${filterSql}`, params))[0]?.n ?? 0;
+        const found = rows.filter((row) => row.ref !== null);
+        const page = found.slice(0, args.first);
+        // Prime the loaders so entity look-ups and field decisions in this request cost nothing more.
+        for (const row of page) {
+          context.caseByRef.prime(row.ref, row);
+          context.facts.prime(row.ref, factsOf(row));
+        }
+        const total = rows[0]?.total ?? 0;
+        const last = page[page.length - 1];
         return {
-          edges: page.map((row) => ({ cursor: encodeCursor(row.ref), node: row })),
-          pageInfo: { hasNextPage: rows.length > args.first, endCursor: page.length > 0 ? encodeCursor(page[page.length - 1]!.ref) : null },
+          // `ref` on edges and page info lets the kit decide their CASE_ADMIN fields per case.
+          edges: page.map((row) => ({ ref: row.ref, cursor: encodeCursor(row.ref), node: row })),
+          pageInfo: { ref: last?.ref ?? null, hasNextPage: found.length > args.first, endCursor: last ? encodeCursor(last.ref) : null },
           totalCount: total,
         };
+      },
+    },
+    Mutation: {
+      recordConsent: async (_root, { input }: { input: unknown }, context: Context) => {
+        const parsed = RecordConsentInput.safeParse(input);
+        if (!parsed.success) throw badInput(`input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        const consent = parsed.data;
+        await assertOwningOfficer(context, consent.caseRef);
+        const known = await db.query('SELECT 1 FROM central.organisation WHERE id = $1', [consent.recipient]);
+        if (known.length === 0) throw badInput('input.recipient: not an organisation taking part in the hub');
+        const [row] = await db.query<ConsentRow>(
+          `INSERT INTO central.consent (case_ref, recipient, categories, purposes, valid_from, valid_until, evidence_hash, recorded_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CONSENT_COLUMNS}`,
+          [consent.caseRef, consent.recipient, consent.categories, consent.purposes, consent.validFrom, consent.validUntil ?? null, consent.evidenceHash, context.caller.organisation],
+        );
+        return consentObject(row as ConsentRow);
+      },
+      withdrawConsent: async (_root, { id }: { id: string }, context: Context) => {
+        if (!z.uuid().safeParse(id).success) throw badInput('id: not a consent identifier');
+        const [existing] = await db.query<ConsentRow>(`SELECT ${CONSENT_COLUMNS} FROM central.consent WHERE id = $1`, [id]);
+        if (!existing) throw badInput('id: no such consent');
+        await assertOwningOfficer(context, existing.case_ref);
+        const [row] = await db.query<ConsentRow>(
+          `UPDATE central.consent SET withdrawn_at = COALESCE(withdrawn_at, now()), withdrawn_by = COALESCE(withdrawn_by, $2)
+           WHERE id = $1 RETURNING ${CONSENT_COLUMNS}`,
+          [id, context.caller.organisation],
+        );
+        return consentObject(row as ConsentRow);
       },
     },
     Case: {
@@ -127,6 +299,7 @@ export function centralResolvers(db: Db): Resolvers<Context> {
         const fileType = fileTypeOf(row.owning_member_state);
         return fileType ? { __typename: fileType, caseRef: row.ref } : null;
       },
+      consents: async (row: CaseRow, _args: unknown, context: Context) => (await context.consentsByCase.load(row.ref)).map(consentObject),
     },
     MemberStateFile: {
       __resolveType: (file: { __typename: string }) => file.__typename,

@@ -20,6 +20,39 @@ type Query {
   cases(filter: CaseFilter, first: Int! = 20, after: String): CaseConnection!
 }
 
+type Mutation {
+  "Records a data subject's consent. Only officers of the Member State that owns the case."
+  recordConsent(input: RecordConsentInput!): Consent!
+  "Withdraws a consent; it stops counting from the very next request. Only the owning Member State."
+  withdrawConsent(id: ID!): Consent!
+}
+
+input RecordConsentInput {
+  caseRef: CaseRef!
+  "Organisation identifier of the recipient, e.g. IQ/NGO/IQ-REINTEGRATION-PARTNER."
+  recipient: ID!
+  categories: [DataCategory!]!
+  purposes: [Purpose!]!
+  validFrom: DateTime!
+  validUntil: DateTime
+  "SHA-256 (hex) of the signed consent form kept by the Member State; the form never enters the hub."
+  evidenceHash: String!
+}
+
+"A data subject's consent to release some categories of their case to one recipient, for some purposes."
+type Consent {
+  id: ID! @personalData(category: CONSENT)
+  caseRef: CaseRef! @personalData(category: CONSENT)
+  recipient: String! @personalData(category: CONSENT)
+  categories: [DataCategory!]! @personalData(category: CONSENT)
+  purposes: [Purpose!]! @personalData(category: CONSENT)
+  validFrom: DateTime! @personalData(category: CONSENT)
+  validUntil: DateTime @personalData(category: CONSENT)
+  evidenceHash: String! @personalData(category: CONSENT)
+  recordedAt: DateTime! @personalData(category: CONSENT)
+  withdrawnAt: DateTime @personalData(category: CONSENT)
+}
+
 input CaseFilter {
   countryOfOrigin: CountryCode
   memberState: CountryCode
@@ -62,6 +95,8 @@ type Case @key(fields: "ref") {
   participatingSystems: [String!]! @personalData(category: CASE_ADMIN)
   "The owning Member State's case file."
   memberStateFile: MemberStateFile @personalData(category: CASE_ADMIN)
+  "Consents the data subject has given, including withdrawn and expired ones."
+  consents: [Consent!]! @personalData(category: CONSENT)
 }
 
 "An organisation taking part in the hub (X-Road style identifier, e.g. IQ/NGO/IQ-REINTEGRATION-PARTNER)."

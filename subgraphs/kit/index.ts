@@ -3,7 +3,8 @@
  * `SubgraphModule` (SDL + resolvers + loaders + health) plus the mapping from its native model.
  * @module subgraphs/kit
  */
-export { startSubgraph, airGappedPlugins, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
+export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, type LocalDecider, type FieldOutcome } from './access.js';
+export { startSubgraph, airGappedPlugins, CONTEXT_EXTENSION, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
 export { MEMBER_STATE_SDL } from '../../schema/vocabulary.js';
 export { buildContinuumSubgraphSchema, subgraphSdl, subgraphDocument, type Resolvers } from './schema.js';
 export {
@@ -18,5 +19,15 @@ export {
   groupByKeys,
   type NativeDateFormat,
 } from './mapping.js';
-export { synthetic, syntheticCase, syntheticCases, ORGANISATIONS, SYNTHETIC_ORGANISATIONS, type SyntheticCase } from './synthetic.js';
+export {
+  synthetic,
+  syntheticCase,
+  syntheticCases,
+  syntheticConsents,
+  syntheticTransferBases,
+  ORGANISATIONS,
+  SYNTHETIC_ORGANISATIONS,
+  type SyntheticCase,
+  type SyntheticConsent,
+} from './synthetic.js';
 export type { WrappedSystem, OpenedSystem } from './system.js';

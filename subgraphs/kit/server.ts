@@ -10,13 +10,22 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { GraphQLError } from 'graphql';
+import type { CryptoKey } from 'jose';
+import { ContextTokenError, verifyContext, type SubgraphContext } from '../../auth/context-token.js';
+import { enforceDecisions, fieldCategories, type LocalDecider } from './access.js';
 import { buildContinuumSubgraphSchema, subgraphSdl, type Resolvers } from './schema.js';
 
 /** What every subgraph's resolvers receive, besides their own loaders. */
 export interface KitContext {
   /** The gateway's request id, for correlating logs across the federation. */
   requestId: string;
+  /** The caller, purpose and decisions the gateway signed for this request. */
+  caller: SubgraphContext;
 }
+
+/** Where a subgraph request carries the gateway's signed context (in the body: it can be large). */
+export const CONTEXT_EXTENSION = 'continuumContext';
 
 /**
  * A subgraph, as a partner writes it: its SDL, resolvers, per-request loaders and a health check.
@@ -32,6 +41,8 @@ export interface SubgraphModule<Loaders extends object = object> {
   createLoaders(): Loaders;
   /** Resolves when the backend behind the subgraph answers; rejects otherwise. */
   checkHealth(): Promise<void>;
+  /** Decides cases the gateway did not sign decisions for (only a subgraph that holds the facts). */
+  localDecider?: LocalDecider;
 }
 
 export interface RunningSubgraph {
@@ -46,6 +57,8 @@ export interface RunningSubgraph {
 }
 
 export interface StartOptions {
+  /** The gateway's public key: every GraphQL request must carry a context signed with it. */
+  contextKey: CryptoKey;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
@@ -69,15 +82,17 @@ export function airGappedPlugins(): ApolloServerPlugin[] {
 
 export async function startSubgraph<Loaders extends object>(
   module: SubgraphModule<Loaders>,
-  options: StartOptions = {},
+  options: StartOptions,
 ): Promise<RunningSubgraph> {
   const app = Fastify({
     logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { component: `subgraph:${module.name}` } },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 10 * 1024 * 1024,
   });
+  const schema = buildContinuumSubgraphSchema(module.typeDefs, module.resolvers);
+  enforceDecisions(schema, fieldCategories(module.typeDefs), module.localDecider);
   const apollo = new ApolloServer<Loaders & KitContext>({
-    schema: buildContinuumSubgraphSchema(module.typeDefs, module.resolvers),
+    schema,
     plugins: [...airGappedPlugins(), fastifyApolloDrainPlugin(app)],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
@@ -108,7 +123,20 @@ export async function startSubgraph<Loaders extends object>(
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
-      context: async (request) => ({ ...module.createLoaders(), requestId: requestIdOf(request) }),
+      context: async (request) => {
+        const body = request.body as { extensions?: Record<string, unknown> } | undefined;
+        let caller: SubgraphContext;
+        try {
+          caller = await verifyContext(options.contextKey, module.name, body?.extensions?.[CONTEXT_EXTENSION]);
+        } catch (error) {
+          const reason = error instanceof ContextTokenError ? error.reason : 'invalid';
+          app.log.warn({ subgraph: module.name, reason, requestId: requestIdOf(request) }, 'refused a request without a valid gateway context');
+          throw new GraphQLError(new ContextTokenError(reason).message, {
+            extensions: { code: 'UNAUTHENTICATED', hubCode: 'HUB_CONTEXT_INVALID', http: { status: 401 } },
+          });
+        }
+        return { ...module.createLoaders(), requestId: caller.requestId, caller };
+      },
     }),
   });
 

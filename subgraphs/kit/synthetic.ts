@@ -304,3 +304,55 @@ export function* syntheticCases(count: number, start = 0): Generator<SyntheticCa
 }
 
 export const synthetic = { caseRef, syntheticCase, syntheticCases, organisations: SYNTHETIC_ORGANISATIONS };
+
+/** A synthetic consent of the data subject, as the owning Member State would record it. */
+export interface SyntheticConsent {
+  recipient: string;
+  categories: string[];
+  purposes: string[];
+}
+
+const COO_AUTHORITY_BY_COUNTRY: Record<string, string> = { IQ: ORGANISATIONS.IQ_AUTHORITY, NG: ORGANISATIONS.NG_AUTHORITY };
+
+/**
+ * The consents recorded for a synthetic case, derived from the case so tests can know them:
+ * health data to the assigned Iraqi partner for continuity of care when care needs exist; every
+ * second returned case's identity, contact, reintegration and referral data to its country-of-
+ * origin authority; every third enrolled case's vulnerability flags to the EU programme.
+ */
+export function syntheticConsents(c: SyntheticCase): SyntheticConsent[] {
+  const consents: SyntheticConsent[] = [];
+  if (c.assignedPartner === ORGANISATIONS.IQ_PARTNER && c.medical && c.medical.continuityOfCareNeeds.length > 0) {
+    consents.push({ recipient: ORGANISATIONS.IQ_PARTNER, categories: ['HEALTH'], purposes: ['CONTINUITY_OF_CARE'] });
+  }
+  const authority = COO_AUTHORITY_BY_COUNTRY[c.countryOfOrigin];
+  if (authority && c.returnedOn && c.index % 2 === 0) {
+    consents.push({ recipient: authority, categories: ['IDENTITY', 'CONTACT', 'REINTEGRATION', 'REFERRAL'], purposes: ['REINTEGRATION_ASSISTANCE', 'REFERRAL'] });
+  }
+  if (c.reintegration && c.vulnerability && c.index % 3 === 0) {
+    consents.push({ recipient: ORGANISATIONS.EU_PROGRAMME, categories: ['VULNERABILITY'], purposes: ['REINTEGRATION_ASSISTANCE', 'MONITORING_EVALUATION'] });
+  }
+  return consents;
+}
+
+/**
+ * Recorded transfer bases (GDPR Chapter V) from each Member State to recipients in third
+ * countries. Deliberately none from Germany to the Iraqi migration authority, so that gap shows.
+ */
+export function syntheticTransferBases(): { exporter: string; recipient: string; instrument: string; reference: string }[] {
+  const recipients = SYNTHETIC_ORGANISATIONS.filter((o) => o.kind === 'REINTEGRATION_PARTNER' || o.kind === 'COUNTRY_OF_ORIGIN_AUTHORITY');
+  const bases = [];
+  for (const exporter of SYNTHETIC_MEMBER_STATES) {
+    for (const recipient of recipients) {
+      if (exporter === 'DE' && recipient.id === ORGANISATIONS.IQ_AUTHORITY) continue;
+      const authority = recipient.kind === 'COUNTRY_OF_ORIGIN_AUTHORITY';
+      bases.push({
+        exporter,
+        recipient: recipient.id,
+        instrument: authority ? 'GDPR Art. 46(2)(a) — administrative arrangement' : 'GDPR Art. 46(2)(c) — standard contractual clauses',
+        reference: `SYNTHETIC-${exporter}-${recipient.id.split('/')[2]}`,
+      });
+    }
+  }
+  return bases;
+}

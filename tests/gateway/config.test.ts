@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       CONTINUUM_DATA_DIR: '.data/pglite',
       CONTINUUM_SEED_CASES: 2000,
       CONTINUUM_MODE: 'development',
+      CONTINUUM_DEV_IDENTITIES_DIR: '.data/dev-identities',
       LOG_LEVEL: 'info',
     });
   });
@@ -25,6 +26,10 @@ describe('loadConfig', () => {
 
   it('names every bad setting at once', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud', CONTINUUM_MODE: 'staging' })).toThrow(/CONTINUUM_MODE: .*; LOG_LEVEL: /);
+  });
+
+  it('refuses production without a trust list: demo identities are for development only', () => {
+    expect(() => loadConfig({ CONTINUUM_MODE: 'production' })).toThrow('CONTINUUM_TRUST_FILE: required in production (demo identities are for development only)');
   });
 
   it('ignores variables it does not own', () => {

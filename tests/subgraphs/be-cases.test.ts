@@ -3,10 +3,11 @@
  * seeded from synthetic cases must come back through `_entities` exactly as generated, in one
  * SQL statement per batch, with mapping failures reported without personal values.
  */
+import { signedFetch, startTestSubgraph } from '../harness/subgraph.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beCasesSystem } from '../../subgraphs/be-cases/index.js';
 import {
-  startSubgraph,
+
   syntheticCase,
   syntheticCases,
   type OpenedSystem,
@@ -46,7 +47,7 @@ let system: OpenedSystem;
 let server: RunningSubgraph;
 
 async function entities(refs: readonly string[]): Promise<GraphQLResponse> {
-  const response = await fetch(server.url, {
+  const response = await signedFetch(server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: FILE_QUERY, variables: { r: refs.map((caseRef) => ({ __typename: 'BelgianCaseFile', caseRef })) } }),
@@ -81,7 +82,7 @@ beforeAll(async () => {
   await beCasesSystem.seed(db, [...syntheticCases(SEEDED)]);
   expect(await beCasesSystem.isSeeded(db)).toBe(true);
   system = await beCasesSystem.open(db);
-  server = await startSubgraph(system.module, { port: 0, logLevel: 'silent' });
+  server = await startTestSubgraph(system.module);
 });
 
 afterAll(async () => {

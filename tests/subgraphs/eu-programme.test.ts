@@ -2,9 +2,10 @@
  * The eu-programme subgraph over real HTTP against its simulated RIAT backend (in-memory PGlite,
  * synthetic cases): mapping fidelity, batching cost, absent plans and drifted code lists.
  */
+import { signedFetch, startTestSubgraph } from '../harness/subgraph.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { euProgrammeSystem, riatIdOf } from '../../subgraphs/eu-programme/index.js';
-import { startSubgraph, syntheticCase, syntheticCases, type OpenedSystem, type RunningSubgraph, type SyntheticCase } from '../../subgraphs/kit/index.js';
+import { syntheticCase, syntheticCases, type OpenedSystem, type RunningSubgraph, type SyntheticCase } from '../../subgraphs/kit/index.js';
 import { openPglite, type Db } from '../../store/index.js';
 
 const CASES = 400;
@@ -39,7 +40,7 @@ let opened: OpenedSystem;
 let subgraph: RunningSubgraph;
 
 async function entities(refs: readonly string[]): Promise<GraphQLResponse> {
-  const response = await fetch(subgraph.url, {
+  const response = await signedFetch(subgraph.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: ENTITIES, variables: { representations: refs.map((ref) => ({ __typename: 'Case', ref })) } }),
@@ -75,7 +76,7 @@ describe('eu-programme subgraph', () => {
     await euProgrammeSystem.migrate(db);
     await euProgrammeSystem.seed(db, [...syntheticCases(CASES)]);
     opened = await euProgrammeSystem.open(db, { logLevel: 'silent' });
-    subgraph = await startSubgraph(opened.module, { port: 0, logLevel: 'silent' });
+    subgraph = await startTestSubgraph(opened.module);
   });
 
   afterAll(async () => {

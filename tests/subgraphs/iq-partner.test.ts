@@ -3,9 +3,10 @@
  * reads the partner's database (in-memory PGlite, synthetic cases): mapping fidelity, one REST
  * call per entity fetch, absent files, drifted code lists, and the REST edge (bad bodies, outage).
  */
+import { signedFetch, startTestSubgraph } from '../harness/subgraph.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IQ_PARTNER_PARTICIPANT, LOOKUP_PATH, iqPartnerSystem, type OpenedIqPartner } from '../../subgraphs/iq-partner/index.js';
-import { startSubgraph, syntheticCase, syntheticCases, type RunningSubgraph, type SyntheticCase } from '../../subgraphs/kit/index.js';
+import { syntheticCase, syntheticCases, type RunningSubgraph, type SyntheticCase } from '../../subgraphs/kit/index.js';
 import { openPglite, type Db } from '../../store/index.js';
 
 const CASES = 400;
@@ -38,7 +39,7 @@ let opened: OpenedIqPartner;
 let subgraph: RunningSubgraph;
 
 async function entities(url: string, refs: readonly string[]): Promise<GraphQLResponse> {
-  const response = await fetch(url, {
+  const response = await signedFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: ENTITIES, variables: { representations: refs.map((ref) => ({ __typename: 'Case', ref })) } }),
@@ -77,7 +78,7 @@ describe('iq-partner subgraph', () => {
     await iqPartnerSystem.migrate(db);
     await iqPartnerSystem.seed(db, [...syntheticCases(CASES)]);
     opened = (await iqPartnerSystem.open(db, { logLevel: 'silent' })) as OpenedIqPartner;
-    subgraph = await startSubgraph(opened.module, { port: 0, logLevel: 'silent' });
+    subgraph = await startTestSubgraph(opened.module);
   });
 
   afterAll(async () => {
@@ -145,7 +146,7 @@ describe('iq-partner subgraph', () => {
   it('reports a clear error, not a crash, when the REST backend is down, and /healthz turns 503', async () => {
     // A second instance, so stopping its REST service leaves the others untouched.
     const down = (await iqPartnerSystem.open(db, { logLevel: 'silent' })) as OpenedIqPartner;
-    const running = await startSubgraph(down.module, { port: 0, logLevel: 'silent' });
+    const running = await startTestSubgraph(down.module);
     try {
       const healthz = running.url.replace(/\/graphql$/, '/healthz');
       expect((await fetch(healthz)).status).toBe(200);

@@ -1,0 +1,127 @@
+/**
+ * The field decision: may this caller, for this purpose, receive this category of this case?
+ * Checked in the order DESIGN §5 gives — policy, relationship, consent, transfer gate — each
+ * denial naming its code and rule. Pure: the facts come in, a decision comes out, so the gateway,
+ * the subgraph kit and the central subgraph all decide with the same code.
+ */
+import { SPECIAL_CATEGORIES, type DataCategory, type Purpose } from '../schema/vocabulary.js';
+import type { Grant, Policy, Relationship } from './policy.js';
+import type { Role } from './roles.js';
+
+export type DenialCode = 'FORBIDDEN_FIELD' | 'NO_RELATIONSHIP' | 'CONSENT_REQUIRED' | 'TRANSFER_BLOCKED';
+
+export type Decision =
+  | { released: true; rule: string; basis: string }
+  | { released: false; code: DenialCode; rule: string };
+
+/** Who asks and why; the subset of the verified caller that decisions need. */
+export interface Requester {
+  organisation: string;
+  country: string;
+  roles: readonly Role[];
+  purpose: Purpose;
+}
+
+/** What the case index knows about a case. */
+export interface CaseFacts {
+  ref: string;
+  owningMemberState: string;
+  countryOfOrigin: string;
+  returned: boolean;
+  assignedPartner: string | null;
+  enrolledInEuProgramme: boolean;
+}
+
+/** An active consent of the data subject (already filtered to unexpired, unwithdrawn ones). */
+export interface ConsentGrant {
+  recipient: string;
+  categories: readonly string[];
+  purposes: readonly string[];
+}
+
+export interface DynamicFacts {
+  facts: CaseFacts;
+  consents: readonly ConsentGrant[];
+  /** True when a transfer basis is recorded from this Member State to this recipient organisation. */
+  hasTransferBasis(exporterMemberState: string, recipient: string): boolean;
+}
+
+export const NOT_PERSONAL_RELEASE: Decision = Object.freeze({ released: true, rule: 'not-personal', basis: 'NONE' });
+const NO_CATEGORY: Decision = Object.freeze({ released: false, code: 'FORBIDDEN_FIELD', rule: 'category.undeclared' });
+const NO_GRANT: Decision = Object.freeze({ released: false, code: 'FORBIDDEN_FIELD', rule: 'policy.no-grant' });
+const SPECIAL_ABROAD: Decision = Object.freeze({ released: false, code: 'TRANSFER_BLOCKED', rule: 'transfer.special-category-purpose' });
+const NEVER_TO_COO: Decision = Object.freeze({ released: false, code: 'TRANSFER_BLOCKED', rule: 'transfer.never-to-country-of-origin-authority' });
+
+/** The grants still worth checking per case, or the denial that holds for every case. */
+export type StaticDecision = { released: false; code: DenialCode; rule: string } | { grants: readonly Grant[] } | typeof NOT_PERSONAL_RELEASE;
+
+/**
+ * What can be decided without looking at any case: the policy, and the transfer rules that
+ * depend only on the recipient. Used before query planning to remove fields entirely.
+ */
+export function decideStatically(policy: Policy, requester: Requester, category: DataCategory | undefined): StaticDecision {
+  if (category === undefined) return NO_CATEGORY;
+  if (category === 'NOT_PERSONAL') return NOT_PERSONAL_RELEASE;
+  const grants = policy.grantsFor(requester.roles, requester.purpose).get(category);
+  if (!grants || grants.length === 0) return NO_GRANT;
+  if (requester.roles.includes('COO_AUTHORITY') && policy.document.transfers.neverToCountryOfOriginAuthorities.includes(category)) {
+    return NEVER_TO_COO;
+  }
+  if (!policy.isEuEea(requester.country) && SPECIAL_CATEGORIES.has(category) && !policy.document.transfers.specialCategoryPurposes.includes(requester.purpose)) {
+    return SPECIAL_ABROAD;
+  }
+  return { grants };
+}
+
+function relationshipHolds(relationship: Relationship, requester: Requester, facts: CaseFacts): boolean {
+  switch (relationship) {
+    case 'OWNING_MEMBER_STATE':
+      return requester.country === facts.owningMemberState;
+    case 'ASSIGNED_PARTNER':
+      return facts.assignedPartner !== null && requester.organisation === facts.assignedPartner;
+    case 'COUNTRY_OF_ORIGIN_AFTER_RETURN':
+      return facts.returned && requester.country === facts.countryOfOrigin;
+    case 'EU_PROGRAMME':
+      return facts.enrolledInEuProgramme;
+    case 'NONE':
+      // Rules without a case relationship release aggregates or audit records, never case fields.
+      return false;
+  }
+}
+
+function consentCovers(consents: readonly ConsentGrant[], recipient: string, category: DataCategory, purpose: Purpose): boolean {
+  return consents.some((c) => c.recipient === recipient && c.categories.includes(category) && c.purposes.includes(purpose));
+}
+
+/**
+ * The full decision for one case. Among the grants that apply, the first that passes every check
+ * releases the field; otherwise the denial of the grant that got furthest is reported.
+ */
+export function decide(policy: Policy, requester: Requester, category: DataCategory | undefined, dynamic: DynamicFacts): Decision {
+  const staticDecision = decideStatically(policy, requester, category);
+  if (!('grants' in staticDecision)) return staticDecision;
+  return decideForCase(policy, requester, category as DataCategory, staticDecision.grants, dynamic);
+}
+
+export function decideForCase(policy: Policy, requester: Requester, category: DataCategory, grants: readonly Grant[], dynamic: DynamicFacts): Decision {
+  let best: { decision: Decision; depth: number } | undefined;
+  const deny = (code: DenialCode, rule: string, depth: number) => {
+    if (!best || depth > best.depth) best = { decision: { released: false, code, rule }, depth };
+  };
+  for (const grant of grants) {
+    if (!relationshipHolds(grant.relationship, requester, dynamic.facts)) {
+      deny('NO_RELATIONSHIP', grant.rule, 1);
+      continue;
+    }
+    if (grant.consent && !consentCovers(dynamic.consents, requester.organisation, category, requester.purpose)) {
+      deny('CONSENT_REQUIRED', grant.rule, 2);
+      continue;
+    }
+    if (!policy.isEuEea(requester.country) && !dynamic.hasTransferBasis(dynamic.facts.owningMemberState, requester.organisation)) {
+      deny('TRANSFER_BLOCKED', 'transfer.no-recorded-basis', 3);
+      continue;
+    }
+    return { released: true, rule: grant.rule, basis: grant.basis };
+  }
+  return (best as { decision: Decision }).decision;
+}

@@ -1,0 +1,34 @@
+/**
+ * The executor wrapper that enforces access around Apollo Gateway's planning and execution:
+ * introspection only for the hub operator (or in development), statically denied fields removed
+ * before planning (under a query hash of the rewritten document, so one caller's plan is never
+ * served to another), and those fields answered `null` with their errors afterwards.
+ */
+import type { GatewayExecutor } from '@apollo/server-gateway-interface';
+import { getOperationAST } from 'graphql';
+import type { HubContext } from '../context.js';
+import { hubError } from '../errors.js';
+import type { ExecutorWrapper } from '../HubGateway.js';
+import type { AccessRuntime } from './AccessRuntime.js';
+import { applyRemovals } from './applyRemovals.js';
+import { planStatically } from './staticPlan.js';
+
+export function enforcingExecutor(runtime: AccessRuntime): ExecutorWrapper {
+  return (inner: GatewayExecutor): GatewayExecutor =>
+    async (requestContext) => {
+      const { access } = requestContext.context as HubContext;
+      const { requester } = access;
+      const key = `${requestContext.queryHash}|${requestContext.operationName ?? ''}|${[...requester.roles].sort().join(',')}|${requester.purpose}|${requester.country}`;
+      const metadata = runtime.metadata;
+      const plan = runtime.plans.get(key, () => planStatically(metadata, runtime.policy, requester, requestContext.document));
+      if (plan.introspection && !runtime.development && !requester.roles.includes('HUB_OPERATOR')) {
+        return { errors: [hubError('HUB_INTROSPECTION_DISABLED')] };
+      }
+      if (plan.queryHash === null) return inner(requestContext);
+      const operation = getOperationAST(plan.document, requestContext.operationName);
+      if (!operation) return inner(requestContext);
+      const result = await inner({ ...requestContext, document: plan.document, queryHash: plan.queryHash, operation });
+      const denials = applyRemovals(metadata, requestContext.document, requestContext.operationName, result.data, plan.removed);
+      return denials.length === 0 ? result : { ...result, errors: [...(result.errors ?? []), ...denials] };
+    };
+}

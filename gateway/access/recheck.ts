@@ -1,0 +1,114 @@
+/**
+ * The gateway's last line: every subgraph response is re-checked against the caller's decisions
+ * before it is merged. A field a subgraph returned although it was denied — a misbehaving or
+ * compromised national system — is stripped, answered with the denial's error, and reported as an
+ * incident. Nothing relies on the subgraph having enforced its signed decisions.
+ */
+import { getOperationAST, isCompositeType, Kind, type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLFormattedError } from 'graphql';
+import { decideStatically } from '../../auth/decide.js';
+import type { Policy } from '../../auth/policy.js';
+import { isCaseRef } from '../../schema/scalars.js';
+import type { AccessMetadata } from './metadata.js';
+import type { DecisionVector, Incident, RequestAccess } from './RequestAccess.js';
+import { fragmentsOf, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
+
+export interface SubgraphResponse {
+  data?: Record<string, unknown> | null;
+  errors?: readonly GraphQLFormattedError[];
+}
+
+interface Target {
+  /** Entity fetches name every case in their representations; root answers may not. */
+  entity: boolean;
+  selectionSet: NonNullable<FieldNode['selectionSet']>;
+  parent: GraphQLCompositeType;
+  value: unknown;
+  path: (string | number)[];
+  ref: string | null;
+}
+
+/** The parts of the response to walk: each entity with its representation's case, or the root. */
+function targetsOf(metadata: AccessMetadata, document: DocumentNode, variables: Record<string, unknown> | undefined, data: Record<string, unknown>): Target[] {
+  const operation = getOperationAST(document);
+  if (!operation) return [];
+  const entities = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities');
+  if (!entities?.selectionSet) {
+    const root = operation.operation === 'mutation' ? metadata.apiSchema.getMutationType() : metadata.apiSchema.getQueryType();
+    return root ? [{ entity: false, selectionSet: operation.selectionSet, parent: root, value: data, path: [], ref: null }] : [];
+  }
+  const representations = (variables?.representations ?? []) as { __typename?: string; ref?: unknown; caseRef?: unknown }[];
+  const items = Array.isArray(data._entities) ? (data._entities as unknown[]) : [];
+  const targets: Target[] = [];
+  items.forEach((item, index) => {
+    const representation = representations[index];
+    const typename = (item as ResultObject | null)?.__typename ?? representation?.__typename;
+    const type = typeof typename === 'string' ? metadata.apiSchema.getType(typename) : undefined;
+    if (!item || !type || !isCompositeType(type)) return;
+    const ref = representation?.ref ?? representation?.caseRef;
+    targets.push({ entity: true, selectionSet: entities.selectionSet!, parent: type, value: item, path: ['_entities', index], ref: isCaseRef(ref) ? ref : null });
+  });
+  return targets;
+}
+
+export async function recheckSubgraphResponse(
+  subgraph: string,
+  metadata: AccessMetadata,
+  policy: Policy,
+  access: RequestAccess,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  response: SubgraphResponse,
+  signed: ReadonlyMap<string, DecisionVector>,
+): Promise<Incident[]> {
+  if (!response.data) return [];
+  const targets = targetsOf(metadata, document, variables, response.data);
+  const fragments = fragmentsOf(document);
+
+  // Root answers (central's case index) name their cases only in the data: decide those too.
+  const refs = new Set<string>();
+  for (const target of targets) {
+    walkSelectionSet({ schema: metadata.apiSchema, fragments, onField: () => false, onObject: (o) => {
+      const ref = o.ref ?? o.caseRef;
+      if (isCaseRef(ref) && !signed.has(ref)) refs.add(ref);
+    } }, target.selectionSet, target.parent, target.value, target.path, target.ref);
+  }
+  const vectors = refs.size > 0 ? new Map([...signed, ...(await access.vectorsFor([...refs]))]) : signed;
+
+  const incidents: Incident[] = [];
+  const errors: GraphQLFormattedError[] = [...(response.errors ?? [])];
+  const check = (entity: boolean) => ({ parent, field, key, object, path, ref }: FieldVisit): boolean => {
+    if (metadata.isRootType(parent.name)) return false;
+    const category = metadata.categoryOf(parent, field);
+    if (category === 'NOT_PERSONAL') return false;
+    const value = object[key];
+    let outcome: string;
+    const staticDecision = decideStatically(policy, access.requester, category);
+    if (!('grants' in staticDecision) && !staticDecision.released) {
+      outcome = `${staticDecision.code} ${staticDecision.rule}`;
+    } else {
+      // A container without its own reference (a page edge) is decided by the case it holds.
+      const held = value && typeof value === 'object' && !Array.isArray(value) ? ((value as ResultObject).ref ?? (value as ResultObject).caseRef) : undefined;
+      const caseRef = ref ?? (isCaseRef(held) ? held : null);
+      if (caseRef) outcome = vectors.get(caseRef)?.[category as string] ?? 'NO_RELATIONSHIP decision.missing';
+      // Root answers come from central, which decided them with the store's own facts; without a
+      // case to check against, only the static decision can be re-checked here.
+      else outcome = entity ? 'NO_RELATIONSHIP decision.missing' : 'R';
+    }
+    if (outcome === 'R') return false;
+    if (value !== null && value !== undefined) {
+      const [code, rule] = [outcome.slice(0, outcome.indexOf(' ')), outcome.slice(outcome.indexOf(' ') + 1)];
+      const coordinate = `${parent.name}.${field}`;
+      object[key] = null;
+      incidents.push({ subgraph, coordinate, code, rule });
+      errors.push({
+        message: `Field "${coordinate}" (${category ?? 'UNDECLARED'}) is not released to you: ${code} by rule ${rule}.`,
+        path: [...path, key],
+        extensions: { code, rule, category: category ?? 'UNDECLARED', incident: 'SUBGRAPH_RETURNED_DENIED_FIELD' },
+      });
+    }
+    return true;
+  };
+  for (const target of targets) walkSelectionSet({ schema: metadata.apiSchema, fragments, onField: check(target.entity) }, target.selectionSet, target.parent, target.value, target.path, target.ref);
+  if (incidents.length > 0) (response as { errors?: readonly GraphQLFormattedError[] }).errors = errors;
+  return incidents;
+}

@@ -1,0 +1,96 @@
+/**
+ * Pre-planning removal. Before Apollo Gateway plans a query, every field whose category the
+ * caller's role and purpose can never obtain is cut out of the document, so the subgraph that
+ * holds it is not even asked. The result is cached per (operation, roles, purpose): a repeated
+ * operation is decided once.
+ */
+import { createHash } from 'node:crypto';
+import { Kind, print, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
+import { decideStatically, type DenialCode, type Requester } from '../../auth/decide.js';
+import type { Policy } from '../../auth/policy.js';
+import type { DataCategory } from '../../schema/vocabulary.js';
+import type { AccessMetadata } from './metadata.js';
+
+export interface StaticDenial {
+  code: DenialCode;
+  rule: string;
+  category: DataCategory | 'UNDECLARED';
+}
+
+export interface StaticPlan {
+  /** The document to plan: the original when nothing was removed. */
+  document: DocumentNode;
+  /** sha256 of the rewritten document; null when nothing was removed. */
+  queryHash: string | null;
+  /** Removed fields by `Type.field` (the static parent type where they were selected). */
+  removed: ReadonlyMap<string, StaticDenial>;
+  /** The operation asks for `__schema` or `__type`. */
+  introspection: boolean;
+}
+
+/** Stands in for a selection set whose every field was removed (a selection set cannot be empty). */
+export const PLACEHOLDER_KEY = '__continuumRemoved';
+const PLACEHOLDER: FieldNode = {
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY },
+  name: { kind: Kind.NAME, value: '__typename' },
+};
+
+export function planStatically(metadata: AccessMetadata, policy: Policy, requester: Requester, document: DocumentNode): StaticPlan {
+  const typeInfo = new TypeInfo(metadata.apiSchema);
+  const removed = new Map<string, StaticDenial>();
+  let introspection = false;
+  const rewritten = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter(node) {
+          const parent = typeInfo.getParentType();
+          const name = node.name.value;
+          if (!parent || name === '__typename') return undefined;
+          if (name === '__schema' || name === '__type') {
+            introspection = true;
+            return undefined;
+          }
+          // Root fields carry no category; what they return does, and is decided field by field.
+          if (metadata.isRootType(parent.name)) return undefined;
+          const category = metadata.categoryOf(parent, name);
+          const decision = decideStatically(policy, requester, category);
+          if ('grants' in decision || decision.released) return undefined;
+          removed.set(`${parent.name}.${name}`, { code: decision.code, rule: decision.rule, category: category ?? 'UNDECLARED' });
+          return null;
+        },
+      },
+      SelectionSet: {
+        leave(node: SelectionSetNode) {
+          return node.selections.length === 0 ? { ...node, selections: [PLACEHOLDER] } : undefined;
+        },
+      },
+    }),
+  );
+  if (removed.size === 0) return { document, queryHash: null, removed, introspection };
+  return { document: rewritten, queryHash: createHash('sha256').update(print(rewritten)).digest('hex'), removed, introspection };
+}
+
+/** A small LRU of static plans; the key already includes roles and purpose. */
+export class StaticPlanCache {
+  private readonly plans = new Map<string, StaticPlan>();
+  constructor(private readonly capacity = 2000) {}
+
+  get(key: string, compute: () => StaticPlan): StaticPlan {
+    const hit = this.plans.get(key);
+    if (hit) {
+      this.plans.delete(key);
+      this.plans.set(key, hit);
+      return hit;
+    }
+    const plan = compute();
+    this.plans.set(key, plan);
+    if (this.plans.size > this.capacity) this.plans.delete(this.plans.keys().next().value as string);
+    return plan;
+  }
+
+  clear(): void {
+    this.plans.clear();
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Subgraph-side enforcement. Every field a subgraph serves has a data category (the lint sees to
+ * that); before a categorised field resolves, the kit asks the request's decisions whether that
+ * category of that case is released. A denied field resolves to an error carrying the code and
+ * rule, its value is never read from the backend, and the rest of the response stands.
+ *
+ * The decisions come from the context the gateway signed (per case, per category). A subgraph
+ * that can decide itself (the central case index holds the facts) may supply a local decider for
+ * cases the gateway could not know in advance, e.g. the results of a root query.
+ */
+import { defaultFieldResolver, GraphQLError, isObjectType, Kind, parse, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import type { SubgraphContext } from '../../auth/context-token.js';
+import { isCaseRef } from '../../schema/scalars.js';
+import { PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../../schema/vocabulary.js';
+
+/** `R`, or the denial code and rule. */
+export type FieldOutcome = 'R' | { code: string; rule: string };
+
+/**
+ * Decides what the gateway did not sign (optional; central uses it for its root queries). Gets
+ * the whole request context, so it can use the request's own loaders.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LocalDecider = (context: any, ref: string, category: DataCategory) => FieldOutcome | Promise<FieldOutcome>;
+
+export interface AccessContext {
+  caller: SubgraphContext;
+}
+
+/** `Type.field` → category, read from the subgraph's own SDL. */
+export function fieldCategories(sdl: string): Map<string, DataCategory> {
+  const categories = new Map<string, DataCategory>();
+  for (const definition of parse(sdl).definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
+    ) {
+      continue;
+    }
+    for (const field of definition.fields ?? []) {
+      const directive = field.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE);
+      const argument = directive?.arguments?.find((a) => a.name.value === 'category');
+      if (argument?.value.kind === Kind.ENUM) categories.set(`${definition.name.value}.${field.name.value}`, argument.value.value as DataCategory);
+    }
+  }
+  return categories;
+}
+
+/**
+ * The case a field belongs to: for entity fetches, the representation the gateway sent at that
+ * index; otherwise the nearest object on the way that carries a case reference (`ref`/`caseRef`).
+ */
+export function caseRefOf(source: unknown, info: GraphQLResolveInfo): string | null {
+  let root = info.path;
+  while (root.prev) root = root.prev;
+  if (root.key === '_entities') {
+    let at = info.path;
+    while (at.prev && at.prev.prev) at = at.prev;
+    const representations = representationsOf(info);
+    if (representations && typeof at.key === 'number') {
+      const representation = representations[at.key] as { ref?: unknown; caseRef?: unknown } | undefined;
+      const ref = representation?.ref ?? representation?.caseRef;
+      return isCaseRef(ref) ? ref : null;
+    }
+    return null;
+  }
+  const candidate = source as { ref?: unknown; caseRef?: unknown } | null;
+  const ref = candidate?.ref ?? candidate?.caseRef;
+  return isCaseRef(ref) ? ref : null;
+}
+
+/** Where `_entities` takes its representations from in this operation (a variable or a literal). */
+const representationSource = new WeakMap<object, { variable: string } | { literal: unknown[] } | null>();
+
+function representationsOf(info: GraphQLResolveInfo): unknown[] | null {
+  let source = representationSource.get(info.operation);
+  if (source === undefined) {
+    source = null;
+    for (const selection of info.operation.selectionSet.selections) {
+      if (selection.kind !== Kind.FIELD || selection.name.value !== '_entities') continue;
+      const argument = selection.arguments?.find((a) => a.name.value === 'representations');
+      if (argument?.value.kind === Kind.VARIABLE) source = { variable: argument.value.name.value };
+      else if (argument) source = { literal: valueFromASTUntyped(argument.value) as unknown[] };
+    }
+    representationSource.set(info.operation, source);
+  }
+  if (source === null) return null;
+  const value = 'variable' in source ? info.variableValues[source.variable] : source.literal;
+  return Array.isArray(value) ? value : null;
+}
+
+const MISSING = { code: 'NO_RELATIONSHIP', rule: 'decision.missing' } as const;
+const NO_CASE = { code: 'NO_RELATIONSHIP', rule: 'case.unknown' } as const;
+
+function decodeOutcome(encoded: string | undefined): FieldOutcome {
+  if (encoded === undefined) return MISSING;
+  if (encoded === 'R') return 'R';
+  const space = encoded.indexOf(' ');
+  return { code: encoded.slice(0, space), rule: encoded.slice(space + 1) };
+}
+
+export function signedOutcome(caller: SubgraphContext, ref: string, category: DataCategory): FieldOutcome | undefined {
+  const set = caller.decisions?.cases[ref];
+  if (set === undefined) return undefined;
+  return decodeOutcome(caller.decisions?.sets[set]?.[category]);
+}
+
+export function deniedFieldError(coordinate: string, category: DataCategory, outcome: Exclude<FieldOutcome, 'R'>): GraphQLError {
+  return new GraphQLError(`Field "${coordinate}" (${category}) is not released to you: ${outcome.code} by rule ${outcome.rule}.`, {
+    extensions: { code: outcome.code, rule: outcome.rule, category },
+  });
+}
+
+/**
+ * Wraps every categorised field resolver of the schema, in place. NOT_PERSONAL fields and the
+ * federation fields stay untouched.
+ */
+export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<string, DataCategory>, localDecider?: LocalDecider): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || type.name === 'Query' || type.name === 'Mutation') continue;
+    const interfaces = type.getInterfaces();
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const category = categories.get(coordinate) ?? interfaces.map((i) => categories.get(`${i.name}.${field.name}`)).find(Boolean);
+      if (!category || category === 'NOT_PERSONAL') continue;
+      const resolve: GraphQLFieldResolver<unknown, AccessContext> = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context, info) => {
+        const ref = caseRefOf(source, info);
+        if (ref === null) {
+          // No case to decide for: only an absent value (e.g. the end cursor of an empty page) may pass.
+          const value = resolve(source, args, context, info);
+          const absentOnly = (v: unknown) => (v === null || v === undefined ? v : deniedFieldError(coordinate, category, NO_CASE));
+          return value instanceof Promise ? value.then(absentOnly) : absentOnly(value);
+        }
+        const outcome = signedOutcome(context.caller, ref, category) ?? (localDecider ? localDecider(context, ref, category) : MISSING);
+        const proceed = (decided: FieldOutcome) => (decided === 'R' ? resolve(source, args, context, info) : deniedFieldError(coordinate, category, decided));
+        return outcome instanceof Promise ? outcome.then(proceed) : proceed(outcome);
+      };
+    }
+  }
+}
