@@ -56,16 +56,38 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
-export interface StartOptions {
-  /** The gateway's public key: every GraphQL request must carry a context signed with it. */
-  contextKey: CryptoKey;
+export type StartOptions = {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
   logLevel?: string;
-}
+} & (
+  | {
+      /** The gateway's public key: every GraphQL request must carry a context signed with it. */
+      contextKey: CryptoKey;
+      enforcement?: 'on';
+    }
+  | {
+      /**
+       * No context check and no field enforcement. Only for the benchmark baseline (bare Apollo
+       * Gateway over the same subgraphs): never in a deployment.
+       */
+      enforcement: 'off-for-baseline-benchmark';
+      contextKey?: undefined;
+    }
+);
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+/** The caller seen by an unenforced baseline subgraph (benchmarks only); it decides nothing. */
+const BASELINE_CALLER: SubgraphContext = {
+  officialId: 'baseline-benchmark',
+  organisation: 'BASELINE/BENCHMARK/NONE',
+  country: 'EU',
+  roles: ['HUB_OPERATOR'],
+  purpose: 'OPERATIONS',
+  requestId: 'baseline-benchmark',
+};
 
 function requestIdOf(request: FastifyRequest): string {
   const header = request.headers['x-request-id'];
@@ -90,7 +112,8 @@ export async function startSubgraph<Loaders extends object>(
     bodyLimit: 10 * 1024 * 1024,
   });
   const schema = buildContinuumSubgraphSchema(module.typeDefs, module.resolvers);
-  enforceDecisions(schema, fieldCategories(module.typeDefs), module.localDecider);
+  const enforced = options.enforcement !== 'off-for-baseline-benchmark';
+  if (enforced) enforceDecisions(schema, fieldCategories(module.typeDefs), module.localDecider);
   const apollo = new ApolloServer<Loaders & KitContext>({
     schema,
     plugins: [...airGappedPlugins(), fastifyApolloDrainPlugin(app)],
@@ -126,6 +149,7 @@ export async function startSubgraph<Loaders extends object>(
       context: async (request) => {
         const body = request.body as { extensions?: Record<string, unknown> } | undefined;
         let caller: SubgraphContext;
+        if (!options.contextKey) return { ...module.createLoaders(), requestId: requestIdOf(request), caller: BASELINE_CALLER };
         try {
           caller = await verifyContext(options.contextKey, module.name, body?.extensions?.[CONTEXT_EXTENSION]);
         } catch (error) {
