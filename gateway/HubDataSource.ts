@@ -50,6 +50,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     const incoming = options as Extract<GraphQLDataSourceProcessOptions<HubContext>, { incomingRequestContext: unknown }>;
     const { access, requestId } = incoming.context;
     const { request } = incoming;
+    access.subgraphs.add(this.subgraphName);
     const refs = refsOf(request.variables);
     const vectors: Map<string, DecisionVector> = refs.length > 0 ? await access.vectorsFor(refs) : new Map();
     const token = await signContext(this.runtime.keys, this.subgraphName, {

@@ -26,20 +26,27 @@ function refuse(reply: FastifyReply, code: HubErrorCode, requestId: string) {
     .send({ errors: [{ message: definition.message, extensions: { code: definition.graphqlCode, hubCode: definition.code, requestId } }] });
 }
 
-export function authenticate(verifier: TokenVerifier, log: (entry: Record<string, unknown>) => void) {
+/**
+ * @param audit records each refusal (awaited: the refusal is answered once it is on record, and
+ * answered anyway if the log is down — a refusal releases nothing).
+ */
+export function authenticate(verifier: TokenVerifier, log: (entry: Record<string, unknown>) => void, audit: (requestId: string, code: HubErrorCode, body: unknown) => Promise<unknown>) {
+  const refuseAndRecord = async (request: FastifyRequest, reply: FastifyReply, code: HubErrorCode) => {
+    log({ requestId: request.id, hubCode: code, msg: 'refused a request' });
+    await audit(request.id, code, request.body).catch(() => {});
+    return refuse(reply, code, request.id);
+  };
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method === 'OPTIONS') return;
     try {
       request.caller = await verifier.verify(request.headers.authorization);
     } catch (error) {
-      const code: HubErrorCode = error instanceof AuthError ? error.code : 'HUB_AUTH_MALFORMED_TOKEN';
-      log({ requestId: request.id, hubCode: code, msg: 'refused a token' });
-      return refuse(reply, code, request.id);
+      return refuseAndRecord(request, reply, error instanceof AuthError ? error.code : 'HUB_AUTH_MALFORMED_TOKEN');
     }
     const declared = request.headers['x-purpose'];
-    if (typeof declared !== 'string' || declared.length === 0) return refuse(reply, 'HUB_PURPOSE_MISSING', request.id);
-    if (!KNOWN_PURPOSES.has(declared)) return refuse(reply, 'HUB_PURPOSE_UNKNOWN', request.id);
-    if (!request.caller.purposes.includes(declared as Purpose)) return refuse(reply, 'HUB_PURPOSE_NOT_ALLOWED', request.id);
+    if (typeof declared !== 'string' || declared.length === 0) return refuseAndRecord(request, reply, 'HUB_PURPOSE_MISSING');
+    if (!KNOWN_PURPOSES.has(declared)) return refuseAndRecord(request, reply, 'HUB_PURPOSE_UNKNOWN');
+    if (!request.caller.purposes.includes(declared as Purpose)) return refuseAndRecord(request, reply, 'HUB_PURPOSE_NOT_ALLOWED');
     request.purpose = declared as Purpose;
   };
 }

@@ -20,6 +20,8 @@ export const ConfigSchema = z.object({
   CONTINUUM_MODE: z.enum(['development', 'production']).default('development'),
   /** Trust list (JSON) of the identity providers whose tokens the hub accepts. Required in production. */
   CONTINUUM_TRUST_FILE: z.string().min(1).optional(),
+  /** The hub's audit signing key pair (created there on first start; public.jwk.json is for verifiers). */
+  CONTINUUM_AUDIT_KEY_DIR: z.string().min(1).default('.data/audit-keys'),
   /** Development only: where the demo issuers' keys are kept (`npx continuum token` reads them). */
   CONTINUUM_DEV_IDENTITIES_DIR: z.string().min(1).default('.data/dev-identities'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

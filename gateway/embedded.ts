@@ -4,6 +4,7 @@
  * subgraph still listens on its own port and the gateway calls it over real HTTP.
  */
 import './airgap.js';
+import { AuditWriter, generateAuditKeys, migrateAudit, type AuditKeys, type AuditWriterOptions } from '../audit/index.js';
 import { generateContextKeys, type ContextKeys } from '../auth/context-token.js';
 import { loadPolicy, type Policy } from '../auth/policy.js';
 import type { TrustList } from '../auth/trust.js';
@@ -23,6 +24,9 @@ export interface FederationOptions {
   policy?: Policy;
   /** The gateway's context-signing keys; a fresh pair by default. */
   contextKeys?: ContextKeys;
+  /** The hub's audit signing keys; a fresh pair by default (main.ts keeps one on disk). */
+  auditKeys?: AuditKeys;
+  auditOptions?: AuditWriterOptions;
   systems?: readonly WrappedSystem[];
   /** Seed this many synthetic cases into systems that hold none yet. */
   seedCases?: number;
@@ -43,6 +47,8 @@ export interface RunningSystem {
 export interface RunningFederation {
   gateway: RunningGateway;
   contextKeys: ContextKeys;
+  audit: AuditWriter;
+  auditKeys: AuditKeys;
   systems: Map<string, RunningSystem>;
   supergraphSdl: string;
   close(): Promise<void>;
@@ -70,6 +76,9 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   await prepareSystems(options.db, systems, options.seedCases ?? 0);
   const contextKeys = options.contextKeys ?? (await generateContextKeys());
   const policy = options.policy ?? loadPolicy();
+  await migrateAudit(options.db);
+  const auditKeys = options.auditKeys ?? (await generateAuditKeys());
+  const audit = new AuditWriter(options.db, auditKeys, options.auditOptions);
 
   const running = new Map<string, RunningSystem>();
   const closeAll = async () => {
@@ -95,6 +104,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       policy,
       store: options.db,
       contextKeys,
+      audit,
       host,
       port: options.gatewayPort ?? 0,
       logLevel,
@@ -103,14 +113,19 @@ export async function startFederation(options: FederationOptions): Promise<Runni
     return {
       gateway,
       contextKeys,
+      audit,
+      auditKeys,
       systems: running,
       supergraphSdl: composed.supergraphSdl,
       async close() {
+        // Drain in-flight requests, then seal the audit chain, then stop the subgraphs.
         await gateway.close();
+        await audit.close();
         await closeAll();
       },
     };
   } catch (error) {
+    await audit.close();
     await closeAll();
     throw error;
   }

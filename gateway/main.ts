@@ -6,6 +6,7 @@
 import './airgap.js';
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ensureAuditKeys } from '../audit/index.js';
 import { ensureDevIdentities, PERSONA_NAMES } from '../auth/dev-identities.js';
 import { loadTrustList } from '../auth/trust.js';
 import { openDb } from '../store/index.js';
@@ -25,9 +26,11 @@ async function main(): Promise<void> {
     ? loadTrustList(config.CONTINUUM_TRUST_FILE)
     : (await ensureDevIdentities(config.CONTINUUM_DEV_IDENTITIES_DIR)).trust;
   const db = await openDb({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.CONTINUUM_DATA_DIR });
+  const auditKeys = await ensureAuditKeys(config.CONTINUUM_AUDIT_KEY_DIR);
   const federation = await startFederation({
     db,
     trust,
+    auditKeys,
     seedCases: config.CONTINUUM_SEED_CASES,
     host: config.HOST,
     gatewayPort: config.PORT,

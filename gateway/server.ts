@@ -19,6 +19,8 @@ import { airGappedPlugins } from '../subgraphs/kit/server.js';
 import { AccessRuntime } from './access/AccessRuntime.js';
 import { enforcingExecutor } from './access/enforce.js';
 import { RequestAccess } from './access/RequestAccess.js';
+import type { AuditWriter } from '../audit/index.js';
+import { auditPlugin, refusalRecord } from './auditPlugin.js';
 import { authenticate } from './authenticate.js';
 import type { HubContext } from './context.js';
 import { HubErrors } from './errors.js';
@@ -36,6 +38,8 @@ export interface GatewayOptions {
   store: Db;
   /** Signs the context forwarded to subgraphs. */
   contextKeys: ContextKeys;
+  /** Where every request's record goes before its response leaves. */
+  audit: AuditWriter;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
@@ -116,6 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [
       ...airGappedPlugins(),
       fastifyApolloDrainPlugin(app),
+      auditPlugin(options.audit, (entry) => app.log.error(entry, 'audit record could not be written; response withheld')),
       {
         async requestDidStart({ contextValue }: GraphQLRequestContext<HubContext>) {
           const started = process.hrtime.bigint();
@@ -173,7 +178,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    preHandler: authenticate(options.verifier, (entry) => app.log.info(entry)),
+    preHandler: authenticate(
+      options.verifier,
+      (entry) => app.log.info(entry),
+      (requestId, code, body) => options.audit.append(refusalRecord(requestId, code, body)),
+    ),
     handler: fastifyApolloHandler(apollo, {
       context: async (request) => ({
         requestId: request.id,

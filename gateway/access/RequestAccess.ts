@@ -6,7 +6,8 @@
  */
 import type DataLoader from 'dataloader';
 import type { Caller } from '../../auth/Caller.js';
-import { decide, type Requester } from '../../auth/decide.js';
+import { decide, type Decision, type Requester } from '../../auth/decide.js';
+import type { CaseAccess } from '../../audit/record.js';
 import type { Policy } from '../../auth/policy.js';
 import { DATA_CATEGORIES, type DataCategory, type Purpose } from '../../schema/vocabulary.js';
 import type { Db } from '../../store/index.js';
@@ -31,6 +32,14 @@ export class RequestAccess {
   private readonly vectors = new Map<string, Promise<DecisionVector>>();
   /** Fields a subgraph returned although they were denied (stripped by the gateway). */
   readonly incidents: Incident[] = [];
+  /** Every decision taken in this request, per case and category (for the audit record). */
+  readonly decisions = new Map<string, Map<string, Decision>>();
+  /** Subgraphs this request called. */
+  readonly subgraphs = new Set<string>();
+  /** What the response released and denied, per case; set by the enforcing executor. */
+  cases: CaseAccess[] = [];
+  /** The hash of the operation as planned. */
+  operationHash: string | null = null;
 
   private readonly policy: Policy;
   private readonly store: Db;
@@ -66,10 +75,13 @@ export class RequestAccess {
     const bases = this.policy.isEuEea(this.requester.country) ? new Set<string>() : await (this.bases ??= loadTransferBases(this.store));
     const dynamic = { facts: found.facts, consents: found.consents, hasTransferBasis: (exporter: string, recipient: string) => bases.has(`${exporter}|${recipient}`) };
     const vector: DecisionVector = {};
+    const decided = new Map<string, Decision>();
     for (const category of PERSONAL_CATEGORIES) {
       const decision = decide(this.policy, this.requester, category, dynamic);
+      decided.set(category, decision);
       vector[category] = decision.released ? 'R' : `${decision.code} ${decision.rule}`;
     }
+    this.decisions.set(ref, decided);
     return vector;
   }
 }

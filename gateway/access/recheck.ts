@@ -68,7 +68,7 @@ export async function recheckSubgraphResponse(
   const refs = new Set<string>();
   for (const target of targets) {
     walkSelectionSet({ schema: metadata.apiSchema, fragments, onField: () => false, onObject: (o) => {
-      const ref = o.ref ?? o.caseRef;
+      const ref = o.__continuumRef ?? o.ref ?? o.caseRef;
       if (isCaseRef(ref) && !signed.has(ref)) refs.add(ref);
     } }, target.selectionSet, target.parent, target.value, target.path, target.ref);
   }
@@ -87,7 +87,7 @@ export async function recheckSubgraphResponse(
       outcome = `${staticDecision.code} ${staticDecision.rule}`;
     } else {
       // A container without its own reference (a page edge) is decided by the case it holds.
-      const held = value && typeof value === 'object' && !Array.isArray(value) ? ((value as ResultObject).ref ?? (value as ResultObject).caseRef) : undefined;
+      const held = value && typeof value === 'object' && !Array.isArray(value) ? ((value as ResultObject).__continuumRef ?? (value as ResultObject).ref ?? (value as ResultObject).caseRef) : undefined;
       const caseRef = ref ?? (isCaseRef(held) ? held : null);
       if (caseRef) outcome = vectors.get(caseRef)?.[category as string] ?? 'NO_RELATIONSHIP decision.missing';
       // Root answers come from central, which decided them with the store's own facts; without a

@@ -30,6 +30,16 @@ export interface StaticPlan {
 
 /** Stands in for a selection set whose every field was removed (a selection set cannot be empty). */
 export const PLACEHOLDER_KEY = '__continuumRemoved';
+/**
+ * Selected on every object that has a case reference, so the gateway can attribute every field of
+ * the response to its case (for the audit record and the re-check) even when the client did not
+ * ask for the reference. Removed from the response before it leaves.
+ */
+export const REF_KEY = '__continuumRef';
+
+function refField(fieldName: 'ref' | 'caseRef'): FieldNode {
+  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: REF_KEY }, name: { kind: Kind.NAME, value: fieldName } };
+}
 const PLACEHOLDER: FieldNode = {
   kind: Kind.FIELD,
   alias: { kind: Kind.NAME, value: PLACEHOLDER_KEY },
@@ -63,12 +73,17 @@ export function planStatically(metadata: AccessMetadata, policy: Policy, request
       },
       SelectionSet: {
         leave(node: SelectionSetNode) {
-          return node.selections.length === 0 ? { ...node, selections: [PLACEHOLDER] } : undefined;
+          const selections = node.selections.length === 0 ? [PLACEHOLDER] : [...node.selections];
+          const parent = typeInfo.getParentType();
+          const fields = parent && 'getFields' in parent ? parent.getFields() : undefined;
+          const refName = fields?.ref && String(fields.ref.type).startsWith('CaseRef') ? 'ref' : fields?.caseRef && String(fields.caseRef.type).startsWith('CaseRef') ? 'caseRef' : null;
+          if (refName && !metadata.isRootType(parent!.name)) selections.push(refField(refName));
+          return selections.length === node.selections.length && node.selections.length > 0 ? undefined : { ...node, selections };
         },
       },
     }),
   );
-  if (removed.size === 0) return { document, queryHash: null, removed, introspection };
+  if (rewritten === document) return { document, queryHash: null, removed, introspection };
   return { document: rewritten, queryHash: createHash('sha256').update(print(rewritten)).digest('hex'), removed, introspection };
 }
 

@@ -66,7 +66,7 @@ export function walkSelectionSet(
   }
   if (typeof value !== 'object') return;
   const object = value as ResultObject;
-  const own = object.ref ?? object.caseRef;
+  const own = object.__continuumRef ?? object.ref ?? object.caseRef;
   const currentRef = isCaseRef(own) ? own : ref;
   context.onObject?.(object);
   for (const selection of selectionSet.selections) {

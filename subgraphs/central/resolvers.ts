@@ -107,8 +107,8 @@ export function localDecider(policy: Policy) {
   };
 }
 
-function denied(message: string, code: string, rule: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, rule } });
+function denied(message: string, code: string, rule: string, category?: DataCategory): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, rule, ...(category ? { category } : {}) } });
 }
 
 function badInput(message: string): GraphQLError {
@@ -209,7 +209,7 @@ export function centralResolvers(db: Db, policy: Policy): Resolvers<Context> {
         const row = await context.caseByRef.load(ref);
         if (!row) return null;
         const decision = await decideHere(policy, context, ref, 'CASE_ADMIN');
-        if (!decision.released) return denied(`Case "${ref}" is not released to you: ${decision.code} by rule ${decision.rule}.`, decision.code, decision.rule);
+        if (!decision.released) return denied(`Case "${ref}" is not released to you: ${decision.code} by rule ${decision.rule}.`, decision.code, decision.rule, 'CASE_ADMIN');
         return row;
       },
       cases: async (_root, args: CasesArgs, context: Context) => {

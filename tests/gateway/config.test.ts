@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       CONTINUUM_SEED_CASES: 2000,
       CONTINUUM_MODE: 'development',
       CONTINUUM_DEV_IDENTITIES_DIR: '.data/dev-identities',
+      CONTINUUM_AUDIT_KEY_DIR: '.data/audit-keys',
       LOG_LEVEL: 'info',
     });
   });

@@ -1,0 +1,189 @@
+/**
+ * Durable audit with group commit. `append` resolves only when the record is committed to the
+ * store, so the gateway can hold each response until its record is durable — and refuse to
+ * serve it if the write fails. While one batch is being committed, new records queue up and go
+ * together in the next transaction: under load, one commit carries many requests' records
+ * instead of costing each request a round trip.
+ *
+ * Every batch runs in one transaction that locks the single chain-head row, so the chain stays
+ * one sequence even with many gateway replicas writing to the same PostgreSQL.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/index.js';
+import { chainHash, contentHash } from './chain.js';
+import { signCheckpoint } from './checkpoint.js';
+import type { AuditKeys } from './keys.js';
+import type { AuditContent } from './record.js';
+
+export interface AuditWriterOptions {
+  /** Seal the chain with a signed checkpoint at least every this many records. @default 1000 */
+  checkpointEvery?: number;
+  /** …and at least this often while records are being written. @default 10000 */
+  checkpointIntervalMs?: number;
+  /** Records per transaction at most. @default 500 */
+  maxBatch?: number;
+}
+
+interface Pending {
+  id: string;
+  content: AuditContent;
+  contentHash: string;
+  resolve(value: { seq: number; hash: string }): void;
+  reject(error: Error): void;
+}
+
+export class AuditUnavailableError extends Error {
+  readonly code = 'HUB_AUDIT_UNAVAILABLE';
+  constructor(cause: unknown) {
+    super('The audit log cannot be written right now.', { cause });
+  }
+}
+
+export class AuditWriter {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private readonly checkpointEvery: number;
+  private readonly checkpointIntervalMs: number;
+  private readonly maxBatch: number;
+  private closed = false;
+  readonly stats = { written: 0, batches: 0, failedBatches: 0, checkpoints: 0, lastBatchSize: 0, lastCommitMs: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly keys: AuditKeys,
+    options: AuditWriterOptions = {},
+  ) {
+    this.checkpointEvery = options.checkpointEvery ?? 1000;
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 10_000;
+    this.maxBatch = options.maxBatch ?? 500;
+    // Seals the tail of the chain even when traffic stops.
+    this.timer = setInterval(() => void this.checkpointIfDue(true).catch(() => {}), this.checkpointIntervalMs);
+    this.timer.unref();
+  }
+
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves with the record's place in the chain once it is committed; rejects if it cannot be. */
+  append(content: AuditContent): Promise<{ seq: number; hash: string }> {
+    if (this.closed) return Promise.reject(new AuditUnavailableError(new Error('audit writer closed')));
+    let hash: string;
+    try {
+      hash = contentHash(content);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: randomUUID(), content, contentHash: hash, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Waits until everything appended so far is committed (or has failed). */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  /** Drains the queue, seals the chain with a final checkpoint, stops the timer. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.checkpointIfDue(true).catch(() => {});
+  }
+
+  private schedule(): void {
+    if (this.flushing) return;
+    this.flushing = this.drain().finally(() => {
+      this.flushing = null;
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      const started = performance.now();
+      try {
+        const placed = await this.commit(batch);
+        this.stats.written += batch.length;
+        this.stats.batches++;
+        this.stats.lastBatchSize = batch.length;
+        this.stats.lastCommitMs = performance.now() - started;
+        batch.forEach((pending, i) => pending.resolve(placed[i]!));
+      } catch (error) {
+        this.stats.failedBatches++;
+        const failure = new AuditUnavailableError(error);
+        for (const pending of batch) pending.reject(failure);
+      }
+    }
+  }
+
+  private commit(batch: Pending[]): Promise<{ seq: number; hash: string }[]> {
+    return this.db.transaction(async (tx) => {
+      const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.chain_head WHERE id FOR UPDATE');
+      if (!head) throw new Error('audit chain head missing');
+      let seq = Number(head.seq);
+      let prev = head.hash;
+      const rows = batch.map((pending) => {
+        seq += 1;
+        const hash = chainHash(prev, seq, pending.contentHash);
+        const row = { seq, prev, hash, pending };
+        prev = hash;
+        return row;
+      });
+      await tx.query(
+        `INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases,
+                                   content, content_hash, prev_hash, hash)
+         SELECT t.seq, t.id::uuid, t.recorded_at::timestamptz, t.kind, t.request_id, t.organisation, t.official_id, t.purpose, t.outcome,
+                COALESCE(string_to_array(NULLIF(t.cases, ''), ','), '{}'), t.content::jsonb, t.content_hash, t.prev_hash, t.hash
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                     $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+           AS t(seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, content, content_hash, prev_hash, hash)`,
+        [
+          rows.map((r) => r.seq),
+          rows.map((r) => r.pending.id),
+          rows.map((r) => r.pending.content.time),
+          rows.map((r) => r.pending.content.kind),
+          rows.map((r) => r.pending.content.requestId),
+          rows.map((r) => r.pending.content.caller?.organisation ?? null),
+          rows.map((r) => r.pending.content.caller?.officialId ?? null),
+          rows.map((r) => r.pending.content.purpose),
+          rows.map((r) => r.pending.content.outcome),
+          rows.map((r) => r.pending.content.cases.map((c) => c.ref).join(',')),
+          rows.map((r) => JSON.stringify(r.pending.content)),
+          rows.map((r) => r.pending.contentHash),
+          rows.map((r) => r.prev),
+          rows.map((r) => r.hash),
+        ],
+      );
+      await tx.query('UPDATE audit.chain_head SET seq = $1, hash = $2 WHERE id', [seq, prev]);
+      await this.checkpointInside(tx, seq, prev, false);
+      return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
+    });
+  }
+
+  /** Signs a checkpoint of the head when enough records or time have passed since the last one. */
+  private async checkpointInside(tx: Db, seq: number, hash: string, timerDriven: boolean): Promise<void> {
+    const [last] = await tx.query<{ seq: number; signed_at: Date | string }>('SELECT seq, signed_at FROM audit.checkpoint ORDER BY seq DESC LIMIT 1');
+    const lastSeq = last ? Number(last.seq) : 0;
+    if (seq <= lastSeq) return;
+    const age = last ? Date.now() - new Date(last.signed_at).getTime() : Number.POSITIVE_INFINITY;
+    if (seq - lastSeq < this.checkpointEvery && age < this.checkpointIntervalMs && !(timerDriven && age >= this.checkpointIntervalMs)) return;
+    const time = new Date().toISOString();
+    const jws = await signCheckpoint(this.keys.privateKey, { seq, hash, time });
+    await tx.query('INSERT INTO audit.checkpoint (seq, hash, signed_at, jws) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [seq, hash, time, jws]);
+    this.stats.checkpoints++;
+  }
+
+  /** Checkpoints the current head if it is not sealed yet (used by the timer and on close). */
+  async checkpointIfDue(force = false): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.chain_head WHERE id FOR UPDATE');
+      if (!head || Number(head.seq) === 0) return;
+      await this.checkpointInside(tx, Number(head.seq), head.hash, force);
+    });
+  }
+}

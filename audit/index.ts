@@ -1,0 +1,14 @@
+/**
+ * The tamper-evident audit log: hash-chained records written with group commit, sealed by signed
+ * checkpoints, verifiable with the public key alone, purged by retention without breaking the
+ * chain.
+ * @module audit
+ */
+export { migrateAudit, GENESIS_HASH } from './schema.js';
+export { AuditWriter, AuditUnavailableError, type AuditWriterOptions } from './AuditWriter.js';
+export { verifyChain, type VerificationReport, type Problem, type ProblemKind } from './verify.js';
+export { ensureAuditKeys, generateAuditKeys, importAuditPublicKey, readPublicJwk, type AuditKeys } from './keys.js';
+export { signCheckpoint, verifyCheckpoint, type CheckpointClaims } from './checkpoint.js';
+export { contentHash, chainHash, sha256Hex } from './chain.js';
+export { applyRetention, type RetentionPolicy } from './retention.js';
+export type { AuditContent, AuditKind, AuditOutcome, CaseAccess, ReleasedCategory, DeniedCategory, StoredRecord } from './record.js';

@@ -1,0 +1,53 @@
+/**
+ * The audit store, in the central store's database (schema `audit`). Records form one hash chain
+ * across every gateway replica: `chain_head` is the single row each group commit locks, extends
+ * and moves. Retention removes a record's content but keeps its place in the chain (content
+ * hash, previous hash, hash), so what remains always verifies.
+ */
+import { migrate, type Db } from '../store/index.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export async function migrateAudit(db: Db): Promise<void> {
+  await migrate(db, 'audit', [
+    {
+      id: '001_audit_chain',
+      sql: `
+        CREATE SCHEMA IF NOT EXISTS audit;
+        CREATE TABLE audit.chain_head (
+          id boolean PRIMARY KEY DEFAULT true CHECK (id),
+          seq bigint NOT NULL,
+          hash text NOT NULL
+        );
+        INSERT INTO audit.chain_head (id, seq, hash) VALUES (true, 0, '${GENESIS_HASH}');
+        CREATE TABLE audit.record (
+          seq bigint PRIMARY KEY,
+          id uuid NOT NULL UNIQUE,
+          recorded_at timestamptz NOT NULL,
+          kind text NOT NULL,
+          request_id text NOT NULL,
+          organisation text,
+          official_id text,
+          purpose text,
+          outcome text NOT NULL,
+          cases text[] NOT NULL DEFAULT '{}',
+          content jsonb,
+          content_hash text NOT NULL,
+          prev_hash text NOT NULL,
+          hash text NOT NULL,
+          purged_at timestamptz
+        );
+        CREATE INDEX record_time ON audit.record (recorded_at);
+        CREATE INDEX record_org ON audit.record (organisation, seq);
+        CREATE INDEX record_cases ON audit.record USING gin (cases);
+        CREATE INDEX record_request ON audit.record (request_id);
+        CREATE TABLE audit.checkpoint (
+          seq bigint PRIMARY KEY,
+          hash text NOT NULL,
+          signed_at timestamptz NOT NULL,
+          jws text NOT NULL
+        );
+      `,
+    },
+  ]);
+}

@@ -1,0 +1,115 @@
+/**
+ * Verifies the audit chain with nothing but the hub's public key: every record's content against
+ * its content hash, every link against the previous record, every checkpoint's signature and its
+ * hash against the chain. Names the first bad record and what is wrong with it.
+ */
+import type { CryptoKey } from 'jose';
+import type { Db } from '../store/index.js';
+import { chainHash, contentHash } from './chain.js';
+import { verifyCheckpoint } from './checkpoint.js';
+import { GENESIS_HASH } from './schema.js';
+
+export type ProblemKind = 'ALTERED' | 'BROKEN_LINK' | 'MISSING' | 'BAD_CHECKPOINT' | 'CHECKPOINT_MISMATCH' | 'TRUNCATED' | 'UNANCHORED';
+
+export interface Problem {
+  seq: number;
+  kind: ProblemKind;
+  message: string;
+}
+
+export interface VerificationReport {
+  ok: boolean;
+  records: number;
+  /** Records whose content was removed by retention (still chained). */
+  purged: number;
+  checkpoints: number;
+  lastSeq: number;
+  /** Highest seq covered by a valid checkpoint that matches the chain. */
+  sealedUpTo: number;
+  firstBadSeq: number | null;
+  problems: Problem[];
+}
+
+interface Row {
+  seq: number;
+  content: unknown;
+  content_hash: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const PAGE = 5000;
+const MAX_PROBLEMS = 100;
+
+export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<VerificationReport> {
+  const problems: Problem[] = [];
+  const report = (seq: number, kind: ProblemKind, message: string) => {
+    if (problems.length < MAX_PROBLEMS) problems.push({ seq, kind, message });
+  };
+
+  const checkpoints = new Map<number, string>();
+  for (const row of await db.query<{ seq: number; hash: string; jws: string }>('SELECT seq, hash, jws FROM audit.checkpoint ORDER BY seq')) {
+    const seq = Number(row.seq);
+    try {
+      const claims = await verifyCheckpoint(publicKey, row.jws);
+      if (claims.seq !== seq || claims.hash !== row.hash) report(seq, 'BAD_CHECKPOINT', `checkpoint ${seq} does not say what its row says`);
+      else checkpoints.set(seq, claims.hash);
+    } catch {
+      report(seq, 'BAD_CHECKPOINT', `checkpoint ${seq} is not signed by the hub's audit key`);
+    }
+  }
+
+  let records = 0;
+  let purged = 0;
+  let sealedUpTo = 0;
+  let expectedSeq: number | null = null;
+  let prev = GENESIS_HASH;
+  let after = 0;
+  for (;;) {
+    const rows = await db.query<Row>('SELECT seq, content, content_hash, prev_hash, hash FROM audit.record WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE]);
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (expectedSeq === null) {
+        // The first remaining record: the start of the chain, or anchored by a checkpoint after a purge.
+        if (seq !== 1) {
+          const anchor = checkpoints.get(seq - 1);
+          if (anchor === undefined) report(seq, 'UNANCHORED', `records before ${seq} are gone and no checkpoint seals them`);
+          else prev = anchor;
+        }
+      } else if (seq !== expectedSeq) {
+        report(expectedSeq, 'MISSING', `records ${expectedSeq}..${seq - 1} are missing`);
+      }
+      if (row.prev_hash !== prev) report(seq, 'BROKEN_LINK', `record ${seq} does not follow the record before it (inserted, removed or moved)`);
+      if (row.content === null) purged++;
+      else if (contentHash(row.content) !== row.content_hash) report(seq, 'ALTERED', `record ${seq}'s content was changed`);
+      if (chainHash(row.prev_hash, seq, row.content_hash) !== row.hash) report(seq, 'ALTERED', `record ${seq}'s hash does not match its content`);
+      const sealed = checkpoints.get(seq);
+      if (sealed !== undefined) {
+        if (sealed !== row.hash) report(seq, 'CHECKPOINT_MISMATCH', `the chain at ${seq} differs from what was signed`);
+        else if (problems.length === 0) sealedUpTo = seq;
+      }
+      prev = row.hash;
+      expectedSeq = seq + 1;
+      records++;
+      after = seq;
+    }
+  }
+  const lastSeq = expectedSeq === null ? 0 : expectedSeq - 1;
+  const beyond = [...checkpoints.keys()].filter((seq) => seq > lastSeq);
+  if (beyond.length > 0) report(lastSeq + 1, 'TRUNCATED', `records up to ${Math.max(...beyond)} were signed but are gone`);
+  const [head] = await db.query<{ seq: number }>('SELECT seq FROM audit.chain_head WHERE id');
+  if (head && Number(head.seq) > lastSeq && beyond.length === 0) report(lastSeq + 1, 'TRUNCATED', `the chain head is at ${head.seq} but records end at ${lastSeq}`);
+
+  problems.sort((a, b) => a.seq - b.seq);
+  return {
+    ok: problems.length === 0,
+    records,
+    purged,
+    checkpoints: checkpoints.size,
+    lastSeq,
+    sealedUpTo,
+    firstBadSeq: problems[0]?.seq ?? null,
+    problems,
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The audit chain: records written with group commit verify with the public key alone, and each
+ * kind of tampering is detected and located — on PGlite and on PostgreSQL.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  applyRetention,
+  AuditWriter,
+  chainHash,
+  contentHash,
+  generateAuditKeys,
+  migrateAudit,
+  signCheckpoint,
+  verifyChain,
+  type AuditContent,
+  type AuditKeys,
+} from '../../audit/index.js';
+import type { Db } from '../../store/index.js';
+import { testStores } from '../harness/stores.js';
+
+function record(i: number, overrides: Partial<AuditContent> = {}): AuditContent {
+  return {
+    v: 1,
+    kind: 'ACCESS',
+    time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+    requestId: `request-${String(i).padStart(6, '0')}`,
+    caller: { issuer: 'https://idp.be-return.continuum.test', organisation: 'EU/GOV/BE-RETURN', country: 'BE', officialId: 'be-counsellor-001', roles: ['MS_COUNSELLOR'] },
+    purpose: 'RETURN_COUNSELLING',
+    operation: { type: 'query', name: 'OneCase', hash: 'a'.repeat(64) },
+    outcome: 'OK',
+    subgraphs: ['central'],
+    cases: [{ ref: `EU-2024-${String(i).padStart(6, '0')}`, released: [{ category: 'CASE_ADMIN', basis: 'LEGAL_OBLIGATION', rule: 'ms-officer.case-work', paths: ['case.status'] }], denied: [] }],
+    incidents: [],
+    requestHash: 'b'.repeat(64),
+    responseHash: 'c'.repeat(64),
+    ...overrides,
+  };
+}
+
+describe.each(testStores)('audit chain on $name', (store) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  let keys: AuditKeys;
+  let writer: AuditWriter;
+
+  beforeEach(async () => {
+    ({ db, drop } = await store.open());
+    await migrateAudit(db);
+    keys = await generateAuditKeys();
+    writer = new AuditWriter(db, keys, { checkpointEvery: 10 });
+  });
+  afterEach(async () => {
+    await writer.close();
+    await drop();
+  });
+
+  const write = async (n: number) => {
+    const placed = await Promise.all(Array.from({ length: n }, (_, i) => writer.append(record(i + 1))));
+    await writer.checkpointIfDue(true);
+    return placed;
+  };
+
+  it('gives N concurrent records N consecutive places in one chain, sealed by checkpoints', async () => {
+    const placed = await write(25);
+    expect(placed.map((p) => p.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 25, lastSeq: 25, sealedUpTo: 25, firstBadSeq: null });
+  });
+
+  it('commits concurrent appends together (group commit), not one transaction each', async () => {
+    await write(200);
+    expect(writer.stats.written).toBe(200);
+    expect(writer.stats.batches).toBeLessThan(200);
+  });
+
+  it('detects altered content and names the record', async () => {
+    await write(20);
+    await db.query(`UPDATE audit.record SET content = jsonb_set(content, '{purpose}', '"AUDIT"') WHERE seq = 7`);
+    const report = await verifyChain(db, keys.publicKey);
+    expect(report).toMatchObject({ ok: false, firstBadSeq: 7 });
+    expect(report.problems[0]).toEqual({ seq: 7, kind: 'ALTERED', message: "record 7's content was changed" });
+  });
+
+  it('detects a record rewritten with fresh hashes, at the next link', async () => {
+    await write(20);
+    const forged = record(7, { purpose: 'AUDIT' });
+    const [row] = await db.query<{ prev_hash: string }>('SELECT prev_hash FROM audit.record WHERE seq = 7');
+    const newContentHash = contentHash(forged);
+    await db.query('UPDATE audit.record SET content = $1::jsonb, content_hash = $2, hash = $3 WHERE seq = 7', [JSON.stringify(forged), newContentHash, chainHash(row!.prev_hash, 7, newContentHash)]);
+    const report = await verifyChain(db, keys.publicKey);
+    expect(report.problems[0]).toMatchObject({ seq: 8, kind: 'BROKEN_LINK' });
+  });
+
+  it('detects a whole chain rewritten after a record, against the signed checkpoint', async () => {
+    await write(20);
+    // The forger recomputes every hash from record 7 on, but cannot re-sign the checkpoints.
+    const [sealed] = await db.query<{ seq: number }>('SELECT min(seq) AS seq FROM audit.checkpoint WHERE seq >= 7');
+    const rows = await db.query<{ seq: number; content: AuditContent; prev_hash: string }>('SELECT seq, content, prev_hash FROM audit.record WHERE seq >= 7 ORDER BY seq');
+    let prev = rows[0]!.prev_hash;
+    for (const row of rows) {
+      const content = Number(row.seq) === 7 ? { ...row.content, purpose: 'AUDIT' } : row.content;
+      const ch = contentHash(content);
+      const hash = chainHash(prev, Number(row.seq), ch);
+      await db.query('UPDATE audit.record SET content = $1::jsonb, content_hash = $2, prev_hash = $3, hash = $4 WHERE seq = $5', [JSON.stringify(content), ch, prev, hash, row.seq]);
+      prev = hash;
+    }
+    const report = await verifyChain(db, keys.publicKey);
+    const at = Number(sealed!.seq);
+    expect(report.problems[0]).toEqual({ seq: at, kind: 'CHECKPOINT_MISMATCH', message: `the chain at ${at} differs from what was signed` });
+  });
+
+  it('detects a deleted record', async () => {
+    await write(20);
+    await db.query('DELETE FROM audit.record WHERE seq = 5');
+    const report = await verifyChain(db, keys.publicKey);
+    expect(report.problems[0]).toEqual({ seq: 5, kind: 'MISSING', message: 'records 5..5 are missing' });
+  });
+
+  it('detects an inserted record', async () => {
+    await write(12);
+    const intruder = record(99);
+    const ch = contentHash(intruder);
+    await db.query('UPDATE audit.record SET seq = seq + 1000 WHERE seq >= 5');
+    await db.query('UPDATE audit.record SET seq = seq - 999 WHERE seq >= 1005');
+    await db.query(
+      `INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, outcome, content, content_hash, prev_hash, hash)
+       VALUES (5, gen_random_uuid(), now(), 'ACCESS', 'intruder', 'OK', $1::jsonb, $2, $3, $4)`,
+      [JSON.stringify(intruder), ch, 'f'.repeat(64), chainHash('f'.repeat(64), 5, ch)],
+    );
+    const report = await verifyChain(db, keys.publicKey);
+    expect(report.problems[0]).toMatchObject({ seq: 5, kind: 'BROKEN_LINK' });
+  });
+
+  it('detects reordered records', async () => {
+    await write(20);
+    await db.query('UPDATE audit.record SET seq = 1005 WHERE seq = 5');
+    await db.query('UPDATE audit.record SET seq = 5 WHERE seq = 6');
+    await db.query('UPDATE audit.record SET seq = 6 WHERE seq = 1005');
+    const report = await verifyChain(db, keys.publicKey);
+    expect(report.problems[0]).toMatchObject({ seq: 5, kind: 'BROKEN_LINK' });
+  });
+
+  it('detects records removed from the end of a sealed chain', async () => {
+    await write(20);
+    await db.query('DELETE FROM audit.record WHERE seq > 15');
+    const report = await verifyChain(db, keys.publicKey);
+    expect(report.problems[0]).toMatchObject({ seq: 16, kind: 'TRUNCATED' });
+  });
+
+  it('refuses a checkpoint not signed with the hub key', async () => {
+    await write(20);
+    const impostor = await generateAuditKeys();
+    const [checkpoint] = await db.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.checkpoint ORDER BY seq DESC LIMIT 1');
+    const seq = Number(checkpoint!.seq);
+    await db.query('UPDATE audit.checkpoint SET jws = $1 WHERE seq = $2', [await signCheckpoint(impostor.privateKey, { seq, hash: checkpoint!.hash, time: new Date().toISOString() }), seq]);
+    const report = await verifyChain(db, keys.publicKey);
+    expect(report.problems[0]).toEqual({ seq, kind: 'BAD_CHECKPOINT', message: `checkpoint ${seq} is not signed by the hub's audit key` });
+  });
+
+  it('keeps the chain verifiable after retention purges old content', async () => {
+    await write(20);
+    const purged = await applyRetention(db, { ACCESS: 1 }, new Date(Date.UTC(2026, 0, 2, 0, 1, 0)));
+    expect(purged).toEqual({ ACCESS: 20 });
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 20, purged: 20 });
+  });
+
+  it('fails every pending append, and recovers, when the store refuses writes', async () => {
+    await write(3);
+    await db.query('ALTER TABLE audit.record RENAME TO record_away');
+    await expect(writer.append(record(4))).rejects.toMatchObject({ code: 'HUB_AUDIT_UNAVAILABLE' });
+    await db.query('ALTER TABLE audit.record_away RENAME TO record');
+    await expect(writer.append(record(4))).resolves.toMatchObject({ seq: 4 });
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 4 });
+  });
+});
