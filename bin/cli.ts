@@ -13,7 +13,8 @@ interface SubcommandEntry {
 
 const SUBCOMMANDS: Record<string, SubcommandEntry> = {
   token: { summary: 'print a development bearer token for a demo persona', load: async () => (await import('./commands/token.js')).run },
-  // policy, audit, subgraph, participant: added by their owners.
+  audit: { summary: 'verify the audit chain (audit verify), apply retention (audit purge)', load: async () => (await import('./commands/audit.js')).run },
+  // policy, subgraph, participant: added by their owners.
 };
 
 function usage(): string {
