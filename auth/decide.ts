@@ -84,8 +84,9 @@ function relationshipHolds(relationship: Relationship, requester: Requester, fac
     case 'EU_PROGRAMME':
       return facts.enrolledInEuProgramme;
     case 'NONE':
-      // Rules without a case relationship release aggregates or audit records, never case fields.
-      return false;
+      // Only AUDIT and STATISTICS are granted without a relationship (the policy schema enforces
+      // it): audit records and aggregates, never a case's own fields.
+      return true;
   }
 }
 
@@ -101,6 +102,19 @@ export function decide(policy: Policy, requester: Requester, category: DataCateg
   const staticDecision = decideStatically(policy, requester, category);
   if (!('grants' in staticDecision)) return staticDecision;
   return decideForCase(policy, requester, category as DataCategory, staticDecision.grants, dynamic);
+}
+
+/**
+ * Categories that are not about one case (audit records, aggregates) are decided without one:
+ * released when a grant for them exists, whatever the case.
+ */
+export const CASE_INDEPENDENT: ReadonlySet<DataCategory> = new Set(['AUDIT', 'STATISTICS']);
+
+export function decideWithoutCase(policy: Policy, requester: Requester, category: DataCategory | undefined): Decision {
+  const staticDecision = decideStatically(policy, requester, category);
+  if (!('grants' in staticDecision)) return staticDecision;
+  const grant = staticDecision.grants.find((g) => g.relationship === 'NONE');
+  return grant ? { released: true, rule: grant.rule, basis: grant.basis } : { released: false, code: 'NO_RELATIONSHIP', rule: 'case.unknown' };
 }
 
 export function decideForCase(policy: Policy, requester: Requester, category: DataCategory, grants: readonly Grant[], dynamic: DynamicFacts): Decision {

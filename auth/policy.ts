@@ -51,6 +51,9 @@ const PolicySchema = z
       if (ids.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
       ids.add(rule.id);
       rule.grants.forEach((grant, j) => {
+        if (rule.relationship === 'NONE' && grant.categories.some((c) => c !== 'AUDIT' && c !== 'STATISTICS')) {
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'grants', j, 'categories'], message: 'a rule without a case relationship may grant only AUDIT and STATISTICS' });
+        }
         if (!Object.hasOwn(policy.legalBases, grant.basis)) {
           ctx.addIssue({ code: 'custom', path: ['rules', i, 'grants', j, 'basis'], message: `unknown legal basis "${grant.basis}"` });
         }

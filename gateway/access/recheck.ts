@@ -5,7 +5,7 @@
  * incident. Nothing relies on the subgraph having enforced its signed decisions.
  */
 import { getOperationAST, isCompositeType, Kind, type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLFormattedError } from 'graphql';
-import { decideStatically } from '../../auth/decide.js';
+import { CASE_INDEPENDENT, decideStatically, decideWithoutCase } from '../../auth/decide.js';
 import type { Policy } from '../../auth/policy.js';
 import { isCaseRef } from '../../schema/scalars.js';
 import type { AccessMetadata } from './metadata.js';
@@ -93,6 +93,10 @@ export async function recheckSubgraphResponse(
       // Root answers come from central, which decided them with the store's own facts; without a
       // case to check against, only the static decision can be re-checked here.
       else outcome = entity ? 'NO_RELATIONSHIP decision.missing' : 'R';
+      if (!caseRef && category && CASE_INDEPENDENT.has(category)) {
+        const decision = decideWithoutCase(policy, access.requester, category);
+        outcome = decision.released ? 'R' : `${decision.code} ${decision.rule}`;
+      }
     }
     if (outcome === 'R') return false;
     if (value !== null && value !== undefined) {

@@ -8,7 +8,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { SubgraphContext } from '../../auth/context-token.js';
-import { decide, type Decision, type Requester } from '../../auth/decide.js';
+import { decide, decideWithoutCase, type Decision, type Requester } from '../../auth/decide.js';
 import type { Grant, Policy } from '../../auth/policy.js';
 import { isCaseRef, isIsoDateTime } from '../../schema/scalars.js';
 import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../schema/vocabulary.js';
@@ -101,8 +101,8 @@ export async function decideHere(policy: Policy, context: Context, ref: string, 
 }
 
 export function localDecider(policy: Policy) {
-  return async (context: Context, ref: string, category: DataCategory): Promise<FieldOutcome> => {
-    const decision = await decideHere(policy, context, ref, category);
+  return async (context: Context, ref: string | null, category: DataCategory): Promise<FieldOutcome> => {
+    const decision = ref === null ? decideWithoutCase(policy, requesterOf(context.caller), category) : await decideHere(policy, context, ref, category);
     return decision.released ? 'R' : { code: decision.code, rule: decision.rule };
   };
 }

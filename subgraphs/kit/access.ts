@@ -21,7 +21,7 @@ export type FieldOutcome = 'R' | { code: string; rule: string };
  * the whole request context, so it can use the request's own loaders.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type LocalDecider = (context: any, ref: string, category: DataCategory) => FieldOutcome | Promise<FieldOutcome>;
+export type LocalDecider = (context: any, ref: string | null, category: DataCategory) => FieldOutcome | Promise<FieldOutcome>;
 
 export interface AccessContext {
   caller: SubgraphContext;
@@ -128,6 +128,12 @@ export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<
       const resolve: GraphQLFieldResolver<unknown, AccessContext> = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context, info) => {
         const ref = caseRefOf(source, info);
+        if (ref === null && localDecider && (category === 'AUDIT' || category === 'STATISTICS')) {
+          // Audit records and aggregates are not about one case: the subgraph decides them itself.
+          const outcome = localDecider(context, null, category);
+          const proceed = (decided: FieldOutcome) => (decided === 'R' ? resolve(source, args, context, info) : deniedFieldError(coordinate, category, decided));
+          return outcome instanceof Promise ? outcome.then(proceed) : proceed(outcome);
+        }
         if (ref === null) {
           // No case to decide for: only an absent value (e.g. the end cursor of an empty page) may pass.
           const value = resolve(source, args, context, info);
