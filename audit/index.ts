@@ -11,4 +11,19 @@ export { ensureAuditKeys, generateAuditKeys, importAuditPublicKey, readPublicJwk
 export { signCheckpoint, verifyCheckpoint, type CheckpointClaims } from './checkpoint.js';
 export { contentHash, chainHash, sha256Hex } from './chain.js';
 export { applyRetention, type RetentionPolicy } from './retention.js';
+export {
+  AuditFilterSchema,
+  auditVisibilityOf,
+  auditWhere,
+  auditRecordView,
+  SqlParams,
+  AUDIT_ROW_COLUMNS,
+  AUDIT_KINDS,
+  AUDIT_OUTCOMES,
+  type AuditFilter,
+  type AuditReader,
+  type AuditRow,
+  type AuditRecordView,
+  type AuditVisibility,
+} from './query.js';
 export type { AuditContent, AuditKind, AuditOutcome, CaseAccess, ReleasedCategory, DeniedCategory, StoredRecord } from './record.js';

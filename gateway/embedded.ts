@@ -90,7 +90,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   try {
     let index = 0;
     for (const system of systems) {
-      const opened = await system.open(options.db, { logLevel });
+      const opened = await system.open(options.db, { logLevel, auditPublicJwk: auditKeys.publicJwk });
       const base = options.subgraphPortBase ?? 0;
       const subgraph = await startSubgraph(opened.module, { host, port: base === 0 ? 0 : base + index, logLevel, contextKey: contextKeys.publicKey });
       running.set(system.name, { system, opened, subgraph });

@@ -93,7 +93,8 @@ export async function recheckSubgraphResponse(
       // Root answers come from central, which decided them with the store's own facts; without a
       // case to check against, only the static decision can be re-checked here.
       else outcome = entity ? 'NO_RELATIONSHIP decision.missing' : 'R';
-      if (!caseRef && category && CASE_INDEPENDENT.has(category)) {
+      // Audit records and aggregates are decided without the case, even when they name one.
+      if (category && CASE_INDEPENDENT.has(category)) {
         const decision = decideWithoutCase(policy, access.requester, category);
         outcome = decision.released ? 'R' : `${decision.code} ${decision.rule}`;
       }

@@ -1,12 +1,14 @@
 /**
  * The central consent & audit subgraph: the case index every cross-border query starts from,
- * the data subject's consents, and the recorded transfer bases. The access log and the
- * data-subject report join it later.
+ * the data subject's consents, the recorded transfer bases, and the auditor API over the access
+ * log with the data subject's access report (audit-schema.ts, audit-resolvers.ts).
  * @module subgraphs/central
  */
 import { loadPolicy } from '../../auth/policy.js';
 import type { WrappedSystem } from '../kit/index.js';
 import { isCentralSeeded, migrateCentral, seedCentral } from './backend.js';
+import { auditResolvers } from './audit-resolvers.js';
+import { auditTypeDefs } from './audit-schema.js';
 import { centralResolvers, createCentralLoaders, localDecider } from './resolvers.js';
 import { centralTypeDefs } from './schema.js';
 
@@ -19,14 +21,16 @@ export const centralSystem: WrappedSystem = {
   migrate: migrateCentral,
   isSeeded: isCentralSeeded,
   seed: seedCentral,
-  async open(root) {
+  async open(root, options = {}) {
     const db = root.scoped('central');
     const policy = loadPolicy();
+    const cases = centralResolvers(db, policy);
+    const audit = auditResolvers(db, { publicJwk: options.auditPublicJwk });
     return {
       module: {
         name: 'central',
-        typeDefs: centralTypeDefs,
-        resolvers: centralResolvers(db, policy),
+        typeDefs: `${centralTypeDefs}\n${auditTypeDefs}`,
+        resolvers: { ...cases, ...audit, Query: { ...cases.Query, ...audit.Query } },
         createLoaders: () => createCentralLoaders(db),
         checkHealth: async () => {
           await db.query('SELECT 1');

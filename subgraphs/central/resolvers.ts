@@ -8,7 +8,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { SubgraphContext } from '../../auth/context-token.js';
-import { decide, decideWithoutCase, type Decision, type Requester } from '../../auth/decide.js';
+import { CASE_INDEPENDENT, decide, decideWithoutCase, type Decision, type Requester } from '../../auth/decide.js';
 import type { Grant, Policy } from '../../auth/policy.js';
 import { isCaseRef, isIsoDateTime } from '../../schema/scalars.js';
 import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../schema/vocabulary.js';
@@ -102,7 +102,8 @@ export async function decideHere(policy: Policy, context: Context, ref: string, 
 
 export function localDecider(policy: Policy) {
   return async (context: Context, ref: string | null, category: DataCategory): Promise<FieldOutcome> => {
-    const decision = ref === null ? decideWithoutCase(policy, requesterOf(context.caller), category) : await decideHere(policy, context, ref, category);
+    // Audit records and aggregates are decided without the case, even when they name one.
+    const decision = ref === null || CASE_INDEPENDENT.has(category) ? decideWithoutCase(policy, requesterOf(context.caller), category) : await decideHere(policy, context, ref, category);
     return decision.released ? 'R' : { code: decision.code, rule: decision.rule };
   };
 }

@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import type { Db } from '../../store/index.js';
 import type { SubgraphModule } from './server.js';
 import type { SyntheticCase } from './synthetic.js';
@@ -18,7 +19,13 @@ export interface WrappedSystem {
   /** Writes native records for a chunk of synthetic cases (called repeatedly, in order). */
   seed(db: Db, cases: readonly SyntheticCase[]): Promise<void>;
   /** Starts what the system needs besides its subgraph (e.g. a REST backend) and returns the subgraph. */
-  open(db: Db, options?: { logLevel?: string }): Promise<OpenedSystem>;
+  open(db: Db, options?: OpenOptions): Promise<OpenedSystem>;
+}
+
+export interface OpenOptions {
+  logLevel?: string;
+  /** The hub's audit public key, for a system that verifies the access log (central). */
+  auditPublicJwk?: JWK;
 }
 
 export interface OpenedSystem {

@@ -1,0 +1,155 @@
+/**
+ * Reading the access log, for the auditor API (central subgraph) and the streamed export
+ * (gateway): who may see which records, the filters, and one view of a record. Both read
+ * `audit.*` directly and share this module, so the GraphQL answer and the export can never
+ * disagree about visibility.
+ *
+ * Visibility is a row condition in SQL, never a filter applied afterwards: a DPO (supervisor)
+ * sees every record; an AUDITOR sees only the records of their own organisation; nobody else
+ * sees any.
+ */
+import { z } from 'zod';
+import { isCaseRef, isIsoDateTime } from '../schema/scalars.js';
+import { PURPOSES } from '../schema/vocabulary.js';
+import type { AuditContent, AuditKind, AuditOutcome } from './record.js';
+
+export const AUDIT_KINDS = ['ACCESS', 'CONSENT_CHANGE', 'REGISTRY'] as const satisfies readonly AuditKind[];
+export const AUDIT_OUTCOMES = ['OK', 'PARTIAL', 'DENIED', 'REFUSED', 'ERROR'] as const satisfies readonly AuditOutcome[];
+
+/** Who is asking, as far as the log is concerned (a verified caller or the gateway-signed context). */
+export interface AuditReader {
+  organisation: string;
+  country: string;
+  roles: readonly string[];
+  purpose: string;
+}
+
+export type AuditVisibility = { scope: 'ALL' } | { scope: 'ORGANISATION'; organisation: string };
+
+/** The records `reader` may see, or null when it may see none. Only for purpose AUDIT. */
+export function auditVisibilityOf(reader: AuditReader): AuditVisibility | null {
+  if (reader.purpose !== 'AUDIT') return null;
+  if (reader.roles.includes('DPO')) return { scope: 'ALL' };
+  if (reader.roles.includes('AUDITOR')) return { scope: 'ORGANISATION', organisation: reader.organisation };
+  return null;
+}
+
+const ORGANISATION = /^[A-Z]{2,3}\/[A-Z]+\/[A-Z0-9-]+$/;
+const OFFICIAL = /^[\x21-\x7e]{1,128}$/;
+
+/** One filter for the API and the export. Every field optional; unknown fields refused. */
+export const AuditFilterSchema = z
+  .object({
+    caseRef: z.string().refine(isCaseRef, 'not a case reference').nullish(),
+    organisation: z.string().regex(ORGANISATION, 'not an organisation identifier').nullish(),
+    officialId: z.string().regex(OFFICIAL, 'not an official identifier').nullish(),
+    purpose: z.enum(PURPOSES).nullish(),
+    outcome: z.enum(AUDIT_OUTCOMES).nullish(),
+    kind: z.enum(AUDIT_KINDS).nullish(),
+    from: z.string().refine(isIsoDateTime, 'not an ISO 8601 date-time').nullish(),
+    to: z.string().refine(isIsoDateTime, 'not an ISO 8601 date-time').nullish(),
+  })
+  .strict()
+  .refine((f) => !f.from || !f.to || new Date(f.from) <= new Date(f.to), { message: 'from must not be after to', path: ['from'] });
+
+export type AuditFilter = z.infer<typeof AuditFilterSchema>;
+
+/** Collects positional parameters while a statement is built. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * The WHERE condition (over `audit.record r`) for what `visibility` allows and `filter` asks.
+ * `from` and `to` are both inclusive.
+ */
+export function auditWhere(visibility: AuditVisibility, filter: AuditFilter, params: SqlParams): string {
+  const where: string[] = [];
+  if (visibility.scope === 'ORGANISATION') where.push(`r.organisation = ${params.add(visibility.organisation)}`);
+  if (filter.caseRef) where.push(`r.cases @> ARRAY[${params.add(filter.caseRef)}]::text[]`);
+  if (filter.organisation) where.push(`r.organisation = ${params.add(filter.organisation)}`);
+  if (filter.officialId) where.push(`r.official_id = ${params.add(filter.officialId)}`);
+  if (filter.purpose) where.push(`r.purpose = ${params.add(filter.purpose)}`);
+  if (filter.outcome) where.push(`r.outcome = ${params.add(filter.outcome)}`);
+  if (filter.kind) where.push(`r.kind = ${params.add(filter.kind)}`);
+  if (filter.from) where.push(`r.recorded_at >= ${params.add(filter.from)}::timestamptz`);
+  if (filter.to) where.push(`r.recorded_at <= ${params.add(filter.to)}::timestamptz`);
+  return where.length > 0 ? where.join(' AND ') : 'true';
+}
+
+export const AUDIT_ROW_COLUMNS = 'r.seq, r.id, r.recorded_at, r.kind, r.request_id, r.outcome, r.content, r.content_hash, r.hash, r.purged_at';
+
+export interface AuditRow {
+  seq: number | string;
+  id: string;
+  recorded_at: Date | string;
+  kind: string;
+  request_id: string;
+  outcome: string;
+  content: AuditContent | string | null;
+  content_hash: string;
+  hash: string;
+  purged_at: Date | string | null;
+}
+
+/**
+ * One record as auditors see it. What lives only in the record's content (caller, purpose,
+ * operation, cases, hashes of request and response) is null once retention has purged it; the
+ * record keeps its place in the chain (`contentHash`, `hash`).
+ */
+export interface AuditRecordView {
+  seq: number;
+  id: string;
+  time: string;
+  kind: string;
+  requestId: string;
+  outcome: string;
+  organisation: string | null;
+  country: string | null;
+  officialId: string | null;
+  roles: string[] | null;
+  purpose: string | null;
+  operationName: string | null;
+  operationType: string | null;
+  code: string | null;
+  subgraphs: string[] | null;
+  cases: { caseRef: string; released: AuditContent['cases'][number]['released']; denied: AuditContent['cases'][number]['denied'] }[] | null;
+  incidents: AuditContent['incidents'] | null;
+  requestHash: string | null;
+  responseHash: string | null;
+  contentHash: string;
+  hash: string;
+  purged: boolean;
+}
+
+export function auditRecordView(row: AuditRow): AuditRecordView {
+  const content = typeof row.content === 'string' ? (JSON.parse(row.content) as AuditContent) : row.content;
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    time: new Date(row.recorded_at).toISOString(),
+    kind: row.kind,
+    requestId: row.request_id,
+    outcome: row.outcome,
+    organisation: content?.caller?.organisation ?? null,
+    country: content?.caller?.country ?? null,
+    officialId: content?.caller?.officialId ?? null,
+    roles: content?.caller ? [...content.caller.roles] : null,
+    purpose: content?.purpose ?? null,
+    operationName: content?.operation?.name ?? null,
+    operationType: content?.operation?.type ?? null,
+    code: content?.code ?? null,
+    subgraphs: content ? [...content.subgraphs] : null,
+    cases: content ? content.cases.map((c) => ({ caseRef: c.ref, released: c.released, denied: c.denied })) : null,
+    incidents: content ? content.incidents : null,
+    requestHash: content?.requestHash ?? null,
+    responseHash: content?.responseHash ?? null,
+    contentHash: row.content_hash,
+    hash: row.hash,
+    purged: row.content === null,
+  };
+}

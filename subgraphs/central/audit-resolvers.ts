@@ -1,0 +1,184 @@
+/**
+ * Resolvers of the auditor API. Central shares the hub's store, so it reads `audit.*` directly.
+ * Which rows a caller sees is decided in SQL (audit/query.ts): a DPO sees every record, an
+ * AUDITOR their own organisation's, anyone else is refused with FORBIDDEN_FIELD
+ * (`audit.visibility`) — checked on the context the gateway signed, not on anything the caller
+ * sent. The fields themselves are AUDIT and decided by the kit like every other field.
+ */
+import { GraphQLError } from 'graphql';
+import { importAuditPublicKey, verifyChain } from '../../audit/index.js';
+import {
+  AuditFilterSchema,
+  AUDIT_ROW_COLUMNS,
+  auditRecordView,
+  auditVisibilityOf,
+  auditWhere,
+  SqlParams,
+  type AuditFilter,
+  type AuditRow,
+  type AuditVisibility,
+} from '../../audit/query.js';
+import type { AuditContent } from '../../audit/record.js';
+import { DATA_CATEGORIES } from '../../schema/vocabulary.js';
+import type { Db } from '../../store/index.js';
+import type { CryptoKey, JWK } from 'jose';
+import { z } from 'zod';
+import type { KitContext, Resolvers } from '../kit/index.js';
+
+export interface AuditApiOptions {
+  /** The hub's audit public key; without it auditChainStatus cannot verify anything. */
+  publicJwk?: JWK | undefined;
+}
+
+const MAX_PAGE = 200;
+const MAX_TIMELINE_POINTS = 5000;
+const MAX_PROBLEMS = 20;
+const BUCKETS = { HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month' } as const;
+const REPORTED_CATEGORIES = new Set<string>(DATA_CATEGORIES.filter((c) => c !== 'NOT_PERSONAL' && c !== 'AUDIT'));
+
+export const ACCESS_REPORT_NOTICE =
+  'This report lists every release of personal data about this case through the Continuum hub: when, for which purpose, ' +
+  'to which organisation and which categories of data. In line with the Court of Justice of the EU (case C-579/21), it does ' +
+  'not name the individual officials who consulted the data; they acted on behalf of the organisation listed. Reviews of the ' +
+  'access log by auditors and supervisory authorities are not listed (GDPR Art. 4(9)). Records whose details were removed ' +
+  'under the retention policy are counted but cannot be itemised.';
+
+function forbidden(message: string, rule: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN_FIELD', rule, category: 'AUDIT' } });
+}
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+function visibilityOf(context: KitContext): AuditVisibility {
+  const visibility = auditVisibilityOf(context.caller);
+  if (!visibility) throw forbidden('The access log is open to auditors and data protection officers, for purpose AUDIT.', 'audit.visibility');
+  return visibility;
+}
+
+function filterOf(input: unknown): AuditFilter {
+  const parsed = AuditFilterSchema.safeParse(input ?? {});
+  if (!parsed.success) throw badInput(`filter: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(filter)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+const Cursor = z.string().regex(/^seq:[1-9][0-9]{0,15}$/);
+const encodeCursor = (seq: number) => Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  const parsed = Cursor.safeParse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!parsed.success) throw badInput('after: not a cursor returned by this API');
+  return Number(parsed.data.slice(4));
+}
+
+interface ReportRow {
+  seq: number | string;
+  recorded_at: Date | string;
+  purpose: string | null;
+  organisation: string | null;
+  entry: AuditContent['cases'][number] | string | null;
+  purged: boolean;
+}
+
+export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers<KitContext> {
+  let publicKey: Promise<CryptoKey> | undefined;
+  const keyOf = () => {
+    if (!options.publicJwk) throw new GraphQLError('The hub audit public key is not configured.', { extensions: { code: 'AUDIT_KEY_MISSING' } });
+    return (publicKey ??= importAuditPublicKey(options.publicJwk));
+  };
+
+  return {
+    Query: {
+      auditRecords: async (_root, args: { filter?: unknown; first: number; after?: string | null }, context: KitContext) => {
+        const visibility = visibilityOf(context);
+        const filter = filterOf(args.filter);
+        if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) throw badInput(`first: must be between 1 and ${MAX_PAGE}`);
+        const params = new SqlParams();
+        const where = auditWhere(visibility, filter, params);
+        const [total] = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM audit.record r WHERE ${where}`, params.values);
+        const page = args.after ? ` AND r.seq < ${params.add(decodeCursor(args.after))}` : '';
+        const rows = await db.query<AuditRow>(
+          `SELECT ${AUDIT_ROW_COLUMNS} FROM audit.record r WHERE ${where}${page} ORDER BY r.seq DESC LIMIT ${params.add(args.first + 1)}`,
+          params.values,
+        );
+        const nodes = rows.slice(0, args.first).map(auditRecordView);
+        const last = nodes[nodes.length - 1];
+        return {
+          edges: nodes.map((node) => ({ cursor: encodeCursor(node.seq), node })),
+          pageInfo: { hasNextPage: rows.length > args.first, endCursor: last ? encodeCursor(last.seq) : null },
+          totalCount: Number(total?.n ?? 0),
+        };
+      },
+
+      auditTimeline: async (_root, args: { filter?: unknown; bucket: keyof typeof BUCKETS }, context: KitContext) => {
+        const visibility = visibilityOf(context);
+        const filter = filterOf(args.filter);
+        const unit = BUCKETS[args.bucket];
+        if (!unit) throw badInput('bucket: unknown');
+        const params = new SqlParams();
+        const where = auditWhere(visibility, filter, params);
+        const rows = await db.query<{ start: Date | string; purpose: string | null; outcome: string; n: number }>(
+          `SELECT date_trunc(${params.add(unit)}, r.recorded_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start, r.purpose, r.outcome, count(*)::int AS n
+           FROM audit.record r WHERE ${where} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 LIMIT ${MAX_TIMELINE_POINTS + 1}`,
+          params.values,
+        );
+        if (rows.length > MAX_TIMELINE_POINTS) throw badInput(`bucket: more than ${MAX_TIMELINE_POINTS} points; narrow the time range or choose a larger bucket`);
+        return rows.map((row) => ({ start: new Date(row.start).toISOString(), purpose: row.purpose, outcome: row.outcome, count: Number(row.n) }));
+      },
+
+      auditChainStatus: async (_root, _args: unknown, context: KitContext) => {
+        // The chain's integrity is not about any one organisation's records: auditors verify it too.
+        visibilityOf(context);
+        const report = await verifyChain(db, await keyOf());
+        return { ...report, problems: report.problems.slice(0, MAX_PROBLEMS), checkedAt: new Date().toISOString() };
+      },
+
+      accessReport: async (_root, { caseRef }: { caseRef: string }, context: KitContext) => {
+        const visibility = auditVisibilityOf(context.caller);
+        const refuse = () => forbidden('The access report of a case is for the DPO, or an auditor of the Member State that owns the case.', 'audit.access-report');
+        if (!visibility) throw refuse();
+        const [found] = await db.query<{ owning_member_state: string }>('SELECT owning_member_state FROM central.case_index WHERE ref = $1', [caseRef]);
+        if (visibility.scope !== 'ALL' && found?.owning_member_state !== context.caller.country) throw refuse();
+        if (!found) return null;
+        const rows = await db.query<ReportRow>(
+          `SELECT r.seq, r.recorded_at, r.content->>'purpose' AS purpose, r.content->'caller'->>'organisation' AS organisation,
+                  (SELECT c FROM jsonb_array_elements(r.content->'cases') c WHERE c->>'ref' = $1 LIMIT 1) AS entry,
+                  r.content IS NULL AS purged
+           FROM audit.record r WHERE r.cases @> ARRAY[$1]::text[] ORDER BY r.seq`,
+          [caseRef],
+        );
+        const accesses: { time: string; purpose: string | null; organisation: string; categories: string[]; bases: string[] }[] = [];
+        for (const row of rows) {
+          const entry = typeof row.entry === 'string' ? (JSON.parse(row.entry) as AuditContent['cases'][number]) : row.entry;
+          const released = (entry?.released ?? []).filter((r) => REPORTED_CATEGORIES.has(r.category));
+          if (row.purged || !row.organisation || released.length === 0) continue;
+          accesses.push({
+            time: new Date(row.recorded_at).toISOString(),
+            purpose: row.purpose,
+            organisation: row.organisation,
+            categories: [...new Set(released.map((r) => r.category))].sort(),
+            bases: [...new Set(released.map((r) => r.basis))].sort(),
+          });
+        }
+        const ids = [...new Set(accesses.map((a) => a.organisation))];
+        const organisations = new Map(
+          (await db.query<{ id: string; name: string; country: string }>('SELECT id, name, country FROM central.organisation WHERE id = ANY($1)', [ids])).map((o) => [o.id, o]),
+        );
+        return {
+          caseRef,
+          owningMemberState: found.owning_member_state,
+          generatedAt: new Date().toISOString(),
+          accesses: accesses.map(({ organisation, ...access }) => ({
+            ...access,
+            recipient: { id: organisation, name: organisations.get(organisation)?.name ?? null, country: organisations.get(organisation)?.country ?? null },
+          })),
+          accessCount: accesses.length,
+          recipientCount: ids.length,
+          purgedCount: rows.filter((row) => row.purged).length,
+          notice: ACCESS_REPORT_NOTICE,
+        };
+      },
+    },
+  };
+}
