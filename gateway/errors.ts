@@ -26,6 +26,8 @@ export const HubErrors = {
   HUB_PURPOSE_UNKNOWN: define('HUB_PURPOSE_UNKNOWN', 'BAD_REQUEST', 400, 'The declared purpose is not one the hub knows.'),
   HUB_PURPOSE_NOT_ALLOWED: define('HUB_PURPOSE_NOT_ALLOWED', 'FORBIDDEN', 403, 'Your token does not allow the declared purpose.'),
   HUB_AUDIT_UNAVAILABLE: define('HUB_AUDIT_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 503, 'The access log cannot be written right now, so no data is served. Try again shortly.'),
+  HUB_AUDIT_EXPORT_INVALID: define('HUB_AUDIT_EXPORT_INVALID', 'BAD_REQUEST', 400, 'The export parameters are invalid: %s.'),
+  HUB_AUDIT_EXPORT_FORBIDDEN: define('HUB_AUDIT_EXPORT_FORBIDDEN', 'FORBIDDEN', 403, 'The access log export is open to auditors and data protection officers, for purpose AUDIT.'),
   HUB_INTROSPECTION_DISABLED: define('HUB_INTROSPECTION_DISABLED', 'INTROSPECTION_DISABLED', 200, 'Introspection is available to the hub operator only.'),
   HUB_SUBGRAPH_UNAVAILABLE: define('HUB_SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_UNAVAILABLE', 200, 'Subgraph "%s" is unavailable; its fields are null in this response.'),
   HUB_SUBGRAPH_ERROR: define('HUB_SUBGRAPH_ERROR', 'SUBGRAPH_ERROR', 200, 'Subgraph "%s" answered with HTTP %s; its fields are null in this response.'),

@@ -1,7 +1,7 @@
 /**
  * The gateway process: Apollo Server 5 running Apollo Gateway on Fastify, with the hub's routes
- * (/graphql, /healthz, /readyz, /explorer). The federation engine stays behind this module so it
- * could be swapped.
+ * (/graphql, /healthz, /readyz, /explorer, /audit/export). The federation engine stays behind
+ * this module so it could be swapped.
  */
 import './airgap.js';
 import { ApolloGateway } from '@apollo/gateway';
@@ -21,6 +21,7 @@ import { enforcingExecutor } from './access/enforce.js';
 import { RequestAccess } from './access/RequestAccess.js';
 import type { AuditWriter } from '../audit/index.js';
 import { auditPlugin, refusalRecord } from './auditPlugin.js';
+import { registerAuditExport } from './auditExport.js';
 import { authenticate } from './authenticate.js';
 import type { HubContext } from './context.js';
 import { HubErrors } from './errors.js';
@@ -175,14 +176,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return reply.code(unavailable.length === 0 ? 200 : 503).send(body);
   });
   registerExplorer(app);
+  const authenticated = authenticate(
+    options.verifier,
+    (entry) => app.log.info(entry),
+    (requestId, code, body) => options.audit.append(refusalRecord(requestId, code, body)),
+  );
+  registerAuditExport(app, { store: options.store, audit: options.audit, authenticate: authenticated, log: (entry, message) => app.log.error(entry, message) });
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    preHandler: authenticate(
-      options.verifier,
-      (entry) => app.log.info(entry),
-      (requestId, code, body) => options.audit.append(refusalRecord(requestId, code, body)),
-    ),
+    preHandler: authenticated,
     handler: fastifyApolloHandler(apollo, {
       context: async (request) => ({
         requestId: request.id,
