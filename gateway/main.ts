@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   out('');
   out(`  GraphQL   ${federation.gateway.url}`);
   out(`  Explorer  ${base}/explorer`);
+  out(`  Console   ${base}/console   (auditors and DPOs: access log, chain status, Art. 15 reports)`);
   out(`  Health    ${base}/healthz   Ready ${base}/readyz`);
   for (const { subgraph } of federation.systems.values()) out(`  subgraph  ${subgraph.name.padEnd(14)} ${subgraph.url}`);
   out('');

@@ -1,7 +1,7 @@
 /**
  * The gateway process: Apollo Server 5 running Apollo Gateway on Fastify, with the hub's routes
- * (/graphql, /healthz, /readyz, /explorer, /audit/export). The federation engine stays behind
- * this module so it could be swapped.
+ * (/graphql, /healthz, /readyz, /explorer, /console, /audit/export). The federation engine stays
+ * behind this module so it could be swapped.
  */
 import './airgap.js';
 import { ApolloGateway } from '@apollo/gateway';
@@ -23,6 +23,7 @@ import type { AuditWriter } from '../audit/index.js';
 import { auditPlugin, refusalRecord } from './auditPlugin.js';
 import { registerAuditExport } from './auditExport.js';
 import { authenticate } from './authenticate.js';
+import { registerConsole } from './console.js';
 import type { HubContext } from './context.js';
 import { HubErrors } from './errors.js';
 import { registerExplorer } from './explorer.js';
@@ -176,6 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return reply.code(unavailable.length === 0 ? 200 : 503).send(body);
   });
   registerExplorer(app);
+  registerConsole(app);
   const authenticated = authenticate(
     options.verifier,
     (entry) => app.log.info(entry),
