@@ -39,6 +39,8 @@ export interface AuditContent {
   subgraphs: string[];
   cases: CaseAccess[];
   incidents: { subgraph: string; coordinate: string; code: string; rule: string }[];
+  /** Registry actions: what was done to which participant, subgraph or version. */
+  registry?: Record<string, unknown>;
   requestHash: string;
   responseHash: string;
 }

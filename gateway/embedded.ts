@@ -9,7 +9,9 @@ import { generateContextKeys, type ContextKeys } from '../auth/context-token.js'
 import { loadPolicy, type Policy } from '../auth/policy.js';
 import type { TrustList } from '../auth/trust.js';
 import { createTokenVerifier } from '../auth/verify.js';
-import { composeSupergraph } from '../schema/compose.js';
+import { sdlProbe } from './registry/probe.js';
+import { Registry } from './registry/Registry.js';
+import { watchRegistry, type Watching } from './registry/watcher.js';
 import type { Db } from '../store/index.js';
 import { STATIC_SYSTEMS } from '../subgraphs/index.js';
 import { startSubgraph, syntheticCases, type OpenedSystem, type RunningSubgraph, type WrappedSystem } from '../subgraphs/kit/index.js';
@@ -46,6 +48,9 @@ export interface RunningSystem {
 
 export interface RunningFederation {
   gateway: RunningGateway;
+  registry: Registry;
+  /** The gateway's view of the active supergraph version (switches on activation). */
+  watching: Watching;
   contextKeys: ContextKeys;
   audit: AuditWriter;
   auditKeys: AuditKeys;
@@ -55,6 +60,9 @@ export interface RunningFederation {
 }
 
 const SEED_CHUNK = 1000;
+
+/** The hub acting for itself (start-up registration of its own systems). */
+const HUB_ACTOR = { issuer: 'continuum-hub', organisation: 'EU/GOV/CONTINUUM-HUB', country: 'EU', officialId: 'continuum-hub', roles: ['HUB_OPERATOR'] };
 
 /** Migrates every system and seeds those that are empty, generating each chunk of cases once. */
 export async function prepareSystems(db: Db, systems: readonly WrappedSystem[], cases: number): Promise<{ seeded: string[] }> {
@@ -79,6 +87,8 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   await migrateAudit(options.db);
   const auditKeys = options.auditKeys ?? (await generateAuditKeys());
   const audit = new AuditWriter(options.db, auditKeys, options.auditOptions);
+  const registry = new Registry(options.db, audit, sdlProbe(contextKeys));
+  await registry.migrate();
 
   const running = new Map<string, RunningSystem>();
   const closeAll = async () => {
@@ -96,10 +106,16 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       running.set(system.name, { system, opened, subgraph });
       index++;
     }
-    const composed = composeSupergraph([...running.values()].map(({ subgraph }) => ({ name: subgraph.name, url: subgraph.url, sdl: subgraph.sdl })));
-    if (!composed.ok) throw new Error(`Composition failed: ${composed.errors.map((e) => `[${e.code}] ${e.message}`).join('; ')}`);
+    // The hub's own systems go through the registry like any partner's, so every gateway replica
+    // (and the next start) serves the same versioned supergraph, partners' subgraphs included.
+    const active = await registry.bootstrap(
+      HUB_ACTOR,
+      [...running.values()].map(({ system, subgraph }) => ({ name: subgraph.name, participant: system.participant, url: subgraph.url, sdl: subgraph.sdl })),
+    );
+    const supergraph = new SupergraphSource(active.supergraphSdl);
     const gateway = await startGateway({
-      supergraph: new SupergraphSource(composed.supergraphSdl),
+      supergraph,
+      registry,
       verifier: createTokenVerifier(options.trust),
       policy,
       store: options.db,
@@ -110,15 +126,19 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       logLevel,
       development: options.development ?? false,
     });
+    const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
     return {
       gateway,
+      registry,
+      watching,
       contextKeys,
       audit,
       auditKeys,
       systems: running,
-      supergraphSdl: composed.supergraphSdl,
+      supergraphSdl: active.supergraphSdl,
       async close() {
         // Drain in-flight requests, then seal the audit chain, then stop the subgraphs.
+        await watching.stop();
         await gateway.close();
         await audit.close();
         await closeAll();

@@ -27,6 +27,8 @@ import { registerConsole } from './console.js';
 import type { HubContext } from './context.js';
 import { HubErrors } from './errors.js';
 import { registerExplorer } from './explorer.js';
+import type { Registry } from './registry/Registry.js';
+import { registerRegistryRoutes } from './registry/routes.js';
 import { HubDataSource } from './HubDataSource.js';
 import { HubGateway } from './HubGateway.js';
 import { subgraphsOf, type SupergraphSource } from './SupergraphSource.js';
@@ -42,6 +44,8 @@ export interface GatewayOptions {
   contextKeys: ContextKeys;
   /** Where every request's record goes before its response leaves. */
   audit: AuditWriter;
+  /** The registry whose control-plane endpoints this gateway serves. */
+  registry: Registry;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
@@ -177,6 +181,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return reply.code(unavailable.length === 0 ? 200 : 503).send(body);
   });
   registerExplorer(app);
+  registerRegistryRoutes(app, {
+    registry: options.registry,
+    verifier: options.verifier,
+    contextKeys: options.contextKeys,
+    firstSeen: async (digest) => (await options.store.query('INSERT INTO registry.seen_request (digest) VALUES ($1) ON CONFLICT DO NOTHING RETURNING digest', [digest])).length > 0,
+  });
   registerConsole(app);
   const authenticated = authenticate(
     options.verifier,

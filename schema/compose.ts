@@ -5,7 +5,7 @@
  */
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { lintSubgraph } from './lint/index.js';
+import { lintSubgraph, type LintOptions } from './lint/index.js';
 
 export interface SubgraphSource {
   name: string;
@@ -13,6 +13,8 @@ export interface SubgraphSource {
   url: string;
   /** Full subgraph SDL (with the @link header and the shared vocabulary). */
   sdl: string;
+  /** The publishing participant's limits (the registry sets them; the hub's own subgraphs have none). */
+  lint?: LintOptions;
 }
 
 export interface CompositionProblem {
@@ -36,7 +38,7 @@ export function composeSupergraph(subgraphs: readonly SubgraphSource[]): Composi
       errors.push({ code: 'SDL_SYNTAX_ERROR', message: (error as Error).message, subgraph: subgraph.name });
       continue;
     }
-    for (const finding of lintSubgraph(subgraph.name, typeDefs)) {
+    for (const finding of lintSubgraph(subgraph.name, typeDefs, subgraph.lint)) {
       errors.push({ code: finding.code, message: finding.message, subgraph: subgraph.name });
     }
     services.push({ name: subgraph.name, url: subgraph.url, typeDefs });

@@ -18,10 +18,16 @@ export interface Db {
   scoped(label: string): Db;
   /** Statements run through this view (and, for the root, through every view). */
   readonly stats: { statements: number };
+  /**
+   * Subscribes to PostgreSQL notifications on `channel` (LISTEN/NOTIFY). Resolves with a function
+   * that unsubscribes. Notifications are hints: subscribers must tolerate missing one.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 export interface Executor {
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   exec(sql: string): Promise<void>;
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
@@ -51,6 +57,10 @@ export function countingDb(kind: Db['kind'], executor: Executor, parentStats?: {
     },
     scoped(_label: string) {
       return countingDb(kind, executor, stats);
+    },
+    listen(channel, onNotify) {
+      if (!executor.listen) throw new Error('this connection cannot listen for notifications');
+      return executor.listen(channel, onNotify);
     },
     close: () => (parentStats ? Promise.resolve() : executor.close()),
   };

@@ -22,6 +22,14 @@ function executorOf(pg: PgliteLike & { transaction?: PGlite['transaction'] }, ro
     async close() {
       await root?.close();
     },
+    ...(root
+      ? {
+          async listen(channel: string, onNotify: (payload: string) => void) {
+            const unsubscribe = await root.listen(channel, onNotify);
+            return async () => unsubscribe();
+          },
+        }
+      : {}),
   };
 }
 

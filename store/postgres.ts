@@ -49,6 +49,20 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         client.release();
       }
     },
+    async listen(channel: string, onNotify: (payload: string) => void) {
+      // A dedicated connection: LISTEN belongs to a session, and pooled clients change hands.
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`invalid channel name ${channel}`);
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      });
+      await client.query(`LISTEN ${channel}`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
     close: () => pool.end(),
   };
   await executor.query('SELECT 1');

@@ -4,16 +4,28 @@
  * @module schema/lint
  */
 import { parse, visit, visitInParallel, type DocumentNode } from 'graphql';
-import { LintError, type LintContext, type LintRule } from './LintContext.js';
+import { CategoryAllowedRule } from './CategoryAllowedRule.js';
+import { ContributionAllowedRule } from './ContributionAllowedRule.js';
+import { LintError, type LintContext, type LintOptions, type LintRule } from './LintContext.js';
 import { PersonalDataDeclaredRule } from './PersonalDataDeclaredRule.js';
+import { ProtectedCoordinatesRule } from './ProtectedCoordinatesRule.js';
 
-export { LintError, type LintRule, type LintContext } from './LintContext.js';
+export { LintError, type LintRule, type LintContext, type LintOptions } from './LintContext.js';
 export { PersonalDataDeclaredRule, PERSONAL_DATA_UNDECLARED } from './PersonalDataDeclaredRule.js';
+export { CategoryAllowedRule, CATEGORY_NOT_ALLOWED } from './CategoryAllowedRule.js';
+export { ContributionAllowedRule, CONTRIBUTION_NOT_ALLOWED } from './ContributionAllowedRule.js';
+export { ProtectedCoordinatesRule, PROTECTED_COORDINATE } from './ProtectedCoordinatesRule.js';
 
-/** The rules every subgraph must pass, in order. */
+/** The rules every subgraph must pass, in order. The last three apply when the registry gives limits. */
 export const specifiedLintRules: readonly LintRule[] = Object.freeze([
   // Every field declares a GDPR data category (DESIGN §5).
   PersonalDataDeclaredRule,
+  // Central types and fields are the hub's (DESIGN §7: no redefinition of central types).
+  ProtectedCoordinatesRule,
+  // Only the categories the participant was onboarded for (DESIGN §7).
+  CategoryAllowedRule,
+  // Only the types and fields the participant may contribute (DESIGN §7).
+  ContributionAllowedRule,
 ]);
 
 /** Past this many findings the lint stops: a hostile SDL must not make the hub build huge reports. */
@@ -22,6 +34,7 @@ const MAX_ERRORS = 100;
 export function lintSubgraph(
   subgraphName: string,
   sdl: string | DocumentNode,
+  options: LintOptions = {},
   rules: readonly LintRule[] = specifiedLintRules,
 ): LintError[] {
   const document = typeof sdl === 'string' ? parse(sdl) : sdl;
@@ -29,6 +42,7 @@ export function lintSubgraph(
   const context: LintContext = {
     subgraphName,
     document,
+    options,
     reportError(error) {
       if (errors.length >= MAX_ERRORS) return;
       errors.push(error);

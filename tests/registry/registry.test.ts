@@ -1,0 +1,223 @@
+/**
+ * Partner registration: a participant onboarded by the hub operator publishes its subgraph with a
+ * signed request; the hub checks it, tells exactly what is wrong, and otherwise activates it on
+ * the gateway within seconds, under the same access rules — on PGlite and on PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticCases } from '../../subgraphs/kit/index.js';
+import type { RunningSubgraph } from '../../subgraphs/kit/index.js';
+import { startTestFederation, type TestFederation } from '../harness/federation.js';
+import { testStores } from '../harness/stores.js';
+import {
+  hubGet,
+  hubPost,
+  operatorToken,
+  PARTNER,
+  partnerKeys,
+  sign,
+  signedPayload,
+  startPartnerSubgraph,
+  submission,
+  type PartnerKeys,
+} from './harness.js';
+
+const CASES = 80;
+const belgianCase = [...syntheticCases(CASES)].find((c) => c.owningMemberState === 'BE')!;
+const REFERRAL_QUERY = 'query($ref: CaseRef!) { case(ref: $ref) { ref referralCount } }';
+
+describe.each(testStores)('registry on $name', (store) => {
+  let federation: TestFederation;
+  let keys: PartnerKeys;
+  let partner: RunningSubgraph;
+  let token: string;
+  const publish = async (sub: Record<string, unknown>) => hubPost(federation, '/registry/subgraphs/publish', { jws: await signedPayload(keys, sub) });
+  const check = async (sub: Record<string, unknown>) => hubPost(federation, '/registry/subgraphs/check', { jws: await signedPayload(keys, sub) });
+  const activeVersion = async () => ((await hubGet(federation, '/registry/supergraph/versions', token)).body.versions as { active: boolean; version: number }[]).find((v) => v.active)?.version;
+
+  beforeAll(async () => {
+    federation = await startTestFederation(store, { cases: CASES });
+    keys = await partnerKeys();
+    partner = await startPartnerSubgraph(federation);
+    token = await operatorToken(federation);
+  });
+  afterAll(async () => {
+    await partner?.close();
+    await federation?.stop();
+  });
+
+  it('lets the hub operator onboard a participant, pending until approved', async () => {
+    const added = await hubPost(
+      federation,
+      '/registry/participants',
+      { id: PARTNER, name: 'Test referral mechanism (synthetic)', publicJwk: keys.publicJwk, allowedCategories: ['CASE_ADMIN', 'REFERRAL'], allowedContributions: ['Case.referralCount', 'Case.referralNote'] },
+      token,
+    );
+    expect(added).toMatchObject({ status: 201, body: { ok: true, participant: { id: PARTNER, state: 'PENDING', organisation: 'NG/GOV/NG-TEST-MECHANISM' } } });
+    expect(await publish(submission(partner))).toMatchObject({ status: 403, body: { error: { code: 'HUB_REGISTRY_NOT_APPROVED' } } });
+    expect(await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'APPROVED' }, token)).toMatchObject({ status: 200, body: { participant: { state: 'APPROVED' } } });
+  });
+
+  it('refuses registry administration to anyone but the hub operator', async () => {
+    const counsellor = ((await federation.as('be-counsellor', 'RETURN_COUNSELLING')).authorization ?? '').slice('Bearer '.length);
+    const answer = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'SUSPENDED' }, counsellor);
+    expect(answer).toMatchObject({ status: 403, body: { error: { code: 'HUB_REGISTRY_FORBIDDEN' } } });
+  });
+
+  it('refuses an unsigned publish', async () => {
+    expect(await hubPost(federation, '/registry/subgraphs/publish', submission(partner))).toMatchObject({ status: 400, body: { error: { code: 'HUB_REGISTRY_INVALID_REQUEST' } } });
+  });
+
+  it('refuses a publish signed with another key', async () => {
+    const intruder = await partnerKeys();
+    const jws = await sign(intruder, { participant: PARTNER, iat: Math.floor(Date.now() / 1000), nonce: crypto.randomUUID(), submission: submission(partner) });
+    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 401, body: { error: { code: 'HUB_REGISTRY_BAD_SIGNATURE' } } });
+  });
+
+  it('refuses a publish for a participant the registry does not know', async () => {
+    const jws = await signedPayload(keys, submission(partner), { participant: 'NG/GOV/NOBODY/none' });
+    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 401, body: { error: { code: 'HUB_REGISTRY_UNKNOWN_PARTICIPANT' } } });
+  });
+
+  it('refuses a stale signed request', async () => {
+    const jws = await signedPayload(keys, submission(partner), { iat: Math.floor(Date.now() / 1000) - 3600 });
+    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 401, body: { error: { code: 'HUB_REGISTRY_STALE_REQUEST' } } });
+  });
+
+  it('refuses a personal field without a category, and changes nothing', async () => {
+    const before = await activeVersion();
+    const answer = await publish(submission(partner, { sdl: partner.sdl.replace('referralCount: Int @personalData(category: REFERRAL)', 'referralCount: Int') }));
+    expect(answer).toMatchObject({ status: 422, body: { error: { code: 'HUB_REGISTRY_CHECK_FAILED' }, report: { ok: false, errors: [{ code: 'LINT_PERSONAL_DATA_UNDECLARED' }] } } });
+    expect(await activeVersion()).toBe(before);
+  });
+
+  it('refuses a category outside the participant’s remit', async () => {
+    const answer = await check(submission(partner, { sdl: partner.sdl.replace('category: REFERRAL', 'category: HEALTH') }));
+    expect(answer.body.report.errors).toEqual([
+      { code: 'LINT_CATEGORY_NOT_ALLOWED', message: 'Field "Case.referralCount" declares category HEALTH, which subgraph "test-referrals" may not serve (allowed: CASE_ADMIN, REFERRAL).' },
+    ]);
+  });
+
+  it('refuses an attempt to redefine a central field or type', async () => {
+    const answer = await check(
+      submission(partner, {
+        sdl: `${partner.sdl}\nextend type Case { status: ContinuumStatus! @personalData(category: CASE_ADMIN) }\ntype Consent { id: ID! @personalData(category: CONSENT) }`,
+      }),
+    );
+    expect(answer.body.report.errors.map((e: { code: string }) => e.code)).toEqual(expect.arrayContaining(['LINT_PROTECTED_COORDINATE']));
+    expect(answer.body.report.errors.map((e: { message: string }) => e.message)).toEqual(
+      expect.arrayContaining([
+        'Field "Case.status" belongs to the hub\'s central subgraph; subgraph "test-referrals" may not define it.',
+        'Type "Consent" belongs to the hub\'s central subgraph; subgraph "test-referrals" may not define it.',
+      ]),
+    );
+  });
+
+  it('reports a composition error with its message', async () => {
+    const answer = await check(submission(partner, { sdl: partner.sdl.replace('ref: CaseRef!', 'ref: String!') }));
+    expect(answer.status).toBe(422);
+    expect(answer.body.report.errors[0].message).toMatch(/Case\.ref/);
+  });
+
+  it('refuses a routing URL that serves a different SDL, or none', async () => {
+    const mismatch = await check(submission(partner, { sdl: partner.sdl.replace('referralCount: Int', 'referralCount: Int\n  referralNote: String @personalData(category: REFERRAL)\n  x: Int') }));
+    expect(mismatch.body.report.errors.map((e: { code: string }) => e.code)).toContain('LINT_CONTRIBUTION_NOT_ALLOWED');
+    const different = await check(submission(partner, { sdl: partner.sdl.replace('referralCount: Int @personalData(category: REFERRAL)', 'referralCount: Int @personalData(category: REFERRAL)\n  referralNote: String @personalData(category: REFERRAL)') }));
+    expect(different.body.report.errors).toEqual([{ code: 'REGISTRY_SDL_MISMATCH', message: `${partner.url} serves a different SDL from the one submitted` }]);
+    const unreachable = await check(submission(partner, { routingUrl: 'http://127.0.0.1:9/graphql' }));
+    expect(unreachable.body.report.errors[0].code).toBe('REGISTRY_ROUTING_UNREACHABLE');
+  });
+
+  it('activates a passing publish on the gateway within seconds, under the same access rules', async () => {
+    const answer = await publish(submission(partner, { reason: 'first version' }));
+    expect(answer).toMatchObject({ status: 200, body: { ok: true, report: { ok: true, errors: [] } } });
+    await federation.watching.until(answer.body.version, 5000);
+
+    const officer = await federation.query('be-counsellor', 'RETURN_COUNSELLING', REFERRAL_QUERY, { ref: belgianCase.ref });
+    const partnerView = await federation.query('iq-partner', 'REINTEGRATION_ASSISTANCE', REFERRAL_QUERY, { ref: belgianCase.ref });
+    expect(officer.errors).toBeUndefined();
+    expect(officer.data?.case).toEqual({ ref: belgianCase.ref, referralCount: Number(belgianCase.ref.slice(-1)) });
+    // The partner is refused the case or the field, never given the referral count.
+    expect(partnerView.data?.case?.referralCount ?? null).toBeNull();
+  });
+
+  it('refuses a replayed publish request', async () => {
+    const jws = await signedPayload(keys, submission(partner));
+    expect((await hubPost(federation, '/registry/subgraphs/publish', { jws })).status).toBe(200);
+    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 409, body: { error: { code: 'HUB_REGISTRY_REPLAYED' } } });
+  });
+
+  it('lists breaking changes and refuses them unless the partner says it is ready', async () => {
+    const v2 = await startPartnerSubgraph(federation, REFERRAL_QUERY_LESS_SDL);
+    try {
+      const refused = await publish(submission(v2));
+      expect(refused.status).toBe(422);
+      expect(refused.body.report.changes).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'FIELD_REMOVED', breaking: true })]));
+      expect(refused.body.report.errors.map((e: { code: string }) => e.code)).toEqual(['REGISTRY_BREAKING_CHANGE']);
+      const accepted = await publish(submission(v2, { allowBreaking: true, reason: 'referralCount retired' }));
+      expect(accepted.body.ok).toBe(true);
+      await federation.watching.until(accepted.body.version, 5000);
+      const gone = await federation.query('be-counsellor', 'RETURN_COUNSELLING', REFERRAL_QUERY, { ref: belgianCase.ref });
+      expect(gone.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+      // Roll back to the version before: the field answers again.
+      const versions = (await hubGet(federation, '/registry/supergraph/versions', token)).body.versions as { version: number; reason: string }[];
+      const before = versions.find((v) => v.version < accepted.body.version && v.reason !== 'referralCount retired')?.version as number;
+      const diff = await hubGet(federation, `/registry/supergraph/diff?from=${before}&to=${accepted.body.version}`, token);
+      expect(diff.body.subgraphs).toEqual([expect.objectContaining({ subgraph: 'test-referrals', status: 'CHANGED' })]);
+      const rolled = await hubPost(federation, '/registry/supergraph/rollback', { version: before }, token);
+      expect(rolled.body.ok).toBe(true);
+      await federation.watching.until(rolled.body.version, 5000);
+      const back = await federation.query('be-counsellor', 'RETURN_COUNSELLING', REFERRAL_QUERY, { ref: belgianCase.ref });
+      expect(back.data?.case.referralCount).toBe(Number(belgianCase.ref.slice(-1)));
+    } finally {
+      await v2.close();
+    }
+  });
+
+  it('answers every request while subgraphs are published and rolled back under load', async () => {
+    let stop = false;
+    const outcomes: { status: number; errors: number }[] = [];
+    const client = async () => {
+      for (let i = 0; !stop && i < 5000; i++) {
+        const r = await federation.query('be-counsellor', 'RETURN_COUNSELLING', 'query($ref: CaseRef!) { case(ref: $ref) { ref status } }', { ref: belgianCase.ref });
+        outcomes.push({ status: r.status, errors: r.errors?.length ?? 0 });
+      }
+    };
+    const clients = Array.from({ length: 6 }, client);
+    try {
+      const published = await publish(submission(partner, { reason: 'republish under load' }));
+      expect(published.body.ok).toBe(true);
+      await federation.watching.until(published.body.version, 5000);
+      const rolled = await hubPost(federation, '/registry/supergraph/rollback', { version: published.body.version - 1 }, token);
+      await federation.watching.until(rolled.body.version, 5000);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      stop = true;
+      await Promise.all(clients);
+    }
+    expect(outcomes.length).toBeGreaterThan(20);
+    expect(outcomes.filter((o) => o.status !== 200 || o.errors > 0)).toEqual([]);
+  });
+
+  it('drops a suspended participant’s subgraph from the supergraph at once', async () => {
+    const published = await publish(submission(partner, { reason: 'before suspension' }));
+    await federation.watching.until(published.body.version, 5000);
+    const suspended = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'SUSPENDED' }, token);
+    expect(suspended.body).toMatchObject({ ok: true, participant: { state: 'SUSPENDED' } });
+    await federation.watching.until(suspended.body.version, 5000);
+    const answer = await federation.query('be-counsellor', 'RETURN_COUNSELLING', REFERRAL_QUERY, { ref: belgianCase.ref });
+    expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('records registry actions in the audit log', async () => {
+    const rows = await federation.db.query<{ content: { registry: { action: string }; outcome: string } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq");
+    const actions = rows.map((r) => `${r.content.registry.action}:${r.content.outcome}`);
+    expect(actions).toEqual(expect.arrayContaining(['participant.add:OK', 'participant.approved:OK', 'subgraph.publish:OK', 'subgraph.publish:REFUSED', 'supergraph.rollback:OK', 'participant.suspended:OK']));
+  });
+});
+
+const REFERRAL_QUERY_LESS_SDL = `
+type Case @key(fields: "ref") {
+  ref: CaseRef! @personalData(category: CASE_ADMIN)
+  referralNote: String @personalData(category: REFERRAL)
+}`;
