@@ -1,0 +1,83 @@
+/** Renders a benchmark result as readable text tables: figures per workload and target, batching, profile. */
+import { PUBLISHED, TARGETS, type BenchResult, type BatchingReport } from './harness.js';
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function batchingTable(batching: BatchingReport): string {
+  const names = Object.keys(batching.continuum);
+  const rows = names.map((name) => {
+    const c = batching.continuum[name];
+    const b = batching.baseline[name];
+    return [name, `${c?.planFetches ?? 0}`, `${c?.fetches ?? 0}`, `${c?.backend ?? 0}`, `${b?.planFetches ?? 0}`, `${b?.fetches ?? 0}`, `${b?.backend ?? 0}`, c?.minimal && b?.minimal ? 'yes' : 'NO'];
+  });
+  return table(['subgraph', 'C plan', 'C fetches', 'C backend', 'B plan', 'B fetches', 'B backend', 'minimal'], rows);
+}
+
+export function renderReport(result: BenchResult): string {
+  const out: string[] = [];
+  const m = result.machine;
+  out.push(`Continuum benchmark — ${result.date}`);
+  out.push(`machine: ${m.nproc} cores (${m.cpuModel}), node ${m.node}, ${m.platform}; load average before ${m.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}, after ${m.loadavgAfter.map((l) => l.toFixed(2)).join(' ')}`);
+  const o = result.options;
+  out.push(`store: ${result.store}, ${o.cases} cases; ${o.rounds} round(s) × ${o.durationSec} s after ${o.warmupSec} s warm-up, ${o.connections} connections`);
+  out.push('');
+  const rows: string[][] = [];
+  for (const w of result.workloads) {
+    for (const target of ['baseline', 'continuum'] as const) {
+      const s = w.targets[target];
+      if (!s) continue;
+      const isContinuum = target === 'continuum';
+      rows.push([
+        target === 'baseline' ? w.id : '',
+        target === 'baseline' ? 'bare Apollo Gateway' : 'Continuum (all on)',
+        s.rps.toFixed(1),
+        s.p50Ms.toFixed(1),
+        s.p99Ms.toFixed(1),
+        String(s.errors),
+        String(s.maxRssMb),
+        isContinuum && w.ratio ? w.ratio.rps.toFixed(2) : '',
+        isContinuum && w.ratio ? w.ratio.p99.toFixed(2) : '',
+        isContinuum && w.meetsTargets ? `${w.meetsTargets.rps ? 'ok' : 'MISS'}/${w.meetsTargets.p99 ? 'ok' : 'MISS'}` : '',
+      ]);
+    }
+  }
+  out.push(table(['workload', 'target', 'RPS', 'p50 ms', 'p99 ms', 'errors', 'RSS MB*', 'RPS b/a', 'p99 b/a', 'targets'], rows));
+  out.push(`targets (workloads 1–3): RPS b/a ≥ ${TARGETS.minRpsRatio}, p99 b/a ≤ ${TARGETS.maxP99Ratio}. errors = socket errors + timeouts + non-2xx.`);
+  out.push('* RSS: peak of the one server process holding the backends, all subgraphs and both gateways during that run.');
+  out.push('');
+  for (const w of result.workloads) {
+    const p = w.preflight;
+    if (p.continuum && p.baseline) {
+      out.push(`${w.id}: ${w.title}`);
+      out.push(`  response bytes baseline ${p.baseline.bytes}, Continuum ${p.continuum.bytes}; Continuum GraphQL errors ${JSON.stringify(p.continuum.errorCodes)}`);
+    }
+    if (w.batching) {
+      out.push(`  batching for one request (C = Continuum, B = baseline; plan = fetch nodes in the query plan; backend = SQL statements, REST calls for iq-partner); Continuum gateway store queries: ${w.batching.continuumGatewayStoreQueries}`);
+      out.push(batchingTable(w.batching).replace(/^/gm, '  '));
+      out.push(`  → ${w.batching.minimal ? 'minimal: one fetch per plan fetch node, at most one backend query per fetch' : 'NOT minimal'}`);
+      out.push('');
+    }
+  }
+  const fb = result.workloads.find((w) => w.id === 'federation-benchmark')?.targets.baseline;
+  if (fb) {
+    out.push(`federation benchmark deep query, bare Apollo Gateway here: ${fb.rps.toFixed(1)} RPS (p99 ${fb.p99Ms.toFixed(1)} ms, ${result.options.connections} connections).`);
+    out.push(`  published (${PUBLISHED.source}): ${Object.entries(PUBLISHED.rps).map(([k, v]) => `${k} ${v}`).join(', ')}; ${PUBLISHED.thisKindOfMachine}.`);
+    out.push('');
+  }
+  for (const profile of result.profiles) {
+    out.push(`CPU profile of the server process, Continuum on ${profile.workload} (${profile.file}); ${profile.summary.busyMs} ms busy, ${profile.summary.idlePercent}% of samples idle; shares below are of busy time`);
+    out.push(`  by area: ${profile.summary.areas.slice(0, 10).map((a) => `${a.area} ${a.selfPercent}%`).join(', ')}`);
+    out.push(table(['self %', 'self ms', 'function', 'location'], profile.summary.top.slice(0, 15).map((s) => [s.selfPercent.toFixed(1), String(s.selfMs), s.function, s.location])).replace(/^/gm, '  '));
+    out.push('');
+  }
+  if (result.processProfile) {
+    out.push(`whole-run --cpu-prof profile of the server process: ${result.processProfile.file}`);
+    out.push(`  by area: ${result.processProfile.summary.areas.slice(0, 10).map((a) => `${a.area} ${a.selfPercent}%`).join(', ')}`);
+  }
+  for (const note of result.notes) out.push(`note: ${note}`);
+  return out.join('\n');
+}

@@ -1,0 +1,44 @@
+/**
+ * Smoke run of the benchmark harness: a few seconds, one round, one workload. It asserts only
+ * that the harness runs and reports figures for both targets — benchmarks are not tests, so there
+ * is no timing threshold here (see docs/BENCHMARKS.md for the measured figures).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBench } from '../../bench/harness.js';
+import { renderReport } from '../../bench/report.js';
+
+describe('bench smoke', () => {
+  const resultsDir = mkdtempSync(join(tmpdir(), 'continuum-bench-'));
+  afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
+
+  it('runs the harness and reports numbers for the baseline and Continuum', async () => {
+    const result = await runBench({
+      cases: 300,
+      rounds: 1,
+      durationSec: 1,
+      warmupSec: 0,
+      connections: 2,
+      workloads: ['case'],
+      profile: false,
+      cpuProfProcess: false,
+      resultsDir,
+      log: () => {},
+    });
+
+    const [workload] = result.workloads;
+    expect(workload?.id).toBe('case');
+    for (const target of ['baseline', 'continuum'] as const) {
+      const summary = workload?.targets[target];
+      expect(summary?.requests).toBeGreaterThan(0);
+      expect(Number.isFinite(summary?.rps)).toBe(true);
+      expect(Number.isFinite(summary?.p99Ms)).toBe(true);
+      expect(summary?.maxRssMb).toBeGreaterThan(0);
+    }
+    expect(Number.isFinite(workload?.ratio?.rps)).toBe(true);
+    expect(workload?.batching?.continuum.central?.fetches).toBe(1);
+    expect(renderReport(result)).toContain('Continuum (all on)');
+  }, 180_000);
+});
