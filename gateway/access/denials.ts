@@ -5,10 +5,10 @@ import type { ResponsePath } from './walk.js';
 /** Past this many per-field errors in one response, the rest are summarised in one error. */
 export const MAX_FIELD_ERRORS = 100;
 
-export function deniedError(coordinate: string, category: string, code: string, rule: string, path: ResponsePath): GraphQLError {
+export function deniedError(coordinate: string, category: string, code: string, rule: string, path: ResponsePath, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(`Field "${coordinate}" (${category}) is not released to you: ${code} by rule ${rule}.`, {
     path,
-    extensions: { code, rule, category },
+    extensions: { code, rule, category, ...extra },
   });
 }
 

@@ -6,7 +6,7 @@
  * per-case summary kept for the audit record.
  */
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
-import { getOperationAST } from 'graphql';
+import { getOperationAST, type GraphQLError } from 'graphql';
 import type { HubContext } from '../context.js';
 import { hubError } from '../errors.js';
 import type { ExecutorWrapper } from '../HubGateway.js';
@@ -37,11 +37,12 @@ export function enforcingExecutor(runtime: AccessRuntime): ExecutorWrapper {
         requestContext.operationName,
         requestContext.request.variables ?? {},
         result.data,
-        result.errors ?? [],
+        (result.errors ?? []) as GraphQLError[],
         plan.removed,
         (ref) => access.decisions.get(ref),
       );
       access.cases = finished.cases;
-      return finished.errors.length === 0 ? result : { ...result, errors: [...(result.errors ?? []), ...finished.errors] };
+      const errors = [...finished.kept, ...finished.errors];
+      return { ...result, ...(errors.length > 0 ? { errors } : { errors: undefined }) };
     };
 }

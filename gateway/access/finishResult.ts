@@ -12,14 +12,20 @@ import type { CaseAccess } from '../../audit/record.js';
 import { isCaseRef } from '../../schema/scalars.js';
 import { deniedError, MAX_FIELD_ERRORS, summaryError } from './denials.js';
 import type { AccessMetadata } from './metadata.js';
-import { PLACEHOLDER_KEY, REF_KEY, type StaticDenial } from './staticPlan.js';
+import { PLACEHOLDER_KEY, REF_KEY, TYPE_KEY, type StaticDenial } from './staticPlan.js';
 import { fragmentsOf, walkSelectionSet, type ResponsePath, type ResultObject } from './walk.js';
 
 const DENIAL_CODES = new Set(['FORBIDDEN_FIELD', 'NO_RELATIONSHIP', 'CONSENT_REQUIRED', 'TRANSFER_BLOCKED']);
 
 export interface FinishedResult {
-  /** Errors for removed fields, to append to the response. */
+  /** Errors for denied fields, made by the gateway at their exact paths. */
   errors: GraphQLError[];
+  /**
+   * The errors from execution to keep: per-case denials reported by subgraphs are replaced by the
+   * gateway's own (Apollo Gateway 2.14 can attach a subgraph's entity errors to the wrong list
+   * index when a fetch covers only some objects of a page, e.g. only the Belgian files).
+   */
+  kept: readonly GraphQLError[];
   /** Per case: what was released and denied. */
   cases: CaseAccess[];
 }
@@ -30,6 +36,16 @@ interface CaseSummary {
 }
 
 const pattern = (path: ResponsePath) => path.filter((p) => typeof p === 'string').join('.');
+
+/** True when every object on the way to the path's last step is present in the data. */
+function reachable(data: unknown, path: readonly (string | number)[]): boolean {
+  let at: unknown = data;
+  for (const segment of path.slice(0, -1)) {
+    if (at === null || typeof at !== 'object') return false;
+    at = (at as Record<string | number, unknown>)[segment];
+  }
+  return at !== null && typeof at === 'object';
+}
 
 /** Case references passed as arguments to root fields (e.g. `case(ref:)`), by response key. */
 function rootArgumentRefs(operation: OperationDefinitionNode, variables: Record<string, unknown>): Map<string, string> {
@@ -50,7 +66,7 @@ export function finishResult(
   operationName: string | null,
   variables: Record<string, unknown>,
   data: Record<string, unknown> | null | undefined,
-  priorErrors: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[],
+  priorErrors: readonly GraphQLError[],
   removed: ReadonlyMap<string, StaticDenial>,
   decisionsOf: (ref: string) => ReadonlyMap<string, Decision> | undefined,
 ): FinishedResult {
@@ -70,24 +86,30 @@ export function finishResult(
   const argumentRefs = operation ? rootArgumentRefs(operation, variables) : new Map<string, string>();
   for (const ref of argumentRefs.values()) summary(ref);
 
-  // Denials reported by subgraphs and by the re-check, attributed to the case on their path.
-  for (const error of priorErrors) {
+  // Per-case denials are answered by the gateway itself below, at paths it can reach; a denial
+  // whose object was nulled on the way (a non-null field propagating null) is kept as reported.
+  const regenerated = (error: GraphQLError) =>
+    typeof error.extensions?.code === 'string' &&
+    DENIAL_CODES.has(error.extensions.code) &&
+    typeof error.extensions.category === 'string' &&
+    (error.path?.length ?? 0) > 1 &&
+    reachable(data, error.path!);
+  const kept = priorErrors.filter((error) => !regenerated(error));
+  // A denial the gateway had to enforce itself (a subgraph returned the field anyway) stays marked.
+  const incidents = new Map<string, unknown>();
+  for (const error of priorErrors) if (regenerated(error) && error.extensions?.incident) incidents.set(pattern([...(error.path ?? [])]) + JSON.stringify(error.path), error.extensions.incident);
+  // A root field refused for a named case (e.g. case(ref:) → NO_RELATIONSHIP) is a denial too.
+  for (const error of kept) {
     const code = error.extensions?.code;
-    if (typeof code !== 'string' || !DENIAL_CODES.has(code) || !error.path) continue;
-    let ref: string | null = argumentRefs.get(String(error.path[0])) ?? null;
-    let at: unknown = data;
-    for (const segment of error.path) {
-      if (at && typeof at === 'object') {
-        const own = (at as ResultObject)[REF_KEY] ?? (at as ResultObject).ref ?? (at as ResultObject).caseRef;
-        if (isCaseRef(own)) ref = own;
-        at = (at as Record<string | number, unknown>)[segment];
-      }
-    }
-    if (ref) deny(ref, String(error.extensions?.category ?? 'UNDECLARED'), code, String(error.extensions?.rule ?? ''), pattern([...error.path]));
+    if (typeof code !== 'string' || !DENIAL_CODES.has(code) || error.path?.length !== 1) continue;
+    const ref = argumentRefs.get(String(error.path[0]));
+    if (ref) deny(ref, String(error.extensions?.category ?? 'CASE_ADMIN'), code, String(error.extensions?.rule ?? ''), pattern([...error.path]));
   }
 
   const errors: GraphQLError[] = [];
   let omitted = 0;
+  // Helper keys are removed after the walk: fragments on the same object still need them.
+  const visited: ResultObject[] = [];
   const root = operation?.operation === 'mutation' ? metadata.apiSchema.getMutationType() : metadata.apiSchema.getQueryType();
   if (operation && root && data) {
     walkSelectionSet(
@@ -95,26 +117,37 @@ export function finishResult(
         schema: metadata.apiSchema,
         fragments: fragmentsOf(document),
         onObject: (object) => {
-          delete object[PLACEHOLDER_KEY];
-          delete object[REF_KEY];
+          visited.push(object);
         },
-        onField: ({ parent, field, key, object, path, ref }) => {
-          const coordinate = `${parent.name}.${field}`;
-          const denial = removed.get(coordinate);
+        onField: ({ parent, typename, field, key, object, path, ref }) => {
+          const denial = removed.get(`${parent.name}.${field}`);
+          // Errors name the object's own type when the response says it (GermanCaseFile.medical).
+          const coordinate = `${typename ?? parent.name}.${field}`;
           if (denial) {
             // Another selection of the same key may have been allowed; only what is missing is denied.
             if (!(key in object)) {
               object[key] = null;
-              if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(coordinate, denial.category, denial.code, denial.rule, [...path, key]));
+              if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(`${parent.name}.${field}`, denial.category, denial.code, denial.rule, [...path, key]));
               else omitted++;
               if (ref) deny(ref, denial.category, denial.code, denial.rule, pattern([...path, key]));
             }
             return true;
           }
           const category = metadata.categoryOf(parent, field);
-          const value = object[key];
-          if (!ref || !category || category === 'NOT_PERSONAL' || value === null || value === undefined) return false;
+          if (!ref || !category || category === 'NOT_PERSONAL') return false;
           const decision = decisionsOf(ref)?.get(category);
+          if (decision && !decision.released) {
+            // Denied for this case: null, with the gateway's own error at this exact path.
+            object[key] = null;
+            const at = [...path, key];
+            const incident = incidents.get(pattern(at) + JSON.stringify(at));
+            if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(coordinate, category, decision.code, decision.rule, at, incident ? { incident } : {}));
+            else omitted++;
+            deny(ref, category, decision.code, decision.rule, pattern(at));
+            return true;
+          }
+          const value = object[key];
+          if (value === null || value === undefined) return false;
           const released = summary(ref).released;
           const entry = released.get(category) ?? {
             basis: decision?.released ? decision.basis : 'UNRECORDED',
@@ -133,6 +166,11 @@ export function finishResult(
       null,
     );
   }
+  for (const object of visited) {
+    delete object[PLACEHOLDER_KEY];
+    delete object[REF_KEY];
+    delete object[TYPE_KEY];
+  }
   if (omitted > 0) errors.push(summaryError(omitted));
   const cases: CaseAccess[] = [...summaries.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -141,5 +179,5 @@ export function finishResult(
       released: [...s.released.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, r]) => ({ category, basis: r.basis, rule: r.rule, paths: [...r.paths].sort() })),
       denied: [...s.denied.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, d]) => ({ category, code: d.code, rule: d.rule, paths: [...d.paths].sort() })),
     }));
-  return { errors, cases };
+  return { errors, kept, cases };
 }

@@ -5,7 +5,7 @@
  * operation is decided once.
  */
 import { createHash } from 'node:crypto';
-import { Kind, print, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
+import { isAbstractType, Kind, print, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
 import { decideStatically, type DenialCode, type Requester } from '../../auth/decide.js';
 import type { Policy } from '../../auth/policy.js';
 import type { DataCategory } from '../../schema/vocabulary.js';
@@ -36,6 +36,9 @@ export const PLACEHOLDER_KEY = '__continuumRemoved';
  * ask for the reference. Removed from the response before it leaves.
  */
 export const REF_KEY = '__continuumRef';
+/** Selected on abstract types, so the gateway knows which fragments applied to each object. */
+export const TYPE_KEY = '__continuumType';
+const TYPENAME: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: TYPE_KEY }, name: { kind: Kind.NAME, value: '__typename' } };
 
 function refField(fieldName: 'ref' | 'caseRef'): FieldNode {
   return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: REF_KEY }, name: { kind: Kind.NAME, value: fieldName } };
@@ -62,6 +65,8 @@ export function planStatically(metadata: AccessMetadata, policy: Policy, request
             introspection = true;
             return undefined;
           }
+          // Introspection types describe the schema, not people: who may introspect is decided above.
+          if (parent.name.startsWith('__')) return undefined;
           // Root fields carry no category; what they return does, and is decided field by field.
           if (metadata.isRootType(parent.name)) return undefined;
           const category = metadata.categoryOf(parent, name);
@@ -75,9 +80,11 @@ export function planStatically(metadata: AccessMetadata, policy: Policy, request
         leave(node: SelectionSetNode) {
           const selections = node.selections.length === 0 ? [PLACEHOLDER] : [...node.selections];
           const parent = typeInfo.getParentType();
+          if (parent?.name.startsWith('__')) return node.selections.length === 0 ? { ...node, selections } : undefined;
           const fields = parent && 'getFields' in parent ? parent.getFields() : undefined;
           const refName = fields?.ref && String(fields.ref.type).startsWith('CaseRef') ? 'ref' : fields?.caseRef && String(fields.caseRef.type).startsWith('CaseRef') ? 'caseRef' : null;
           if (refName && !metadata.isRootType(parent!.name)) selections.push(refField(refName));
+          if (parent && isAbstractType(parent)) selections.push(TYPENAME);
           return selections.length === node.selections.length && node.selections.length > 0 ? undefined : { ...node, selections };
         },
       },

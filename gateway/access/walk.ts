@@ -22,6 +22,8 @@ export type ResultObject = Record<string, unknown>;
 
 export interface FieldVisit {
   parent: GraphQLCompositeType;
+  /** The object's runtime type when the response names it, else undefined. */
+  typename: string | undefined;
   field: string;
   key: string;
   object: ResultObject;
@@ -41,7 +43,8 @@ function applies(schema: GraphQLSchema, condition: string | undefined, parent: G
   if (!condition) return true;
   const conditionType = schema.getType(condition);
   if (!conditionType || !isCompositeType(conditionType)) return false;
-  const runtimeName = typeof object.__typename === 'string' ? object.__typename : undefined;
+  const named = object.__continuumType ?? object.__typename;
+  const runtimeName = typeof named === 'string' ? named : undefined;
   const runtime = runtimeName ? schema.getType(runtimeName) : undefined;
   if (runtime && isObjectType(runtime)) {
     return conditionType === runtime || (isAbstractType(conditionType) && schema.isSubType(conditionType, runtime));
@@ -68,13 +71,15 @@ export function walkSelectionSet(
   const object = value as ResultObject;
   const own = object.__continuumRef ?? object.ref ?? object.caseRef;
   const currentRef = isCaseRef(own) ? own : ref;
+  const named = object.__continuumType ?? object.__typename;
+  const typename = typeof named === 'string' ? named : undefined;
   context.onObject?.(object);
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const field = selection.name.value;
       if (field === '__typename') continue;
       const key = selection.alias?.value ?? field;
-      if (context.onField({ parent, field, key, object, path, ref: currentRef })) continue;
+      if (context.onField({ parent, typename, field, key, object, path, ref: currentRef })) continue;
       if (!selection.selectionSet) continue;
       const definition = 'getFields' in parent ? parent.getFields()[field] : undefined;
       const child = definition ? getNamedType(definition.type) : undefined;

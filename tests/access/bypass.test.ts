@@ -96,16 +96,9 @@ describe.each(testStores)('bypass attempts on $name', (store) => {
       expect(result.errors?.[0]?.message).toMatch(/^Field "(MemberStateFile|BelgianCaseFile)\.medical" \(HEALTH\) is not released to you: /);
     };
 
-    it.each(cells.filter((cell) => cell.knownBug !== cell.kind))('denies through $shape ($kind denial: $code)', deny);
-
-    // KNOWN BUG (gateway/access/walk.ts `applies`): a field removed before planning inside a
-    // fragment on a concrete type (`... on BelgianCaseFile`) is left out of the answer entirely —
-    // no `null`, no error — unless the client also selected `__typename`: without it the walker
-    // that answers removed fields cannot tell the runtime type, so it skips the fragment. Nothing
-    // leaks (the field was never fetched), but the denial is silent and the response is
-    // incomplete. Fix: have planStatically add an aliased `__typename` to every selection set on an
-    // interface or union, and let `applies` read it.
-    it.skip.each(cells.filter((cell) => cell.knownBug === cell.kind))('denies through $shape ($kind denial: $code)', deny);
+    // Fragments on a concrete type work without the client selecting __typename: pre-planning
+    // selects an aliased __typename on every interface, so the gateway knows each object's type.
+    it.each(cells)('denies through $shape ($kind denial: $code)', deny);
 
     it("still releases an allowed field under an alias borrowing a denied field's name", async () => {
       const result = await federation.query('iq-partner', 'REINTEGRATION_ASSISTANCE', 'query($ref: CaseRef!) { case(ref: $ref) { memberStateFile { medical: person { familyName } } } }', {
@@ -141,12 +134,10 @@ describe.each(testStores)('bypass attempts on $name', (store) => {
     it("denies per case on every node of a page of one Member State's cases (cases → edges → node), releasing only where consent was given", () =>
       expectPerCaseDenials('BE'));
 
-    // KNOWN BUG (Apollo Gateway 2.14, executeQueryPlan.js `makeLazyErrorPathGenerator`): when a
-    // page mixes Belgian and German files, each Member State's subgraph gets only its own entities,
-    // but Apollo maps `_entities.<i>` in that subgraph's errors to the i-th file of the whole page.
-    // The values are right (nothing leaks: denied files are null), but the CONSENT_REQUIRED errors
-    // land on other cases' paths — on cases that were released, while the denied ones carry none.
-    it.skip('denies per case on every node of a page mixing Member States, each error at its own node', () => expectPerCaseDenials(null));
+    // Apollo Gateway 2.14 (executeQueryPlan.js `makeLazyErrorPathGenerator`) maps `_entities.<i>` in
+    // a subgraph's errors to the i-th object of the whole page even when the fetch covered only the
+    // Belgian files; the gateway therefore answers per-case denials itself, from its own decisions.
+    it('denies per case on every node of a page mixing Member States, each error at its own node', () => expectPerCaseDenials(null));
 
     it('denies statically on every node of a page, each at its own path', async () => {
       const result = await federation.query('iq-partner', 'REINTEGRATION_ASSISTANCE', '{ cases(first: 100) { edges { node { memberStateFile { medical { fitToTravel } } } } } }');
@@ -194,12 +185,8 @@ describe.each(testStores)('bypass attempts on $name', (store) => {
       ]);
     });
 
-    // KNOWN BUG (gateway/access/staticPlan.ts): pre-planning decides the fields of the
-    // introspection types (`__Schema.queryType`, …) like case fields; they declare no category, so
-    // they are removed (`category.undeclared`) and the hub operator gets
-    // `{ __schema: { __continuumRemoved: "__Schema" } }` with no error. Fix: in planStatically's
-    // Field visitor, return early when the parent type's name starts with `__`.
-    it.skip('allows introspection to the hub operator', async () => {
+    // Introspection types describe the schema, not people: pre-planning leaves their fields alone.
+    it('allows introspection to the hub operator', async () => {
       const result = await federation.query('hub-operator', 'OPERATIONS', '{ __schema { queryType { name } } __type(name: "Case") { name } }');
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual({ __schema: { queryType: { name: 'Query' } }, __type: { name: 'Case' } });

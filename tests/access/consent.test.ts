@@ -38,7 +38,7 @@ const healthConsentFor = (c: SyntheticCase, overrides: Record<string, unknown> =
 const CONSENT_REQUIRED = {
   message: 'Field "BelgianCaseFile.medical" (HEALTH) is not released to you: CONSENT_REQUIRED by rule partner.continuity-of-care.',
   path: ['case', 'memberStateFile', 'medical'],
-  extensions: { code: 'CONSENT_REQUIRED', rule: 'partner.continuity-of-care', category: 'HEALTH', serviceName: 'be-cases' },
+  extensions: { code: 'CONSENT_REQUIRED', rule: 'partner.continuity-of-care', category: 'HEALTH' },
 };
 const OWNING_MS_ONLY = (field: string) => ({
   message: 'Only officers of the Member State that owns the case may record or withdraw its consents.',
@@ -83,7 +83,7 @@ describe.each(testStores)('consent on $name', (store) => {
 
     const after = await partnerReadsMedical(c);
     expect(after.data).toEqual({ case: { memberStateFile: { medical: null } } });
-    expect(after.errors).toEqual([{ ...CONSENT_REQUIRED, message: CONSENT_REQUIRED.message.replace('BelgianCaseFile', c.owningMemberState === 'BE' ? 'BelgianCaseFile' : 'GermanCaseFile'), extensions: { ...CONSENT_REQUIRED.extensions, serviceName: `${c.owningMemberState.toLowerCase()}-cases` } }]);
+    expect(after.errors).toEqual([{ ...CONSENT_REQUIRED, message: CONSENT_REQUIRED.message.replace('BelgianCaseFile', c.owningMemberState === 'BE' ? 'BelgianCaseFile' : 'GermanCaseFile'), extensions: CONSENT_REQUIRED.extensions }]);
   });
 
   it('releases health data on the very next request after the owning Member State records a consent', async () => {
