@@ -131,3 +131,28 @@ export function encodeDecisions(perCase: ReadonlyMap<string, Record<string, Enco
   }
   return { sets, cases };
 }
+
+/**
+ * Loads the gateway's context key pair from `dir`, creating it on first use. Every gateway replica
+ * must sign with the same key; subgraphs verify with its public half (served by each gateway at
+ * /.well-known/continuum/context-jwks.json).
+ */
+export async function ensureContextKeys(dir: string): Promise<ContextKeys> {
+  const { existsSync, mkdirSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const privatePath = join(dir, 'private.jwk.json');
+  if (!existsSync(privatePath)) {
+    const keys = await generateContextKeys();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(privatePath, JSON.stringify({ ...(await exportJWK(keys.privateKey)), alg: ALGORITHM }, null, 2), { mode: 0o600 });
+    writeFileSync(join(dir, 'public.jwk.json'), JSON.stringify(keys.publicJwk, null, 2));
+    return keys;
+  }
+  const privateJwk = JSON.parse(readFileSync(privatePath, 'utf8')) as JWK;
+  const publicJwk = JSON.parse(readFileSync(join(dir, 'public.jwk.json'), 'utf8')) as JWK;
+  return {
+    privateKey: (await importJWK({ ...privateJwk, alg: ALGORITHM }, ALGORITHM)) as CryptoKey,
+    publicKey: await importContextPublicKey(publicJwk),
+    publicJwk,
+  };
+}

@@ -20,6 +20,10 @@ export const ConfigSchema = z.object({
   CONTINUUM_MODE: z.enum(['development', 'production']).default('development'),
   /** Trust list (JSON) of the identity providers whose tokens the hub accepts. Required in production. */
   CONTINUUM_TRUST_FILE: z.string().min(1).optional(),
+  /** all: the whole embedded hub; gateway: one more gateway replica on the shared store (PostgreSQL). */
+  CONTINUUM_ROLE: z.enum(['all', 'gateway']).default('all'),
+  /** The gateway's context-signing key pair, shared by every replica (created there on first start). */
+  CONTINUUM_CONTEXT_KEY_DIR: z.string().min(1).default('.data/context-keys'),
   /** The hub's audit signing key pair (created there on first start; public.jwk.json is for verifiers). */
   CONTINUUM_AUDIT_KEY_DIR: z.string().min(1).default('.data/audit-keys'),
   /** Development only: where the demo issuers' keys are kept (`npx continuum token` reads them). */
@@ -30,6 +34,9 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 const CheckedConfig = ConfigSchema.superRefine((config, ctx) => {
+  if (config.CONTINUUM_ROLE === 'gateway' && !config.DATABASE_URL) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'a gateway replica needs the shared PostgreSQL store' });
+  }
   if (config.CONTINUUM_MODE === 'production' && !config.CONTINUUM_TRUST_FILE) {
     ctx.addIssue({ code: 'custom', path: ['CONTINUUM_TRUST_FILE'], message: 'required in production (demo identities are for development only)' });
   }

@@ -77,6 +77,69 @@ export async function prepareSystems(db: Db, systems: readonly WrappedSystem[], 
   return { seeded: empty.map((s) => s.name) };
 }
 
+export interface ReplicaOptions {
+  db: Db;
+  trust: TrustList;
+  policy?: Policy;
+  contextKeys: ContextKeys;
+  auditKeys: AuditKeys;
+  host?: string;
+  port?: number;
+  logLevel?: string;
+  development?: boolean;
+}
+
+export interface RunningReplica {
+  gateway: RunningGateway;
+  registry: Registry;
+  watching: Watching;
+  audit: AuditWriter;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway replica on its own: no subgraphs of its own, the supergraph the registry says is
+ * active, switching with every activation. Replicas share the store, the context key and the
+ * audit key; run as many as the load needs behind a load balancer.
+ */
+export async function startGatewayReplica(options: ReplicaOptions): Promise<RunningReplica> {
+  await migrateAudit(options.db);
+  const audit = new AuditWriter(options.db, options.auditKeys);
+  const registry = new Registry(options.db, audit, sdlProbe(options.contextKeys));
+  await registry.migrate();
+  const active = await registry.active();
+  if (!active) {
+    await audit.close();
+    throw new Error('No active supergraph in the registry yet: start the hub (CONTINUUM_ROLE=all) or publish subgraphs first.');
+  }
+  const supergraph = new SupergraphSource(active.supergraphSdl);
+  const gateway = await startGateway({
+    supergraph,
+    registry,
+    verifier: createTokenVerifier(options.trust),
+    policy: options.policy ?? loadPolicy(),
+    store: options.db,
+    contextKeys: options.contextKeys,
+    audit,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    logLevel: options.logLevel ?? 'info',
+    development: options.development ?? false,
+  });
+  const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
+  return {
+    gateway,
+    registry,
+    watching,
+    audit,
+    async close() {
+      await watching.stop();
+      await gateway.close();
+      await audit.close();
+    },
+  };
+}
+
 export async function startFederation(options: FederationOptions): Promise<RunningFederation> {
   const systems = options.systems ?? STATIC_SYSTEMS;
   const host = options.host ?? '127.0.0.1';

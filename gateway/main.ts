@@ -1,17 +1,19 @@
 /**
  * `npm start`: the whole hub on its embedded default — PGlite in .data/, seeded with synthetic
  * cases on first start, every subgraph and the gateway on 127.0.0.1. Set DATABASE_URL to use
- * a PostgreSQL server instead.
+ * a PostgreSQL server instead. With CONTINUUM_ROLE=gateway it runs one more gateway replica on
+ * the shared PostgreSQL store, serving whatever supergraph the registry has active.
  */
 import './airgap.js';
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ensureAuditKeys } from '../audit/index.js';
+import { ensureContextKeys } from '../auth/context-token.js';
 import { ensureDevIdentities, PERSONA_NAMES } from '../auth/dev-identities.js';
 import { loadTrustList } from '../auth/trust.js';
 import { openDb } from '../store/index.js';
 import { ConfigError, loadConfig } from './config.js';
-import { startFederation } from './embedded.js';
+import { startFederation, startGatewayReplica } from './embedded.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { cases: { type: 'string' } }, strict: true });
@@ -27,10 +29,34 @@ async function main(): Promise<void> {
     : (await ensureDevIdentities(config.CONTINUUM_DEV_IDENTITIES_DIR)).trust;
   const db = await openDb({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.CONTINUUM_DATA_DIR });
   const auditKeys = await ensureAuditKeys(config.CONTINUUM_AUDIT_KEY_DIR);
+  const contextKeys = await ensureContextKeys(config.CONTINUUM_CONTEXT_KEY_DIR);
+
+  let stopping = false;
+  const onSignals = (close: () => Promise<void>) => {
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      out(`Continuum: ${signal} received, draining…`);
+      await close();
+      await db.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  };
+
+  if (config.CONTINUUM_ROLE === 'gateway') {
+    const replica = await startGatewayReplica({ db, trust, auditKeys, contextKeys, host: config.HOST, port: config.PORT, logLevel: config.LOG_LEVEL, development });
+    out(`  GraphQL   ${replica.gateway.url}   (gateway replica, supergraph version ${replica.watching.version})`);
+    onSignals(() => replica.close());
+    return;
+  }
+
   const federation = await startFederation({
     db,
     trust,
     auditKeys,
+    contextKeys,
     seedCases: config.CONTINUUM_SEED_CASES,
     host: config.HOST,
     gatewayPort: config.PORT,
@@ -53,17 +79,7 @@ async function main(): Promise<void> {
   out(`    curl -s ${federation.gateway.url} -H "authorization: Bearer $TOKEN" -H 'x-purpose: RETURN_COUNSELLING' \\`);
   out(`      -H 'content-type: application/json' -d '{"query":"{ cases(first: 3) { edges { node { ref status countryOfOrigin } } } }"}'`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    out(`Continuum: ${signal} received, draining…`);
-    await federation.close();
-    await db.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  onSignals(() => federation.close());
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,8 @@ describe('loadConfig', () => {
       CONTINUUM_MODE: 'development',
       CONTINUUM_DEV_IDENTITIES_DIR: '.data/dev-identities',
       CONTINUUM_AUDIT_KEY_DIR: '.data/audit-keys',
+      CONTINUUM_ROLE: 'all',
+      CONTINUUM_CONTEXT_KEY_DIR: '.data/context-keys',
       LOG_LEVEL: 'info',
     });
   });
@@ -31,6 +33,10 @@ describe('loadConfig', () => {
 
   it('refuses production without a trust list: demo identities are for development only', () => {
     expect(() => loadConfig({ CONTINUUM_MODE: 'production' })).toThrow('CONTINUUM_TRUST_FILE: required in production (demo identities are for development only)');
+  });
+
+  it('refuses a gateway replica without the shared PostgreSQL store', () => {
+    expect(() => loadConfig({ CONTINUUM_ROLE: 'gateway' })).toThrow('DATABASE_URL: a gateway replica needs the shared PostgreSQL store');
   });
 
   it('ignores variables it does not own', () => {
