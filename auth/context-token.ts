@@ -32,6 +32,7 @@ const ContextClaims = z.object({
   roles: z.array(z.enum(ROLES)).min(1),
   purpose: z.enum(PURPOSES),
   rid: z.string().min(1),
+  quiet: z.boolean().optional(),
   decisions: z
     .object({
       sets: z.array(z.record(z.string(), z.string())),
@@ -47,6 +48,11 @@ export interface SubgraphContext {
   roles: z.infer<typeof ContextClaims>['roles'];
   purpose: z.infer<typeof ContextClaims>['purpose'];
   requestId: string;
+  /**
+   * The gateway answers per-case denials itself: the subgraph returns a denied nullable field as
+   * plain null instead of building an error the gateway would discard.
+   */
+  quietDenials?: boolean;
   decisions?: SignedDecisions;
 }
 
@@ -74,6 +80,7 @@ export async function signContext(keys: Pick<ContextKeys, 'privateKey'>, audienc
     roles: context.roles,
     purpose: context.purpose,
     rid: context.requestId,
+    ...(context.quietDenials ? { quiet: true } : {}),
     ...(context.decisions ? { decisions: context.decisions } : {}),
   })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'continuum-context+jwt' })
@@ -110,8 +117,8 @@ export async function verifyContext(publicKey: CryptoKey, audience: string, toke
   }
   const claims = ContextClaims.safeParse(payload);
   if (!claims.success) throw new ContextTokenError('claims');
-  const { sub, org, country, roles, purpose, rid, decisions } = claims.data;
-  return { officialId: sub, organisation: org, country, roles, purpose, requestId: rid, ...(decisions ? { decisions } : {}) };
+  const { sub, org, country, roles, purpose, rid, quiet, decisions } = claims.data;
+  return { officialId: sub, organisation: org, country, roles, purpose, requestId: rid, ...(quiet ? { quietDenials: true } : {}), ...(decisions ? { decisions } : {}) };
 }
 
 /** Builds the compact decisions claim from per-case outcome vectors. */

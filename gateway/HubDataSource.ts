@@ -4,7 +4,9 @@
  *   decisions for each case in the representations) — one signature per subgraph request;
  * - the re-check of the response against those decisions, stripping and reporting what a
  *   subgraph returned although it was denied;
- * - coded errors naming the subgraph when it cannot be reached, so the rest of the query answers.
+ * - coded errors naming the subgraph when it cannot be reached, so the rest of the query answers;
+ * - a deadline, retries for queries and the subgraph's circuit breaker (../resilience/), so a
+ *   failing subgraph costs a partial answer, never a hung request.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
@@ -16,6 +18,7 @@ import { recheckSubgraphResponse } from './access/recheck.js';
 import type { DecisionVector } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
 import { hubError } from './errors.js';
+import { CircuitOpenError, FETCH_KIND_HEADER, isAbort, resilientFetcher, SubgraphTimeoutError, type ResilienceOptions, type SubgraphBreakers, type SubgraphOutcome } from './resilience/index.js';
 
 export interface IncidentLogger {
   (incident: { requestId: string; subgraph: string; coordinate: string; code: string; rule: string }): void;
@@ -40,8 +43,12 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     url: string,
     private readonly runtime: AccessRuntime,
     private readonly onIncident: IncidentLogger,
+    private readonly resilience?: { options: ResilienceOptions; breakers: SubgraphBreakers; observe?: (subgraph: string, outcome: SubgraphOutcome, seconds: number) => void },
   ) {
     super({ url });
+    if (resilience) {
+      this.fetcher = resilientFetcher({ subgraph: subgraphName, inner: this.fetcher, breaker: resilience.breakers.for(subgraphName), options: resilience.options, observe: resilience.observe });
+    }
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<HubContext>) {
@@ -60,10 +67,13 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
       roles: access.caller.roles,
       purpose: access.purpose,
       requestId,
+      quietDenials: true,
       ...(refs.length > 0 ? { decisions: encodeDecisions(vectors) } : {}),
     });
     request.extensions = { ...request.extensions, [CONTEXT_EXTENSION]: token };
     if (request.http) request.http.headers.set('x-request-id', requestId);
+    // Only queries are retried; the fetcher reads and removes this before the request leaves.
+    if (request.http) request.http.headers.set(FETCH_KIND_HEADER, /^\s*mutation\b/.test(request.query ?? '') ? 'mutation' : 'query');
 
     const response = await super.process(options);
     const document = incoming.document ?? this.parsedFetch(request.query ?? '');
@@ -90,6 +100,10 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
    * how, never the subgraph's URL or response body (they go to the operator's log).
    */
   override didEncounterError(error: Error): void {
+    if (error instanceof CircuitOpenError) throw hubError('HUB_SUBGRAPH_CIRCUIT_OPEN', [this.subgraphName], { serviceName: this.subgraphName });
+    if (error instanceof SubgraphTimeoutError || isAbort(error)) {
+      throw hubError('HUB_SUBGRAPH_TIMEOUT', [this.subgraphName, String(this.resilience?.options.timeoutMs ?? '')], { serviceName: this.subgraphName });
+    }
     const status = error instanceof GraphQLError ? (error.extensions?.response as { status?: number } | undefined)?.status : undefined;
     if (typeof status === 'number') {
       throw hubError('HUB_SUBGRAPH_ERROR', [this.subgraphName, String(status)], { serviceName: this.subgraphName });

@@ -11,7 +11,7 @@ import type { CaseAccess } from '../../audit/record.js';
 import type { Policy } from '../../auth/policy.js';
 import { DATA_CATEGORIES, type DataCategory, type Purpose } from '../../schema/vocabulary.js';
 import type { Db } from '../../store/index.js';
-import { createCaseFactsLoader, loadTransferBases, type CaseFactsWithConsents } from '../../subgraphs/central/facts.js';
+import { createCaseFactsLoader, type CaseFactsWithConsents } from '../../subgraphs/central/facts.js';
 
 const PERSONAL_CATEGORIES = DATA_CATEGORIES.filter((c): c is Exclude<DataCategory, 'NOT_PERSONAL'> => c !== 'NOT_PERSONAL');
 const UNKNOWN_CASE = Object.fromEntries(PERSONAL_CATEGORIES.map((c) => [c, 'NO_RELATIONSHIP case.unknown']));
@@ -28,7 +28,6 @@ export interface Incident {
 export class RequestAccess {
   readonly requester: Requester;
   private readonly facts: DataLoader<string, CaseFactsWithConsents | null>;
-  private bases: Promise<Set<string>> | undefined;
   private readonly vectors = new Map<string, Promise<DecisionVector>>();
   /** Fields a subgraph returned although they were denied (stripped by the gateway). */
   readonly incidents: Incident[] = [];
@@ -52,7 +51,7 @@ export class RequestAccess {
     this.policy = runtime.policy;
     this.store = runtime.store;
     this.requester = { organisation: caller.organisation, country: caller.country, roles: caller.roles, purpose };
-    this.facts = createCaseFactsLoader(this.store);
+    this.facts = createCaseFactsLoader(this.store, caller.organisation);
   }
 
   /** The decision for every personal category of each case (computed once per case per request). */
@@ -72,8 +71,8 @@ export class RequestAccess {
   private async computeVector(ref: string): Promise<DecisionVector> {
     const found = await this.facts.load(ref);
     if (!found) return UNKNOWN_CASE;
-    const bases = this.policy.isEuEea(this.requester.country) ? new Set<string>() : await (this.bases ??= loadTransferBases(this.store));
-    const dynamic = { facts: found.facts, consents: found.consents, hasTransferBasis: (exporter: string, recipient: string) => bases.has(`${exporter}|${recipient}`) };
+    // The facts were read for this caller: the recipient of any transfer is the caller.
+    const dynamic = { facts: found.facts, consents: found.consents, hasTransferBasis: () => found.transferToCaller };
     const vector: DecisionVector = {};
     const decided = new Map<string, Decision>();
     for (const category of PERSONAL_CATEGORIES) {

@@ -14,6 +14,8 @@ import { EU_PROGRAMME_SYSTEM } from './participants.js';
 export interface CaseFactsWithConsents {
   facts: CaseFacts;
   consents: ConsentGrant[];
+  /** A transfer basis is recorded from the owning Member State to the caller's organisation. */
+  transferToCaller: boolean;
 }
 
 export interface FactsRow {
@@ -23,6 +25,7 @@ export interface FactsRow {
   returned: boolean;
   assigned_partner: string | null;
   enrolled: boolean;
+  transfer_to_caller: boolean;
   consents: ConsentGrant[] | string;
 }
 
@@ -31,8 +34,11 @@ export interface FactsRow {
  * enrolment and the active consents. Central's own case queries select them too, so deciding a
  * page of cases costs no statement beyond reading the page.
  */
-export function factsColumns(euProgrammeParam: string): string {
+export function factsColumns(euProgrammeParam: string, callerParam: string): string {
   return `c.returned_on IS NOT NULL AS returned, ${euProgrammeParam} = ANY(c.participating_systems) AS enrolled,
+    EXISTS (SELECT 1 FROM central.transfer_basis t WHERE t.exporter_member_state = c.owning_member_state
+            AND t.recipient = ${callerParam} AND t.valid_from <= current_date
+            AND (t.valid_until IS NULL OR t.valid_until >= current_date)) AS transfer_to_caller,
     COALESCE((SELECT json_agg(json_build_object('recipient', k.recipient, 'categories', k.categories, 'purposes', k.purposes))
               FROM central.consent k
               WHERE k.case_ref = c.ref AND k.withdrawn_at IS NULL AND k.valid_from <= now()
@@ -52,16 +58,17 @@ export function factsOf(row: FactsRow): CaseFactsWithConsents {
       enrolledInEuProgramme: row.enrolled,
     },
     consents: typeof row.consents === 'string' ? (JSON.parse(row.consents) as ConsentGrant[]) : row.consents,
+    transferToCaller: row.transfer_to_caller,
   };
 }
 
-/** One statement per batch of references. */
-export function createCaseFactsLoader(db: Db): DataLoader<string, CaseFactsWithConsents | null> {
+/** One statement per batch of references; `caller` is the organisation decisions are taken for. */
+export function createCaseFactsLoader(db: Db, caller: string): DataLoader<string, CaseFactsWithConsents | null> {
   return new DataLoader(async (refs) => {
     const rows = await db.query<FactsRow>(
-      `SELECT c.ref, c.owning_member_state, c.country_of_origin, c.assigned_partner, ${factsColumns('$2')}
+      `SELECT c.ref, c.owning_member_state, c.country_of_origin, c.assigned_partner, ${factsColumns('$2', '$3')}
        FROM central.case_index c WHERE c.ref = ANY($1)`,
-      [refs, EU_PROGRAMME_SYSTEM],
+      [refs, EU_PROGRAMME_SYSTEM, caller],
     );
     return byKeys(refs, rows, (row) => row.ref).map((row) => (row ? factsOf(row) : null));
   });
@@ -72,11 +79,3 @@ export function organisationOf(id: string): string {
   return id.split('/').slice(0, 3).join('/');
 }
 
-/** Recorded transfer bases valid today, as `exporter|recipient` keys. */
-export async function loadTransferBases(db: Db): Promise<Set<string>> {
-  const rows = await db.query<{ exporter_member_state: string; recipient: string }>(
-    `SELECT exporter_member_state, recipient FROM central.transfer_basis
-     WHERE valid_from <= current_date AND (valid_until IS NULL OR valid_until >= current_date)`,
-  );
-  return new Set(rows.map((r) => `${r.exporter_member_state}|${r.recipient}`));
-}

@@ -13,7 +13,7 @@ import { centralResolvers, createCentralLoaders, localDecider } from './resolver
 import { centralTypeDefs } from './schema.js';
 
 export { MEMBER_STATE_SYSTEMS, EU_PROGRAMME_SYSTEM, IQ_PARTNER_SYSTEM } from './participants.js';
-export { createCaseFactsLoader, loadTransferBases, organisationOf, type CaseFactsWithConsents } from './facts.js';
+export { createCaseFactsLoader, organisationOf, type CaseFactsWithConsents } from './facts.js';
 
 export const centralSystem: WrappedSystem = {
   name: 'central',
@@ -31,7 +31,7 @@ export const centralSystem: WrappedSystem = {
         name: 'central',
         typeDefs: `${centralTypeDefs}\n${auditTypeDefs}`,
         resolvers: { ...cases, ...audit, Query: { ...cases.Query, ...audit.Query } },
-        createLoaders: () => createCentralLoaders(db),
+        createLoaders: (caller) => createCentralLoaders(db, caller.organisation),
         checkHealth: async () => {
           await db.query('SELECT 1');
         },

@@ -15,7 +15,7 @@ import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../schema/vocab
 import type { Db } from '../../store/index.js';
 import type { FieldOutcome } from '../kit/access.js';
 import { byKeys, nativeDateTime, type KitContext, type Resolvers } from '../kit/index.js';
-import { createCaseFactsLoader, factsColumns, factsOf, loadTransferBases, type CaseFactsWithConsents, type FactsRow } from './facts.js';
+import { createCaseFactsLoader, factsColumns, factsOf, type CaseFactsWithConsents, type FactsRow } from './facts.js';
 import { EU_PROGRAMME_SYSTEM, MEMBER_STATE_SYSTEMS } from './participants.js';
 
 interface CaseRow extends FactsRow {
@@ -50,26 +50,24 @@ export interface CentralLoaders {
   caseByRef: DataLoader<string, CaseRow | null>;
   consentsByCase: DataLoader<string, ConsentRow[]>;
   facts: DataLoader<string, CaseFactsWithConsents | null>;
-  transferBases: () => Promise<Set<string>>;
 }
 
 type Context = CentralLoaders & KitContext;
 
-/** Case columns plus the decision facts ($1 is always the EU programme's system identifier). */
+/** Case columns plus the decision facts ($1: the EU programme's system identifier, $2: the caller's organisation). */
 const CASE_COLUMNS = `c.ref, c.owning_member_state, c.country_of_origin, c.status, c.return_type, c.opened_on,
   c.returned_on, c.updated_at, c.assigned_partner, o.name AS partner_name, o.country AS partner_country,
-  c.participating_systems, ${factsColumns('$1')}`;
+  c.participating_systems, ${factsColumns('$1', '$2')}`;
 const CASE_FROM = 'central.case_index c LEFT JOIN central.organisation o ON o.id = c.assigned_partner';
 const CONSENT_COLUMNS = 'id, case_ref, recipient, categories, purposes, valid_from, valid_until, evidence_hash, recorded_at, withdrawn_at';
 const MAX_PAGE = 100;
 const MS_ROLES = new Set(['MS_COUNSELLOR', 'MS_CASE_OFFICER']);
 
-export function createCentralLoaders(db: Db): CentralLoaders {
-  let bases: Promise<Set<string>> | undefined;
-  const facts = createCaseFactsLoader(db);
+export function createCentralLoaders(db: Db, caller: string): CentralLoaders {
+  const facts = createCaseFactsLoader(db, caller);
   return {
     caseByRef: new DataLoader(async (refs) => {
-      const rows = await db.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.ref = ANY($2)`, [EU_PROGRAMME_SYSTEM, refs]);
+      const rows = await db.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.ref = ANY($3)`, [EU_PROGRAMME_SYSTEM, caller, refs]);
       // Reading a case is reading its decision facts: no second statement to decide its fields.
       for (const row of rows) facts.prime(row.ref, factsOf(row));
       return byKeys(refs, rows, (row) => row.ref);
@@ -79,7 +77,6 @@ export function createCentralLoaders(db: Db): CentralLoaders {
       return refs.map((ref) => rows.filter((row) => row.case_ref === ref));
     }),
     facts,
-    transferBases: () => (bases ??= loadTransferBases(db)),
   };
 }
 
@@ -91,13 +88,8 @@ export function requesterOf(caller: SubgraphContext): Requester {
 export async function decideHere(policy: Policy, context: Context, ref: string, category: DataCategory): Promise<Decision> {
   const found = await context.facts.load(ref);
   if (!found) return { released: false, code: 'NO_RELATIONSHIP', rule: 'case.unknown' };
-  const needsBases = !policy.isEuEea(context.caller.country);
-  const bases = needsBases ? await context.transferBases() : new Set<string>();
-  return decide(policy, requesterOf(context.caller), category, {
-    facts: found.facts,
-    consents: found.consents,
-    hasTransferBasis: (exporter, recipient) => bases.has(`${exporter}|${recipient}`),
-  });
+  // The facts were read for this caller: the recipient of any transfer is the caller.
+  return decide(policy, requesterOf(context.caller), category, { facts: found.facts, consents: found.consents, hasTransferBasis: () => found.transferToCaller });
 }
 
 export function localDecider(policy: Policy) {
@@ -215,7 +207,7 @@ export function centralResolvers(db: Db, policy: Policy): Resolvers<Context> {
       },
       cases: async (_root, args: CasesArgs, context: Context) => {
         if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) throw badInput(`first: must be between 1 and ${MAX_PAGE}`);
-        const params: unknown[] = [EU_PROGRAMME_SYSTEM];
+        const params: unknown[] = [EU_PROGRAMME_SYSTEM, context.caller.organisation];
         const param = (value: unknown) => {
           params.push(value);
           return `$${params.length}`;

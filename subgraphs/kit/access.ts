@@ -8,7 +8,7 @@
  * that can decide itself (the central case index holds the facts) may supply a local decider for
  * cases the gateway could not know in advance, e.g. the results of a root query.
  */
-import { defaultFieldResolver, GraphQLError, isObjectType, Kind, parse, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, GraphQLError, isNonNullType, isObjectType, Kind, parse, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { SubgraphContext } from '../../auth/context-token.js';
 import { isCaseRef } from '../../schema/scalars.js';
 import { PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../../schema/vocabulary.js';
@@ -126,6 +126,9 @@ export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<
       const category = categories.get(coordinate) ?? interfaces.map((i) => categories.get(`${i.name}.${field.name}`)).find(Boolean);
       if (!category || category === 'NOT_PERSONAL') continue;
       const resolve: GraphQLFieldResolver<unknown, AccessContext> = field.resolve ?? defaultFieldResolver;
+      // A nullable field denied on a gateway that answers denials itself is just null; a non-null
+      // one needs its error, to explain the null its parent inherits.
+      const nullable = !isNonNullType(field.type);
       field.resolve = (source, args, context, info) => {
         const ref = caseRefOf(source, info);
         if (ref === null && localDecider && (category === 'AUDIT' || category === 'STATISTICS')) {
@@ -141,7 +144,8 @@ export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<
           return value instanceof Promise ? value.then(absentOnly) : absentOnly(value);
         }
         const outcome = signedOutcome(context.caller, ref, category) ?? (localDecider ? localDecider(context, ref, category) : MISSING);
-        const proceed = (decided: FieldOutcome) => (decided === 'R' ? resolve(source, args, context, info) : deniedFieldError(coordinate, category, decided));
+        const proceed = (decided: FieldOutcome) =>
+          decided === 'R' ? resolve(source, args, context, info) : nullable && context.caller.quietDenials ? null : deniedFieldError(coordinate, category, decided);
         return outcome instanceof Promise ? outcome.then(proceed) : proceed(outcome);
       };
     }

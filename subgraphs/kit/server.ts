@@ -38,7 +38,7 @@ export interface SubgraphModule<Loaders extends object = object> {
   typeDefs: string;
   resolvers: Resolvers<Loaders & KitContext>;
   /** Builds this request's DataLoaders. Called once per request, never shared across requests. */
-  createLoaders(): Loaders;
+  createLoaders(caller: SubgraphContext): Loaders;
   /** Resolves when the backend behind the subgraph answers; rejects otherwise. */
   checkHealth(): Promise<void>;
   /** Decides cases the gateway did not sign decisions for (only a subgraph that holds the facts). */
@@ -149,7 +149,7 @@ export async function startSubgraph<Loaders extends object>(
       context: async (request) => {
         const body = request.body as { extensions?: Record<string, unknown> } | undefined;
         let caller: SubgraphContext;
-        if (!options.contextKey) return { ...module.createLoaders(), requestId: requestIdOf(request), caller: BASELINE_CALLER };
+        if (!options.contextKey) return { ...module.createLoaders(BASELINE_CALLER), requestId: requestIdOf(request), caller: BASELINE_CALLER };
         try {
           caller = await verifyContext(options.contextKey, module.name, body?.extensions?.[CONTEXT_EXTENSION]);
         } catch (error) {
@@ -159,7 +159,7 @@ export async function startSubgraph<Loaders extends object>(
             extensions: { code: 'UNAUTHENTICATED', hubCode: 'HUB_CONTEXT_INVALID', http: { status: 401 } },
           });
         }
-        return { ...module.createLoaders(), requestId: caller.requestId, caller };
+        return { ...module.createLoaders(caller), requestId: caller.requestId, caller };
       },
     }),
   });
