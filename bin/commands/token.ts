@@ -15,7 +15,7 @@ Prints a DEVELOPMENT-ONLY bearer token for a synthetic persona.
   --persona   one of: ${PERSONA_NAMES.join(', ')}
   --purpose   a purpose the persona allows (checked; the token lists all of them)
   --ttl       lifetime in seconds (default 3600)
-  --dir       where the demo keys live (default ${DEFAULT_DEV_IDENTITIES_DIR})
+  --dir       where the demo keys live (default CONTINUUM_DEV_IDENTITIES_DIR, else ${DEFAULT_DEV_IDENTITIES_DIR})
   --audience  the hub's audience (default: the one stored in DIR)`;
 
 function usageError(message: string): number {
@@ -34,7 +34,8 @@ export const run: SubcommandHandler = async (args) => {
         persona: { type: 'string' },
         purpose: { type: 'string' },
         ttl: { type: 'string' },
-        dir: { type: 'string', default: DEFAULT_DEV_IDENTITIES_DIR },
+        // The hub's own setting first, so the token is signed with the keys the hub trusts.
+        dir: { type: 'string', default: process.env.CONTINUUM_DEV_IDENTITIES_DIR ?? DEFAULT_DEV_IDENTITIES_DIR },
         audience: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
