@@ -21,3 +21,4 @@ export function openDb(location: StoreLocation): Promise<Db> {
   if (location.url) return openPostgres(location.url);
   return openPglite(location.dataDir);
 }
+export { insertRows } from './insertRows.js';

@@ -10,7 +10,7 @@
  * mapping in `mapping.ts` is real work, as it would be against a national system.
  */
 import countries from 'i18n-iso-countries';
-import { migrate, type Db } from '../../store/index.js';
+import { insertRows, migrate, type Db } from '../../store/index.js';
 import type { SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'be-cases';
@@ -149,23 +149,6 @@ export function numeroDossier(c: SyntheticCase): string {
   return `BE/${c.openedOn.slice(0, 4)}/${String(c.index + 1).padStart(6, '0')}`;
 }
 
-// Postgres allows 65,535 bind parameters per statement; stay well below it.
-const MAX_PARAMS = 30_000;
-
-/** Multi-row INSERT, split only when a chunk would exceed the bind-parameter limit. */
-async function insertRows(db: Db, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const slice = rows.slice(start, start + perStatement);
-    const params: unknown[] = [];
-    const tuples = slice.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
-    await db.query(
-      `INSERT INTO be_dossiers.${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`,
-      params,
-    );
-  }
-}
-
 /** Writes the Belgian-owned cases of a chunk as native rows, one multi-row INSERT per table. */
 export async function seed(db: Db, cases: readonly SyntheticCase[]): Promise<void> {
   const owned = cases.filter((c) => c.owningMemberState === 'BE');
@@ -205,15 +188,15 @@ export async function seed(db: Db, cases: readonly SyntheticCase[]): Promise<voi
   }
   // One transaction per chunk: a chunk is either fully loaded or not at all.
   await db.transaction(async (tx) => {
-    await insertRows(tx, 'dossier', ['numero_dossier', 'ref_ue', 'date_ouverture'], t.dossier);
-    await insertRows(tx, 'personne', ['numero_dossier', 'nom', 'prenoms', 'date_naissance', 'sexe', 'nationalite', 'telephone', 'courriel', 'adresse_pays_origine'], t.personne);
-    await insertRows(tx, 'document_identite', ['numero_dossier', 'rang', 'type_document', 'numero_document', 'pays_emission', 'valide_jusqu_au'], t.document_identite);
-    await insertRows(tx, 'entretien', ['numero_dossier', 'rang', 'date_entretien', 'sujet', 'langue_interprete', 'retour_accepte'], t.entretien);
-    await insertRows(tx, 'evaluation_vulnerabilite', ['numero_dossier', 'date_evaluation', 'mineur_non_accompagne', 'victime_traite', 'handicap', 'parent_isole'], t.evaluation_vulnerabilite);
-    await insertRows(tx, 'info_medicale', ['numero_dossier', 'date_evaluation', 'apte_au_voyage', 'besoins_soins', 'jours_medication'], t.info_medicale);
-    await insertRows(tx, 'decision_retour', ['numero_dossier', 'date_decision', 'delai_depart_volontaire', 'recours_pendant'], t.decision_retour);
-    await insertRows(tx, 'historique_asile', ['numero_dossier', 'date_introduction', 'issue', 'date_decision'], t.historique_asile);
-    await insertRows(tx, 'voyage', ['numero_dossier', 'depart_prevu', 'depart_effectif', 'aeroport_arrivee', 'escorte_requise'], t.voyage);
+    await insertRows(tx, 'be_dossiers.dossier', ['numero_dossier', 'ref_ue', 'date_ouverture'], t.dossier);
+    await insertRows(tx, 'be_dossiers.personne', ['numero_dossier', 'nom', 'prenoms', 'date_naissance', 'sexe', 'nationalite', 'telephone', 'courriel', 'adresse_pays_origine'], t.personne);
+    await insertRows(tx, 'be_dossiers.document_identite', ['numero_dossier', 'rang', 'type_document', 'numero_document', 'pays_emission', 'valide_jusqu_au'], t.document_identite);
+    await insertRows(tx, 'be_dossiers.entretien', ['numero_dossier', 'rang', 'date_entretien', 'sujet', 'langue_interprete', 'retour_accepte'], t.entretien);
+    await insertRows(tx, 'be_dossiers.evaluation_vulnerabilite', ['numero_dossier', 'date_evaluation', 'mineur_non_accompagne', 'victime_traite', 'handicap', 'parent_isole'], t.evaluation_vulnerabilite);
+    await insertRows(tx, 'be_dossiers.info_medicale', ['numero_dossier', 'date_evaluation', 'apte_au_voyage', 'besoins_soins', 'jours_medication'], t.info_medicale);
+    await insertRows(tx, 'be_dossiers.decision_retour', ['numero_dossier', 'date_decision', 'delai_depart_volontaire', 'recours_pendant'], t.decision_retour);
+    await insertRows(tx, 'be_dossiers.historique_asile', ['numero_dossier', 'date_introduction', 'issue', 'date_decision'], t.historique_asile);
+    await insertRows(tx, 'be_dossiers.voyage', ['numero_dossier', 'depart_prevu', 'depart_effectif', 'aeroport_arrivee', 'escorte_requise'], t.voyage);
   });
 }
 

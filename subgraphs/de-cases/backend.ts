@@ -10,7 +10,7 @@
  * airports, ISO 639-2 languages and care needs as one ';'-separated text field.
  */
 import countries from 'i18n-iso-countries';
-import { migrate, type Db } from '../../store/index.js';
+import { insertRows, migrate, type Db } from '../../store/index.js';
 import { countryName, type SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'de-cases';
@@ -150,23 +150,6 @@ export function aktenzeichen(c: SyntheticCase): string {
   return `${7_000_000 + c.index + 1}-${numeric}`;
 }
 
-// Postgres allows 65,535 bind parameters per statement; stay well below it.
-const MAX_PARAMS = 30_000;
-
-/** Multi-row INSERT, split only when a chunk would exceed the bind-parameter limit. */
-async function insertRows(db: Db, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const slice = rows.slice(start, start + perStatement);
-    const params: unknown[] = [];
-    const tuples = slice.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
-    await db.query(
-      `INSERT INTO de_akten.${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`,
-      params,
-    );
-  }
-}
-
 /** Writes the German-owned cases of a chunk as native rows, one multi-row INSERT per table. */
 export async function seed(db: Db, cases: readonly SyntheticCase[]): Promise<void> {
   const owned = cases.filter((c) => c.owningMemberState === 'DE');
@@ -219,15 +202,15 @@ export async function seed(db: Db, cases: readonly SyntheticCase[]): Promise<voi
   }
   // One transaction per chunk: a chunk is either fully loaded or not at all.
   await db.transaction(async (tx) => {
-    await insertRows(tx, 'akte', ['aktenzeichen', 'eu_fallnummer', 'angelegt_am', 'herkunftsland'], t.akte);
-    await insertRows(tx, 'person', ['aktenzeichen', 'nachname', 'vornamen', 'geburtsdatum', 'geschlecht', 'staatsangehoerigkeit', 'telefon', 'email', 'anschrift_herkunftsland'], t.person);
-    await insertRows(tx, 'ausweisdokument', ['aktenzeichen', 'lfd_nr', 'dokumentart', 'dokumentnummer', 'ausstellungsstaat', 'gueltig_bis'], t.ausweisdokument);
-    await insertRows(tx, 'beratungsgespraech', ['aktenzeichen', 'lfd_nr', 'gespraech_am', 'thema', 'dolmetscher_sprache', 'rueckkehr_zugestimmt'], t.beratungsgespraech);
-    await insertRows(tx, 'vulnerabilitaet', ['aktenzeichen', 'festgestellt_am', 'unbegleitet_minderjaehrig', 'opfer_menschenhandel', 'behinderung', 'alleinerziehend'], t.vulnerabilitaet);
-    await insertRows(tx, 'gesundheit', ['aktenzeichen', 'untersucht_am', 'reisefaehig', 'versorgungsbedarf', 'medikamentenvorrat_tage'], t.gesundheit);
-    await insertRows(tx, 'rueckkehrentscheidung', ['aktenzeichen', 'bescheid_vom', 'ausreisefrist', 'rechtsmittel_anhaengig'], t.rueckkehrentscheidung);
-    await insertRows(tx, 'asylverfahren', ['aktenzeichen', 'antrag_am', 'entscheidung', 'entschieden_am'], t.asylverfahren);
-    await insertRows(tx, 'reise', ['aktenzeichen', 'geplante_ausreise', 'tatsaechliche_ausreise', 'zielflughafen', 'begleitung_erforderlich'], t.reise);
+    await insertRows(tx, 'de_akten.akte', ['aktenzeichen', 'eu_fallnummer', 'angelegt_am', 'herkunftsland'], t.akte);
+    await insertRows(tx, 'de_akten.person', ['aktenzeichen', 'nachname', 'vornamen', 'geburtsdatum', 'geschlecht', 'staatsangehoerigkeit', 'telefon', 'email', 'anschrift_herkunftsland'], t.person);
+    await insertRows(tx, 'de_akten.ausweisdokument', ['aktenzeichen', 'lfd_nr', 'dokumentart', 'dokumentnummer', 'ausstellungsstaat', 'gueltig_bis'], t.ausweisdokument);
+    await insertRows(tx, 'de_akten.beratungsgespraech', ['aktenzeichen', 'lfd_nr', 'gespraech_am', 'thema', 'dolmetscher_sprache', 'rueckkehr_zugestimmt'], t.beratungsgespraech);
+    await insertRows(tx, 'de_akten.vulnerabilitaet', ['aktenzeichen', 'festgestellt_am', 'unbegleitet_minderjaehrig', 'opfer_menschenhandel', 'behinderung', 'alleinerziehend'], t.vulnerabilitaet);
+    await insertRows(tx, 'de_akten.gesundheit', ['aktenzeichen', 'untersucht_am', 'reisefaehig', 'versorgungsbedarf', 'medikamentenvorrat_tage'], t.gesundheit);
+    await insertRows(tx, 'de_akten.rueckkehrentscheidung', ['aktenzeichen', 'bescheid_vom', 'ausreisefrist', 'rechtsmittel_anhaengig'], t.rueckkehrentscheidung);
+    await insertRows(tx, 'de_akten.asylverfahren', ['aktenzeichen', 'antrag_am', 'entscheidung', 'entschieden_am'], t.asylverfahren);
+    await insertRows(tx, 'de_akten.reise', ['aktenzeichen', 'geplante_ausreise', 'tatsaechliche_ausreise', 'zielflughafen', 'begleitung_erforderlich'], t.reise);
   });
 }
 
