@@ -48,7 +48,7 @@ export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<Hub
   };
 }
 
-export function auditPlugin(writer: AuditWriter, log: (entry: Record<string, unknown>) => void): ApolloServerPlugin<HubContext> {
+export function auditPlugin(writer: Pick<AuditWriter, 'append'>, log: (entry: Record<string, unknown>) => void): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {

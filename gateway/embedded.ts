@@ -15,10 +15,10 @@ import { watchRegistry, type Watching } from './registry/watcher.js';
 import type { Db } from '../store/index.js';
 import { STATIC_SYSTEMS } from '../subgraphs/index.js';
 import { startSubgraph, syntheticCases, type OpenedSystem, type RunningSubgraph, type WrappedSystem } from '../subgraphs/kit/index.js';
-import { startGateway, type RunningGateway } from './server.js';
+import { startGateway, type GatewayOptions, type RunningGateway } from './server.js';
 import { SupergraphSource } from './SupergraphSource.js';
 
-export interface FederationOptions {
+export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resilience'> {
   db: Db;
   /** The issuers whose tokens the gateway accepts. */
   trust: TrustList;
@@ -77,7 +77,7 @@ export async function prepareSystems(db: Db, systems: readonly WrappedSystem[], 
   return { seeded: empty.map((s) => s.name) };
 }
 
-export interface ReplicaOptions {
+export interface ReplicaOptions extends Pick<GatewayOptions, 'limits' | 'resilience'> {
   db: Db;
   trust: TrustList;
   policy?: Policy;
@@ -125,6 +125,8 @@ export async function startGatewayReplica(options: ReplicaOptions): Promise<Runn
     port: options.port ?? 0,
     logLevel: options.logLevel ?? 'info',
     development: options.development ?? false,
+    limits: options.limits,
+    resilience: options.resilience,
   });
   const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
   return {
@@ -188,6 +190,8 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       port: options.gatewayPort ?? 0,
       logLevel,
       development: options.development ?? false,
+      limits: options.limits,
+      resilience: options.resilience,
     });
     const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
     return {

@@ -12,13 +12,14 @@ import { ensureContextKeys } from '../auth/context-token.js';
 import { ensureDevIdentities, PERSONA_NAMES } from '../auth/dev-identities.js';
 import { loadTrustList } from '../auth/trust.js';
 import { openDb } from '../store/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, gatewayTuning, loadConfig } from './config.js';
 import { startFederation, startGatewayReplica } from './embedded.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { cases: { type: 'string' } }, strict: true });
   const config = loadConfig({ ...process.env, ...(values.cases ? { CONTINUUM_SEED_CASES: values.cases } : {}) });
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  const tuning = gatewayTuning(config);
 
   if (!config.DATABASE_URL) mkdirSync(config.CONTINUUM_DATA_DIR, { recursive: true });
   out(config.DATABASE_URL ? 'Continuum: using PostgreSQL from DATABASE_URL' : `Continuum: embedded PGlite in ${config.CONTINUUM_DATA_DIR}`);
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   };
 
   if (config.CONTINUUM_ROLE === 'gateway') {
-    const replica = await startGatewayReplica({ db, trust, auditKeys, contextKeys, host: config.HOST, port: config.PORT, logLevel: config.LOG_LEVEL, development });
+    const replica = await startGatewayReplica({ db, trust, auditKeys, contextKeys, host: config.HOST, port: config.PORT, logLevel: config.LOG_LEVEL, development, ...tuning });
     out(`  GraphQL   ${replica.gateway.url}   (gateway replica, supergraph version ${replica.watching.version})`);
     onSignals(() => replica.close());
     return;
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     subgraphPortBase: config.SUBGRAPH_PORT_BASE,
     logLevel: config.LOG_LEVEL,
     development,
+    ...tuning,
   });
   const base = federation.gateway.url.replace(/\/graphql$/, '');
   out('');

@@ -1,7 +1,8 @@
 /**
  * The gateway process: Apollo Server 5 running Apollo Gateway on Fastify, with the hub's routes
- * (/graphql, /healthz, /readyz, /explorer, /console, /audit/export). The federation engine stays
- * behind this module so it could be swapped.
+ * (/graphql, /healthz, /readyz, /metrics, /explorer, /console, /audit/export). The federation
+ * engine stays behind this module so it could be swapped. The order in which a request meets the
+ * abuse limits, authentication and GraphQL is written down once, in ./limits/index.ts.
  */
 import './airgap.js';
 import { ApolloGateway } from '@apollo/gateway';
@@ -31,6 +32,13 @@ import type { Registry } from './registry/Registry.js';
 import { registerRegistryRoutes } from './registry/routes.js';
 import { HubDataSource } from './HubDataSource.js';
 import { HubGateway } from './HubGateway.js';
+import { withLimitCode } from './limits/apolloRefusals.js';
+import { bodyLimitErrorHandler, refuseBatches } from './limits/http.js';
+import { DEFAULT_LIMITS, limitRules, type LimitOptions } from './limits/index.js';
+import { rateLimitGuard, TokenBuckets } from './limits/rateLimit.js';
+import { trustedDocumentsGuard } from './limits/trustedDocuments.js';
+import { HubMetrics } from './metrics/HubMetrics.js';
+import { DEFAULT_RESILIENCE, SubgraphBreakers, type ResilienceOptions } from './resilience/index.js';
 import { subgraphsOf, type SupergraphSource } from './SupergraphSource.js';
 
 export interface GatewayOptions {
@@ -54,6 +62,10 @@ export interface GatewayOptions {
   development?: boolean;
   /** How long /readyz waits for each subgraph's health endpoint. */
   readinessTimeoutMs?: number;
+  /** Abuse limits; DEFAULT_LIMITS for anything not given. */
+  limits?: Partial<LimitOptions>;
+  /** Subgraph deadline, retries and circuit breakers; DEFAULT_RESILIENCE for anything not given. */
+  resilience?: Partial<ResilienceOptions>;
 }
 
 export interface RunningGateway {
@@ -61,6 +73,8 @@ export interface RunningGateway {
   app: FastifyInstance;
   gateway: ApolloGateway;
   supergraph: SupergraphSource;
+  metrics: HubMetrics;
+  breakers: SubgraphBreakers;
   close(): Promise<void>;
 }
 
@@ -92,19 +106,27 @@ function requestIdOf(request: IncomingMessage): string {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const limits: LimitOptions = { ...DEFAULT_LIMITS, ...options.limits };
+  const resilience: ResilienceOptions = { ...DEFAULT_RESILIENCE, ...options.resilience };
   const app = Fastify({
     logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { component: 'gateway' } },
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: limits.bodyLimitBytes,
     genReqId: requestIdOf,
   });
+  const breakers = new SubgraphBreakers(resilience, (subgraph, from, to) => {
+    hubMetrics.circuitChanged(subgraph, from, to);
+    app.log.warn({ subgraph, from, to }, 'subgraph circuit breaker changed state');
+  });
+  const hubMetrics = new HubMetrics({ breakers, audit: options.audit });
+  const refused = (code: string) => hubMetrics.refusals.inc({ code });
 
   const development = options.development ?? false;
   const runtime = new AccessRuntime(options.policy, options.store, options.contextKeys, development);
   const reportIncident = (incident: Record<string, unknown>) => app.log.warn({ ...incident, incident: 'SUBGRAPH_RETURNED_DENIED_FIELD' }, 'stripped a denied field a subgraph returned');
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraph,
-    buildService: ({ name, url }) => new HubDataSource(name, url ?? '', runtime, reportIncident),
+    buildService: ({ name, url }) => new HubDataSource(name, url ?? '', runtime, reportIncident, { options: resilience, breakers, observe: hubMetrics.observeSubgraph }),
     logger: {
       debug: () => {},
       info: (message) => app.log.info({ engine: 'apollo-gateway' }, String(message)),
@@ -123,10 +145,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: false,
     // One operation per HTTP request: batching would multiply the work behind one authentication.
     allowBatchedHttpRequests: false,
+    // Apollo's default, stated so nobody turns it off by accident: no simple (form-like) requests.
+    csrfPrevention: true,
+    parseOptions: { maxLexicalTokens: limits.maxTokens },
+    validationRules: [...limitRules(limits)],
     plugins: [
       ...airGappedPlugins(),
       fastifyApolloDrainPlugin(app),
-      auditPlugin(options.audit, (entry) => app.log.error(entry, 'audit record could not be written; response withheld')),
+      hubMetrics.plugin(),
+      auditPlugin(hubMetrics.timedAudit(options.audit), (entry) => app.log.error(entry, 'audit record could not be written; response withheld')),
       {
         async requestDidStart({ contextValue }: GraphQLRequestContext<HubContext>) {
           const started = process.hrtime.bigint();
@@ -142,7 +169,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         },
       },
     ],
-    formatError: (formatted) => {
+    formatError: (unlabelled) => {
+      const formatted = withLimitCode(unlabelled);
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code)) return formatted;
       // Unexpected: the details go to the operator's log, the client gets a generic message.
@@ -160,6 +188,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     reply.header('x-request-id', request.id);
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // For the monitoring network only (see docs/DEPLOYMENT.md); no label carries personal data.
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await hubMetrics.render();
+    return reply.header('content-type', contentType).send(body);
+  });
   app.get('/readyz', async (_request, reply) => {
     const timeout = options.readinessTimeoutMs ?? 2000;
     const subgraphs = subgraphsOf(options.supergraph.current);
@@ -190,14 +223,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   registerConsole(app);
   const authenticated = authenticate(
     options.verifier,
-    (entry) => app.log.info(entry),
+    (entry) => {
+      if (typeof entry.hubCode === 'string') refused(entry.hubCode);
+      app.log.info(entry);
+    },
     (requestId, code, body) => options.audit.append(refusalRecord(requestId, code, body)),
   );
   registerAuditExport(app, { store: options.store, audit: options.audit, authenticate: authenticated, log: (entry, message) => app.log.error(entry, message) });
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    preHandler: authenticated,
+    errorHandler: bodyLimitErrorHandler(limits.bodyLimitBytes, refused),
+    // The order of ./limits/index.ts: batches, authentication, rate, trusted documents.
+    preHandler: [
+      refuseBatches(refused),
+      authenticated,
+      ...(limits.rateLimit ? [rateLimitGuard(new TokenBuckets(limits.rateLimit), (code) => refused(code))] : []),
+      ...(limits.trustedDocuments ? [trustedDocumentsGuard(limits.trustedDocuments, refused)] : []),
+    ],
     handler: fastifyApolloHandler(apollo, {
       context: async (request) => ({
         requestId: request.id,
@@ -213,6 +256,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     app,
     gateway,
     supergraph: options.supergraph,
+    metrics: hubMetrics,
+    breakers,
     async close() {
       await app.close();
       await apollo.stop();

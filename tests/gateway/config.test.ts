@@ -1,6 +1,11 @@
 /** Configuration is validated at start-up; a bad setting is named, never half-applied. */
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../gateway/config.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, gatewayTuning, loadConfig } from '../../gateway/config.js';
+import { DEFAULT_LIMITS } from '../../gateway/limits/index.js';
+import { DEFAULT_RESILIENCE } from '../../gateway/resilience/index.js';
 
 describe('loadConfig', () => {
   it('applies the embedded defaults when nothing is set', () => {
@@ -16,7 +21,35 @@ describe('loadConfig', () => {
       CONTINUUM_ROLE: 'all',
       CONTINUUM_CONTEXT_KEY_DIR: '.data/context-keys',
       LOG_LEVEL: 'info',
+      CONTINUUM_MAX_DEPTH: 12,
+      CONTINUUM_MAX_ALIASES: 30,
+      CONTINUUM_MAX_TOKENS: 5000,
+      CONTINUUM_MAX_COST: 50_000,
+      CONTINUUM_BODY_LIMIT_BYTES: 1024 * 1024,
+      CONTINUUM_RATE_LIMIT_PER_SECOND: 200,
+      CONTINUUM_RATE_LIMIT_BURST: 400,
+      CONTINUUM_SUBGRAPH_TIMEOUT_MS: 5000,
+      CONTINUUM_SUBGRAPH_RETRIES: 2,
+      CONTINUUM_BREAKER_FAILURES: 5,
+      CONTINUUM_BREAKER_COOLDOWN_MS: 10_000,
     });
+  });
+
+  it('turns the defaults into the gateway defaults, and 0 into no rate limit', () => {
+    expect(gatewayTuning(loadConfig({}))).toEqual({ limits: DEFAULT_LIMITS, resilience: DEFAULT_RESILIENCE });
+    expect(gatewayTuning(loadConfig({ CONTINUUM_RATE_LIMIT_PER_SECOND: '0' })).limits.rateLimit).toBeNull();
+    expect(gatewayTuning(loadConfig({ CONTINUUM_RATE_LIMIT_PER_SECOND: '0.5', CONTINUUM_RATE_LIMIT_BURST: '2' })).limits.rateLimit).toEqual({ perSecond: 0.5, burst: 2 });
+  });
+
+  it('names a limit out of range', () => {
+    expect(() => loadConfig({ CONTINUUM_MAX_DEPTH: '0' })).toThrow(new ConfigError('Invalid configuration: CONTINUUM_MAX_DEPTH: Too small: expected number to be >=1'));
+    expect(() => loadConfig({ CONTINUUM_SUBGRAPH_TIMEOUT_MS: 'soon' })).toThrow('CONTINUUM_SUBGRAPH_TIMEOUT_MS: Invalid input: expected number, received NaN');
+  });
+
+  it('refuses to start on a trusted documents manifest it cannot use, naming the setting', () => {
+    expect(() => gatewayTuning(loadConfig({ CONTINUUM_TRUSTED_DOCUMENTS: '/nonexistent/manifest.json' }))).toThrow(
+      /^Invalid configuration: CONTINUUM_TRUSTED_DOCUMENTS: cannot read the trusted documents manifest \/nonexistent\/manifest\.json/,
+    );
   });
 
   it('names a port that is not a port', () => {
@@ -41,5 +74,42 @@ describe('loadConfig', () => {
 
   it('ignores variables it does not own', () => {
     expect(loadConfig({ PATH: '/usr/bin', PORT: '4500' }).PORT).toBe(4500);
+  });
+});
+
+describe('loadConfig with CONTINUUM_CONFIG (a JSON file; the environment overrides it)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'continuum-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('reads settings from the file, numbers as numbers', () => {
+    const path = file('ok.json', JSON.stringify({ PORT: 4500, CONTINUUM_MAX_DEPTH: 8, LOG_LEVEL: 'warn' }));
+    const config = loadConfig({ CONTINUUM_CONFIG: path });
+    expect([config.PORT, config.CONTINUUM_MAX_DEPTH, config.LOG_LEVEL, config.CONTINUUM_CONFIG]).toEqual([4500, 8, 'warn', path]);
+  });
+
+  it('lets the environment override the file', () => {
+    const path = file('override.json', JSON.stringify({ PORT: 4500, LOG_LEVEL: 'warn' }));
+    expect(loadConfig({ CONTINUUM_CONFIG: path, PORT: '4600' })).toMatchObject({ PORT: 4600, LOG_LEVEL: 'warn' });
+  });
+
+  it('names a bad value and the file it came from', () => {
+    const path = file('bad-value.json', JSON.stringify({ CONTINUUM_MAX_ALIASES: -1 }));
+    expect(() => loadConfig({ CONTINUUM_CONFIG: path })).toThrow(new ConfigError(`Invalid configuration: CONTINUUM_MAX_ALIASES: Too small: expected number to be >=0 (in ${path})`));
+  });
+
+  it('names a setting that does not exist (a typo must not be ignored)', () => {
+    const path = file('typo.json', JSON.stringify({ CONTINUUM_MAX_DEPHT: 8 }));
+    expect(() => loadConfig({ CONTINUUM_CONFIG: path })).toThrow(new ConfigError(`Invalid configuration: CONTINUUM_MAX_DEPHT: not a setting (in ${path})`));
+  });
+
+  it('names a file that is missing or not JSON', () => {
+    expect(() => loadConfig({ CONTINUUM_CONFIG: join(dir, 'missing.json') })).toThrow(/^Invalid configuration: CONTINUUM_CONFIG: cannot read .*missing\.json: ENOENT/);
+    expect(() => loadConfig({ CONTINUUM_CONFIG: file('broken.json', '{ PORT: 1') })).toThrow(/^Invalid configuration: CONTINUUM_CONFIG: cannot read .*broken\.json: /);
+    expect(() => loadConfig({ CONTINUUM_CONFIG: file('array.json', '[]') })).toThrow(/CONTINUUM_CONFIG: .*array\.json must hold a JSON object of settings/);
   });
 });

@@ -1,6 +1,6 @@
 /** Brings the whole federation up on ephemeral ports over a test store, and down again. */
 import { createDevIdentities, issueDevToken, type DevIdentities, type PersonaName } from '../../auth/dev-identities.js';
-import { startFederation, type RunningFederation } from '../../gateway/embedded.js';
+import { startFederation, type FederationOptions, type RunningFederation } from '../../gateway/embedded.js';
 import type { Purpose } from '../../schema/vocabulary.js';
 import type { Db } from '../../store/index.js';
 import { postGraphQL, type GraphQLResponse } from './graphql.js';
@@ -17,17 +17,22 @@ export interface TestFederation extends RunningFederation {
   stop(): Promise<void>;
 }
 
-export async function startTestFederation(store: TestStore, options: { cases?: number; development?: boolean } = {}): Promise<TestFederation> {
+export async function startTestFederation(
+  store: TestStore,
+  options: { cases?: number; development?: boolean; logLevel?: string } & Pick<FederationOptions, 'limits' | 'resilience'> = {},
+): Promise<TestFederation> {
   const { db, drop } = await store.open();
   const identities = await createDevIdentities();
   const federation = await startFederation({
     db,
     trust: identities.trust,
     seedCases: options.cases ?? 300,
-    logLevel: 'silent',
+    logLevel: options.logLevel ?? 'silent',
     subgraphPortBase: 0,
     gatewayPort: 0,
     development: options.development ?? false,
+    limits: options.limits,
+    resilience: options.resilience,
   });
   const as = async (persona: PersonaName, purpose: Purpose) => ({
     authorization: `Bearer ${await issueDevToken(identities, persona)}`,

@@ -1,0 +1,195 @@
+/**
+ * Prometheus metrics for GET /metrics (prom-client, one registry per gateway). Labels are
+ * bounded, and none carries personal data: operation names (sanitised, at most
+ * MAX_OPERATION_NAMES distinct, then "other"), outcomes, subgraph names, hub codes, policy rules
+ * and data categories — never a case reference, an official's id or a value.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AuditWriter } from '../../audit/index.js';
+import type { HubContext } from '../context.js';
+import type { CircuitState, SubgraphBreakers, SubgraphOutcome } from '../resilience/index.js';
+
+const MAX_OPERATION_NAMES = 200;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const CIRCUIT_VALUES: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** Process metrics (CPU, memory, event loop, GC) once per process, shared by every gateway in it. */
+let processRegistry: Registry | undefined;
+
+export type RequestOutcome = 'ok' | 'partial' | 'refused' | 'error';
+
+export class HubMetrics {
+  readonly registry = new Registry();
+  private readonly operationNames = new Set<string>();
+
+  readonly requests = new Counter({
+    name: 'continuum_graphql_requests_total',
+    help: 'GraphQL operations by operation name and outcome (ok, partial: data with errors, refused: parse/validation/limits, error: no data).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'continuum_graphql_request_duration_seconds',
+    help: 'Time from the start of GraphQL processing to the response (audit record included), by operation name.',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly refusals = new Counter({
+    name: 'continuum_http_refusals_total',
+    help: 'Requests refused before GraphQL, by hub code (authentication, purpose, body size, batching, rate, trusted documents).',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly subgraphRequests = new Counter({
+    name: 'continuum_subgraph_requests_total',
+    help: 'Calls to subgraphs (retries included in one call) by subgraph and outcome (ok, error: 5xx, unavailable, timeout, circuit_open).',
+    labelNames: ['subgraph', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly subgraphDuration = new Histogram({
+    name: 'continuum_subgraph_request_duration_seconds',
+    help: 'Duration of calls to subgraphs until the response headers, by subgraph.',
+    labelNames: ['subgraph'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly circuitTransitions = new Counter({
+    name: 'continuum_subgraph_circuit_transitions_total',
+    help: 'Circuit breaker state changes by subgraph and new state.',
+    labelNames: ['subgraph', 'state'] as const,
+    registers: [this.registry],
+  });
+  readonly authorization = new Counter({
+    name: 'continuum_authorization_decisions_total',
+    help: 'Field access decisions per case and category in responses: decision (released, denied), code (RELEASED or the denial code), policy rule and category.',
+    labelNames: ['decision', 'code', 'rule', 'category'] as const,
+    registers: [this.registry],
+  });
+  readonly auditWriteDuration = new Histogram({
+    name: 'continuum_audit_write_duration_seconds',
+    help: 'Time until a request audit record is durable (group commit included).',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly auditWriteFailures = new Counter({
+    name: 'continuum_audit_write_failures_total',
+    help: 'Audit records that could not be made durable (the response was withheld: AUDIT_UNAVAILABLE).',
+    registers: [this.registry],
+  });
+
+  constructor(sources: { breakers: SubgraphBreakers; audit: Pick<AuditWriter, 'queueDepth' | 'stats'> }) {
+    new Gauge({
+      name: 'continuum_subgraph_circuit_state',
+      help: 'Circuit breaker state per subgraph: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['subgraph'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [subgraph, state] of sources.breakers.states()) this.set({ subgraph }, CIRCUIT_VALUES[state]);
+      },
+    });
+    new Gauge({
+      name: 'continuum_audit_queue_depth',
+      help: 'Audit records waiting for the next group commit.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.audit.queueDepth);
+      },
+    });
+    new Gauge({
+      name: 'continuum_audit_last_commit_seconds',
+      help: 'Duration of the last audit group commit.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.audit.stats.lastCommitMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'continuum_audit_records_written',
+      help: 'Audit records this gateway has committed since it started.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.audit.stats.written);
+      },
+    });
+    new Gauge({
+      name: 'continuum_audit_failed_batches',
+      help: 'Audit group commits that failed since this gateway started.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.audit.stats.failedBatches);
+      },
+    });
+  }
+
+  /** The label for an operation name: bounded in number and shape, whatever clients send. */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (!OPERATION_NAME.test(name)) return 'invalid';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_NAMES) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
+
+  observeSubgraph = (subgraph: string, outcome: SubgraphOutcome, seconds: number): void => {
+    this.subgraphRequests.inc({ subgraph, outcome });
+    if (outcome !== 'circuit_open') this.subgraphDuration.observe({ subgraph }, seconds);
+  };
+
+  circuitChanged = (subgraph: string, _from: CircuitState, to: CircuitState): void => {
+    this.circuitTransitions.inc({ subgraph, state: to });
+  };
+
+  /** Wraps the audit writer's append to time it. */
+  timedAudit<W extends Pick<AuditWriter, 'append'>>(writer: W): Pick<AuditWriter, 'append'> {
+    return {
+      append: async (content) => {
+        const stop = this.auditWriteDuration.startTimer();
+        try {
+          return await writer.append(content);
+        } catch (error) {
+          this.auditWriteFailures.inc();
+          throw error;
+        } finally {
+          stop();
+        }
+      },
+    };
+  }
+
+  /** Per request: outcome and latency by operation, and the access decisions the response carries. */
+  plugin(): ApolloServerPlugin<HubContext> {
+    return {
+      requestDidStart: async () => {
+        const started = performance.now();
+        return {
+          willSendResponse: async ({ response, operationName, contextValue }) => {
+            const operation = this.operationLabel(operationName);
+            let outcome: RequestOutcome = 'ok';
+            if (response.body.kind === 'single') {
+              const { data, errors } = response.body.singleResult;
+              const status = response.http.status ?? 200;
+              if (errors?.length) outcome = data ? 'partial' : status >= 400 && status < 500 ? 'refused' : 'error';
+            }
+            this.requests.inc({ operation, outcome });
+            this.requestDuration.observe({ operation }, (performance.now() - started) / 1000);
+            for (const access of contextValue.access.cases) {
+              for (const { category, rule } of access.released) this.authorization.inc({ decision: 'released', code: 'RELEASED', rule, category });
+              for (const { category, code, rule } of access.denied) this.authorization.inc({ decision: 'denied', code, rule, category });
+            }
+          },
+        };
+      },
+    };
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    if (!processRegistry) {
+      processRegistry = new Registry();
+      collectDefaultMetrics({ register: processRegistry });
+    }
+    return { contentType: this.registry.contentType, body: `${await this.registry.metrics()}\n${await processRegistry.metrics()}` };
+  }
+}
