@@ -71,9 +71,6 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
       ...(refs.length > 0 ? { decisions: encodeDecisions(vectors) } : {}),
     });
     request.extensions = { ...request.extensions, [CONTEXT_EXTENSION]: token };
-    if (request.http) request.http.headers.set('x-request-id', requestId);
-    // Only queries are retried; the fetcher reads and removes this before the request leaves.
-    if (request.http) request.http.headers.set(FETCH_KIND_HEADER, /^\s*mutation\b/.test(request.query ?? '') ? 'mutation' : 'query');
 
     const response = await super.process(options);
     const document = incoming.document ?? this.parsedFetch(request.query ?? '');
@@ -83,6 +80,15 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
       this.onIncident({ requestId, ...incident });
     }
     return response;
+  }
+
+  /** Called by the engine once `request.http` exists (it does not yet in `process`). */
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<HubContext>): void {
+    if ((options.kind as string) !== 'incoming operation') return;
+    const { request, context } = options as Extract<GraphQLDataSourceProcessOptions<HubContext>, { incomingRequestContext: unknown }>;
+    request.http?.headers.set('x-request-id', context.requestId);
+    // Only queries are retried; the fetcher reads and removes this before the request leaves.
+    request.http?.headers.set(FETCH_KIND_HEADER, /^\s*mutation\b/.test(request.query ?? '') ? 'mutation' : 'query');
   }
 
   private parsedFetch(query: string): DocumentNode {
