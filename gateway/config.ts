@@ -54,6 +54,8 @@ export const ConfigSchema = z.object({
   CONTINUUM_SUBGRAPH_RETRIES: count(0, 10).default(DEFAULT_RESILIENCE.retries),
   CONTINUUM_BREAKER_FAILURES: count(1, 1000).default(DEFAULT_RESILIENCE.failureThreshold),
   CONTINUUM_BREAKER_COOLDOWN_MS: count(100, 3_600_000).default(DEFAULT_RESILIENCE.cooldownMs),
+  /** On SIGTERM: keep serving this long with /readyz at 503 before closing (longer than the load balancer's health check interval). */
+  CONTINUUM_SHUTDOWN_GRACE_MS: count(0, 120_000).default(1000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -109,7 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** The gateway's limits and resilience settings; reads the trusted documents manifest, if any. */
-export function gatewayTuning(config: Config): { limits: LimitOptions; resilience: ResilienceOptions } {
+export function gatewayTuning(config: Config): { limits: LimitOptions; resilience: ResilienceOptions; shutdownGraceMs: number } {
   let trustedDocuments: LimitOptions['trustedDocuments'] = null;
   if (config.CONTINUUM_TRUSTED_DOCUMENTS) {
     try {
@@ -136,5 +138,6 @@ export function gatewayTuning(config: Config): { limits: LimitOptions; resilienc
       failureThreshold: config.CONTINUUM_BREAKER_FAILURES,
       cooldownMs: config.CONTINUUM_BREAKER_COOLDOWN_MS,
     },
+    shutdownGraceMs: config.CONTINUUM_SHUTDOWN_GRACE_MS,
   };
 }

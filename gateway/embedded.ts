@@ -18,7 +18,7 @@ import { startSubgraph, syntheticCases, type OpenedSystem, type RunningSubgraph,
 import { startGateway, type GatewayOptions, type RunningGateway } from './server.js';
 import { SupergraphSource } from './SupergraphSource.js';
 
-export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resilience'> {
+export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs'> {
   db: Db;
   /** The issuers whose tokens the gateway accepts. */
   trust: TrustList;
@@ -77,7 +77,7 @@ export async function prepareSystems(db: Db, systems: readonly WrappedSystem[], 
   return { seeded: empty.map((s) => s.name) };
 }
 
-export interface ReplicaOptions extends Pick<GatewayOptions, 'limits' | 'resilience'> {
+export interface ReplicaOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs'> {
   db: Db;
   trust: TrustList;
   policy?: Policy;
@@ -127,6 +127,7 @@ export async function startGatewayReplica(options: ReplicaOptions): Promise<Runn
     development: options.development ?? false,
     limits: options.limits,
     resilience: options.resilience,
+    shutdownGraceMs: options.shutdownGraceMs,
   });
   const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
   return {
@@ -192,6 +193,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       development: options.development ?? false,
       limits: options.limits,
       resilience: options.resilience,
+      shutdownGraceMs: options.shutdownGraceMs,
     });
     const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
     return {

@@ -66,6 +66,12 @@ export interface GatewayOptions {
   limits?: Partial<LimitOptions>;
   /** Subgraph deadline, retries and circuit breakers; DEFAULT_RESILIENCE for anything not given. */
   resilience?: Partial<ResilienceOptions>;
+  /**
+   * On close, how long to keep serving (with /readyz answering 503 "draining", so a load
+   * balancer stops sending) before no longer accepting connections. Requests already on the
+   * wire but not yet read would otherwise meet a closed socket. @default 0
+   */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningGateway {
@@ -193,7 +199,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const { contentType, body } = await hubMetrics.render();
     return reply.header('content-type', contentType).send(body);
   });
+  let draining = false;
   app.get('/readyz', async (_request, reply) => {
+    if (draining) return reply.code(503).send({ status: 'draining', code: HubErrors.HUB_NOT_READY.code });
     const timeout = options.readinessTimeoutMs ?? 2000;
     const subgraphs = subgraphsOf(options.supergraph.current);
     const checks = await Promise.all(
@@ -259,6 +267,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics: hubMetrics,
     breakers,
     async close() {
+      draining = true;
+      if (options.shutdownGraceMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownGraceMs));
+      // Then: no new connections, in-flight requests answered, Apollo drained.
       await app.close();
       await apollo.stop();
     },
