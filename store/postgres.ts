@@ -37,6 +37,14 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     },
     async transaction<T>(fn: (tx: Executor) => Promise<T>) {
       const client = await pool.connect();
+      // A server lost mid-transaction (restart, failover) is reported on the client itself when no
+      // query is running at that moment (e.g. while a checkpoint is being signed); with no listener
+      // that is an uncaught exception that takes the whole gateway down. Keep it, and discard the client.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(clientExecutor(client));
@@ -46,7 +54,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost);
       }
     },
     async listen(channel: string, onNotify: (payload: string) => void) {
