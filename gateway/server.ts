@@ -193,13 +193,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Draining (shutting down): both probes say so, so a load balancer checking either stops sending.
+  let draining = false;
+  app.get('/healthz', async (_request, reply) => (draining ? reply.code(503).send({ status: 'draining' }) : { status: 'ok' }));
   // For the monitoring network only (see docs/DEPLOYMENT.md); no label carries personal data.
   app.get('/metrics', async (_request, reply) => {
     const { contentType, body } = await hubMetrics.render();
     return reply.header('content-type', contentType).send(body);
   });
-  let draining = false;
   app.get('/readyz', async (_request, reply) => {
     if (draining) return reply.code(503).send({ status: 'draining', code: HubErrors.HUB_NOT_READY.code });
     const timeout = options.readinessTimeoutMs ?? 2000;
