@@ -19,6 +19,7 @@ import type { DecisionVector } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
 import { hubError } from './errors.js';
 import { CircuitOpenError, FETCH_KIND_HEADER, isAbort, resilientFetcher, SubgraphTimeoutError, type ResilienceOptions, type SubgraphBreakers, type SubgraphOutcome } from './resilience/index.js';
+import { childTraceparent } from './tracing.js';
 
 export interface IncidentLogger {
   (incident: { requestId: string; subgraph: string; coordinate: string; code: string; rule: string }): void;
@@ -87,6 +88,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     if ((options.kind as string) !== 'incoming operation') return;
     const { request, context } = options as Extract<GraphQLDataSourceProcessOptions<HubContext>, { incomingRequestContext: unknown }>;
     request.http?.headers.set('x-request-id', context.requestId);
+    if (context.trace) request.http?.headers.set('traceparent', childTraceparent(context.trace));
     // Only queries are retried; the fetcher reads and removes this before the request leaves.
     request.http?.headers.set(FETCH_KIND_HEADER, /^\s*mutation\b/.test(request.query ?? '') ? 'mutation' : 'query');
   }

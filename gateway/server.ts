@@ -38,6 +38,7 @@ import { DEFAULT_LIMITS, limitRules, type LimitOptions } from './limits/index.js
 import { rateLimitGuard, TokenBuckets } from './limits/rateLimit.js';
 import { trustedDocumentsGuard } from './limits/trustedDocuments.js';
 import { HubMetrics } from './metrics/HubMetrics.js';
+import { traceContextOf } from './tracing.js';
 import { DEFAULT_RESILIENCE, SubgraphBreakers, type ResilienceOptions } from './resilience/index.js';
 import { subgraphsOf, type SupergraphSource } from './SupergraphSource.js';
 
@@ -167,7 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
             async willSendResponse({ response, operationName }) {
               const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
               app.log.info(
-                { requestId: contextValue.requestId, operationName: operationName ?? null, errors, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
+                { requestId: contextValue.requestId, traceId: contextValue.trace?.traceId ?? null, operationName: operationName ?? null, errors, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
                 'graphql request',
               );
             },
@@ -254,6 +255,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       context: async (request) => ({
         requestId: request.id,
         access: new RequestAccess(runtime, request.caller!, request.purpose!),
+        trace: traceContextOf(request.headers.traceparent),
       }),
     }),
   });

@@ -159,6 +159,8 @@ export async function startSubgraph<Loaders extends object>(
             extensions: { code: 'UNAUTHENTICATED', hubCode: 'HUB_CONTEXT_INVALID', http: { status: 401 } },
           });
         }
+        // Correlation for operators: the gateway's request id and W3C trace (never caller or case data).
+        app.log.debug({ subgraph: module.name, requestId: caller.requestId, traceparent: request.headers.traceparent ?? null }, 'operation');
         return { ...module.createLoaders(caller), requestId: caller.requestId, caller };
       },
     }),

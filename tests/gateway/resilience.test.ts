@@ -22,13 +22,14 @@ const RESILIENCE = { timeoutMs: 1000, retries: 2, backoffMs: 20, failureThreshol
 type Mode = 'forward' | 'hang' | '500' | 'close';
 
 /** A stand-in for the subgraph that misbehaves on demand and counts what reaches it. */
-async function misbehaving(target: string): Promise<{ server: Server; url: string; mode: Mode; requests: number }> {
-  const state = { mode: 'forward' as Mode, requests: 0 };
+async function misbehaving(target: string): Promise<{ server: Server; url: string; mode: Mode; requests: number; lastHeaders: Record<string, unknown> }> {
+  const state = { mode: 'forward' as Mode, requests: 0, lastHeaders: {} as Record<string, unknown> };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       state.requests++;
+      state.lastHeaders = { ...request.headers };
       if (state.mode === 'hang') return; // never answers
       if (state.mode === 'close') return request.socket.destroy();
       if (state.mode === '500') {
@@ -93,7 +94,19 @@ describe.each(testStores)('failing subgraphs on $name', (store) => {
     errors: [{ message, extensions: { code, hubCode: `HUB_${code}`, serviceName: 'iq-partner' } }],
   });
 
-  it('answers in full while the subgraph is healthy', async () => {
+  it('answers in full while the subgraph is healthy, forwarding the request id and W3C trace context', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const requestId = 'resilience-trace-0001';
+    const traced = await fetch(federation.gateway.url, {
+      method: 'POST',
+      headers: { ...(await federation.as('iq-partner', 'REINTEGRATION_ASSISTANCE')), 'content-type': 'application/json', 'x-request-id': requestId, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      body: JSON.stringify({ query: QUERY, variables: { ref: CASE.ref } }),
+    });
+    expect(traced.status).toBe(200);
+    expect(stand.lastHeaders['x-request-id']).toBe(requestId);
+    expect(stand.lastHeaders.traceparent).toMatch(new RegExp(`^00-${traceId}-(?!00f067aa0ba902b7)[0-9a-f]{16}-01$`));
+    expect(stand.lastHeaders['x-continuum-fetch-kind']).toBeUndefined();
+
     const answer = await inMode('forward');
     expect(answer.errors).toBeUndefined();
     expect(answer.data).toEqual({ case: { ref: CASE.ref, status: expect.any(String), partnerFile: { partner: expect.any(String) } } });
