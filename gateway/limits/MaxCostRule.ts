@@ -9,8 +9,8 @@
  * The estimate: every field counts 1, times the size of every list it sits in. A field with a
  * `first` or `last` argument is a page of that size (a variable counts as its default, else as
  * `maxPageSize`; an omitted argument as the schema's default); the `edges`/`nodes` of a
- * `…Connection` are that page, not another multiplier; any other list counts as
- * `assumedListSize` items. Inline fragments on different types are added up, not maxed: the
+ * `…Connection` are that page, not another multiplier; any other list of objects counts as
+ * `assumedListSize` items, and a list of scalars or enum values as one value. Inline fragments on different types are added up, not maxed: the
  * estimate errs towards refusing. `__typename` and introspection are free.
  */
 import {
@@ -77,11 +77,13 @@ export function MaxCostRule(options: CostOptions): ValidationRule {
             const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
             if (!definition) continue; // unknown fields are FieldsOnCorrectTypeRule's to report
             let multiplier = pageSize(selection, definition, operation);
+            const named = getNamedType(definition.type);
             if (multiplier === undefined) {
               const isList = isListType(getNullableType(definition.type));
-              multiplier = !isList || (PAGE_CONTENT.has(name) && parent.name.endsWith('Connection')) ? 1 : options.assumedListSize;
+              // A list of scalars or enum values is one value (one resolver, one decision), not a fan-out.
+              const fansOut = isList && isCompositeType(named) && !(PAGE_CONTENT.has(name) && parent.name.endsWith('Connection'));
+              multiplier = fansOut ? options.assumedListSize : 1;
             }
-            const named = getNamedType(definition.type);
             const below = selection.selectionSet && isCompositeType(named) ? selectionCost(selection.selectionSet, named) : 0;
             total += Math.max(multiplier, 0) * (1 + below);
           } else if (selection.kind === 'InlineFragment') {

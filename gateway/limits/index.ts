@@ -47,9 +47,11 @@ export const DEFAULT_LIMITS: LimitOptions = Object.freeze({
   maxDepth: 12,
   maxAliases: 30,
   maxTokens: 5000,
-  // A page of 100 full cases with every nested list is about 32,000; two such pages are refused.
+  // A page of 100 full cases with every nested list is about 19,000, a page of 100 audit records
+  // about 31,000; four pages of full cases are refused. Unpaginated lists of objects count as 5
+  // (records hold one or two cases, a handful of categories).
   maxCost: 50_000,
-  assumedListSize: 10,
+  assumedListSize: 5,
   maxPageSize: 100,
   bodyLimitBytes: 1024 * 1024,
   rateLimit: Object.freeze({ perSecond: 200, burst: 400 }),

@@ -39,15 +39,25 @@ describe('MaxCostRule', () => {
     expect(validationErrors(rule(50_000), query)).toEqual([costError(50_000)]);
   });
 
-  it('lets a page of 100 full cases through at the default budget, and refuses two', () => {
+  it('lets a page of 100 full cases through at the default budget, and refuses four', () => {
     const workloads = readFileSync(new URL('../../../bench/workloads.ts', import.meta.url), 'utf8');
     const fullCase = /const FULL_CASE = \/\* GraphQL \*\/ `([\s\S]*?)`/.exec(workloads)![1]!;
     const onePage = `${fullCase} query Page { cases(first: 100) { totalCount edges { node { ...FullCase } } } }`;
-    const twoPages = `${fullCase} query Pages { a: cases(first: 100) { edges { node { ...FullCase } } } b: cases(first: 100, after: "x") { edges { node { ...FullCase } } } }`;
+    const fourPages = `${fullCase} query Pages { ${['a', 'b', 'c', 'd'].map((alias) => `${alias}: cases(first: 100) { edges { node { ...FullCase } } }`).join(' ')} }`;
     const cost = costOf(onePage);
-    expect(cost).toBeGreaterThan(20_000);
+    expect(cost).toBeGreaterThan(10_000);
     expect(cost).toBeLessThan(DEFAULT_LIMITS.maxCost);
-    expect(validationErrors(MaxCostRule(DEFAULT_LIMITS), twoPages, API_SCHEMA).map((e) => e.extensions?.hubCode)).toEqual(['HUB_LIMIT_COST']);
+    expect(validationErrors(MaxCostRule(DEFAULT_LIMITS), fourPages, API_SCHEMA).map((e) => e.extensions?.hubCode)).toEqual(['HUB_LIMIT_COST']);
+  });
+
+  it('lets an auditor read a page of 100 audit records with their per-case details', () => {
+    const page = `query($first: Int!) { auditRecords(first: $first) { totalCount edges { node { seq time organisation purpose outcome subgraphs
+      cases { caseRef released { category basis rule paths } denied { category code rule paths } } incidents { subgraph coordinate code rule } } } } }`;
+    expect(validationErrors(MaxCostRule(DEFAULT_LIMITS), page, API_SCHEMA)).toEqual([]);
+  });
+
+  it('counts a list of scalars as one value, not a fan-out', () => {
+    expect(costOf('{ tags }', FIXTURE_SCHEMA)).toBe(costOf('{ node(id: 1) { __typename } }', FIXTURE_SCHEMA));
   });
 
   it('does not loop on a fragment cycle', () => {
