@@ -160,30 +160,33 @@ export class AuditWriter {
         ],
       );
       await tx.query('UPDATE audit.chain_head SET seq = $1, hash = $2 WHERE id', [seq, prev]);
-      await this.checkpointInside(tx, seq, prev, false);
+      await this.checkpointInside(tx, seq, prev, 'batch');
       return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
     });
   }
 
-  /** Signs a checkpoint of the head when enough records or time have passed since the last one. */
-  private async checkpointInside(tx: Db, seq: number, hash: string, timerDriven: boolean): Promise<void> {
+  /**
+   * Signs a checkpoint of the head: after a batch when enough records or time have passed since the
+   * last one; on the timer when the interval has passed; always when forced (closing).
+   */
+  private async checkpointInside(tx: Db, seq: number, hash: string, mode: 'batch' | 'timer' | 'force'): Promise<void> {
     const [last] = await tx.query<{ seq: number; signed_at: Date | string }>('SELECT seq, signed_at FROM audit.checkpoint ORDER BY seq DESC LIMIT 1');
     const lastSeq = last ? Number(last.seq) : 0;
     if (seq <= lastSeq) return;
     const age = last ? Date.now() - new Date(last.signed_at).getTime() : Number.POSITIVE_INFINITY;
-    if (seq - lastSeq < this.checkpointEvery && age < this.checkpointIntervalMs && !(timerDriven && age >= this.checkpointIntervalMs)) return;
+    if (mode !== 'force' && seq - lastSeq < this.checkpointEvery && age < this.checkpointIntervalMs) return;
     const time = new Date().toISOString();
     const jws = await signCheckpoint(this.keys.privateKey, { seq, hash, time });
     await tx.query('INSERT INTO audit.checkpoint (seq, hash, signed_at, jws) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO NOTHING', [seq, hash, time, jws]);
     this.stats.checkpoints++;
   }
 
-  /** Checkpoints the current head if it is not sealed yet (used by the timer and on close). */
+  /** Checkpoints the current head if it is not sealed yet: when due, or always when `force` (closing, tests). */
   async checkpointIfDue(force = false): Promise<void> {
     await this.db.transaction(async (tx) => {
       const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.chain_head WHERE id FOR UPDATE');
       if (!head || Number(head.seq) === 0) return;
-      await this.checkpointInside(tx, Number(head.seq), head.hash, force);
+      await this.checkpointInside(tx, Number(head.seq), head.hash, force ? 'force' : 'timer');
     });
   }
 }

@@ -49,5 +49,11 @@ export async function migrateAudit(db: Db): Promise<void> {
         );
       `,
     },
+    {
+      // An auditor's usual question — one organisation over a time range — measured at 10M records
+      // (docs/BENCHMARKS.md): counts 169 → 13 ms, deep pages 254 → 19 ms with this index.
+      id: '002_record_org_time',
+      sql: 'CREATE INDEX record_org_time ON audit.record (organisation, recorded_at) INCLUDE (purpose, outcome);',
+    },
   ]);
 }

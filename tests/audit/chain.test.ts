@@ -66,6 +66,12 @@ describe.each(testStores)('audit chain on $name', (store) => {
     expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 25, lastSeq: 25, sealedUpTo: 25, firstBadSeq: null });
   });
 
+  it('seals the whole chain with a checkpoint when the writer closes', async () => {
+    await Promise.all(Array.from({ length: 3 }, (_, i) => writer.append(record(i + 1))));
+    await writer.close();
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, lastSeq: 3, sealedUpTo: 3 });
+  });
+
   it('commits concurrent appends together (group commit), not one transaction each', async () => {
     await write(200);
     expect(writer.stats.written).toBe(200);
