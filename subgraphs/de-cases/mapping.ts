@@ -15,31 +15,9 @@ import type {
   RueckkehrentscheidungRow,
   VulnerabilitaetRow,
 } from './backend.js';
+import type { IdentityDocument, Contact, Person, CounsellingSession, VulnerabilityAssessment, MedicalInformation, ReturnDecision, AsylumHistory, TravelArrangement } from '../kit/member-state.js';
 
-// The common value types as this subgraph produces them (shape of schema/member-state.graphql).
-export interface IdentityDocument { type: string; number: string; issuingCountry: string; validUntil: string | null }
-export interface Contact { phone: string | null; email: string | null; addressInCountryOfOrigin: string | null }
-export interface Person {
-  familyName: string;
-  givenNames: string;
-  dateOfBirth: string;
-  sex: string;
-  nationality: string;
-  documents: IdentityDocument[];
-  contact: Contact | null;
-}
-export interface CounsellingSession { date: string; topic: string; interpreterLanguage: string | null; returnAccepted: boolean }
-export interface VulnerabilityAssessment {
-  assessedOn: string;
-  unaccompaniedMinor: boolean;
-  victimOfTrafficking: boolean;
-  disability: boolean;
-  singleParent: boolean;
-}
-export interface MedicalInformation { assessedOn: string; fitToTravel: boolean; continuityOfCareNeeds: string[]; medicationSupplyDays: number | null }
-export interface ReturnDecision { decidedOn: string; voluntaryDepartureDeadline: string | null; appealPending: boolean }
-export interface AsylumHistory { lodgedOn: string; outcome: string; decidedOn: string }
-export interface TravelArrangement { plannedDeparture: string; actualDeparture: string | null; arrivalAirport: string; escortRequired: boolean }
+export type { IdentityDocument, Contact, Person, CounsellingSession, VulnerabilityAssessment, MedicalInformation, ReturnDecision, AsylumHistory, TravelArrangement };
 
 const geschlecht = codeList('geschlecht', { w: 'FEMALE', m: 'MALE', d: 'UNSPECIFIED' });
 const dokumentart = codeList('dokumentart', {
