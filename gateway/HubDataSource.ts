@@ -11,7 +11,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { encodeDecisions, signContext } from '../auth/context-token.js';
-import { isCaseRef } from '../schema/scalars.js';
+import { caseRefIn } from '../schema/scalars.js';
 import { CONTEXT_EXTENSION } from '../subgraphs/kit/server.js';
 import type { AccessRuntime } from './access/AccessRuntime.js';
 import { recheckSubgraphResponse } from './access/recheck.js';
@@ -32,8 +32,8 @@ function refsOf(variables: Record<string, unknown> | undefined): string[] {
   if (!Array.isArray(representations)) return [];
   const refs = new Set<string>();
   for (const representation of representations as { ref?: unknown; caseRef?: unknown }[]) {
-    const ref = representation?.ref ?? representation?.caseRef;
-    if (isCaseRef(ref)) refs.add(ref);
+    const ref = caseRefIn(representation);
+    if (ref) refs.add(ref);
   }
   return [...refs];
 }

@@ -66,3 +66,14 @@ export const scalarResolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
 };
+
+/**
+ * The case an object belongs to: the gateway's hidden case-reference selection, else its `ref`,
+ * else its `caseRef` — the one rule the gateway and every subgraph use to attribute a field to a case.
+ */
+export function caseRefIn(value: unknown): string | null {
+  if (!value || typeof value !== 'object') return null;
+  const object = value as { __continuumRef?: unknown; ref?: unknown; caseRef?: unknown };
+  const ref = object.__continuumRef ?? object.ref ?? object.caseRef;
+  return isCaseRef(ref) ? ref : null;
+}

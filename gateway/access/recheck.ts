@@ -7,7 +7,7 @@
 import { getOperationAST, isCompositeType, Kind, type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLFormattedError } from 'graphql';
 import { CASE_INDEPENDENT, decideStatically, decideWithoutCase } from '../../auth/decide.js';
 import type { Policy } from '../../auth/policy.js';
-import { isCaseRef } from '../../schema/scalars.js';
+import { caseRefIn } from '../../schema/scalars.js';
 import type { AccessMetadata } from './metadata.js';
 import type { DecisionVector, Incident, RequestAccess } from './RequestAccess.js';
 import { fragmentsOf, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
@@ -44,8 +44,8 @@ function targetsOf(metadata: AccessMetadata, document: DocumentNode, variables: 
     const typename = (item as ResultObject | null)?.__typename ?? representation?.__typename;
     const type = typeof typename === 'string' ? metadata.apiSchema.getType(typename) : undefined;
     if (!item || !type || !isCompositeType(type)) return;
-    const ref = representation?.ref ?? representation?.caseRef;
-    targets.push({ entity: true, selectionSet: entities.selectionSet!, parent: type, value: item, path: ['_entities', index], ref: isCaseRef(ref) ? ref : null });
+    const ref = caseRefIn(representation);
+    targets.push({ entity: true, selectionSet: entities.selectionSet!, parent: type, value: item, path: ['_entities', index], ref });
   });
   return targets;
 }
@@ -68,8 +68,8 @@ export async function recheckSubgraphResponse(
   const refs = new Set<string>();
   for (const target of targets) {
     walkSelectionSet({ schema: metadata.apiSchema, fragments, onField: () => false, onObject: (o) => {
-      const ref = o.__continuumRef ?? o.ref ?? o.caseRef;
-      if (isCaseRef(ref) && !signed.has(ref)) refs.add(ref);
+      const ref = caseRefIn(o);
+      if (ref && !signed.has(ref)) refs.add(ref);
     } }, target.selectionSet, target.parent, target.value, target.path, target.ref);
   }
   const vectors = refs.size > 0 ? new Map([...signed, ...(await access.vectorsFor([...refs]))]) : signed;
@@ -87,8 +87,7 @@ export async function recheckSubgraphResponse(
       outcome = `${staticDecision.code} ${staticDecision.rule}`;
     } else {
       // A container without its own reference (a page edge) is decided by the case it holds.
-      const held = value && typeof value === 'object' && !Array.isArray(value) ? ((value as ResultObject).__continuumRef ?? (value as ResultObject).ref ?? (value as ResultObject).caseRef) : undefined;
-      const caseRef = ref ?? (isCaseRef(held) ? held : null);
+      const caseRef = ref ?? (Array.isArray(value) ? null : caseRefIn(value));
       if (caseRef) outcome = vectors.get(caseRef)?.[category as string] ?? 'NO_RELATIONSHIP decision.missing';
       // Root answers come from central, which decided them with the store's own facts; without a
       // case to check against, only the static decision can be re-checked here.

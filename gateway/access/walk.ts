@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { isCaseRef } from '../../schema/scalars.js';
+import { caseRefIn } from '../../schema/scalars.js';
 
 export type ResponsePath = (string | number)[];
 export type ResultObject = Record<string, unknown>;
@@ -69,8 +69,7 @@ export function walkSelectionSet(
   }
   if (typeof value !== 'object') return;
   const object = value as ResultObject;
-  const own = object.__continuumRef ?? object.ref ?? object.caseRef;
-  const currentRef = isCaseRef(own) ? own : ref;
+  const currentRef = caseRefIn(object) ?? ref;
   const named = object.__continuumType ?? object.__typename;
   const typename = typeof named === 'string' ? named : undefined;
   context.onObject?.(object);

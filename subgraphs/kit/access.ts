@@ -10,7 +10,7 @@
  */
 import { defaultFieldResolver, GraphQLError, isNonNullType, isObjectType, Kind, parse, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { SubgraphContext } from '../../auth/context-token.js';
-import { isCaseRef } from '../../schema/scalars.js';
+import { caseRefIn } from '../../schema/scalars.js';
 import { PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../../schema/vocabulary.js';
 
 /** `R`, or the denial code and rule. */
@@ -60,15 +60,11 @@ export function caseRefOf(source: unknown, info: GraphQLResolveInfo): string | n
     while (at.prev && at.prev.prev) at = at.prev;
     const representations = representationsOf(info);
     if (representations && typeof at.key === 'number') {
-      const representation = representations[at.key] as { ref?: unknown; caseRef?: unknown } | undefined;
-      const ref = representation?.ref ?? representation?.caseRef;
-      return isCaseRef(ref) ? ref : null;
+      return caseRefIn(representations[at.key]);
     }
     return null;
   }
-  const candidate = source as { ref?: unknown; caseRef?: unknown } | null;
-  const ref = candidate?.ref ?? candidate?.caseRef;
-  return isCaseRef(ref) ? ref : null;
+  return caseRefIn(source);
 }
 
 /** Where `_entities` takes its representations from in this operation (a variable or a literal). */
