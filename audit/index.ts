@@ -26,4 +26,19 @@ export {
   type AuditRecordView,
   type AuditVisibility,
 } from './query.js';
-export type { AuditContent, AuditKind, AuditOutcome, CaseAccess, ReleasedCategory, DeniedCategory, StoredRecord } from './record.js';
+export { caseAccessesOf, groupCaseAccesses } from './record.js';
+export type {
+  AccessPattern,
+  AuditContent,
+  AuditContentV1,
+  AuditKind,
+  AuditOutcome,
+  CaseAccess,
+  CaseAccesses,
+  CaseEntry,
+  DeniedCategory,
+  ReleasedCategory,
+  StoredAuditContent,
+  StoredPattern,
+  StoredRecord,
+} from './record.js';

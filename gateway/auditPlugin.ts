@@ -22,11 +22,12 @@ export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<Hub
   const { access, requestId } = ctx.contextValue;
   if (ctx.response.body.kind !== 'single') return null;
   const result = ctx.response.body.singleResult;
-  const released = access.cases.reduce((n, c) => n + c.released.length, 0);
-  const denied = access.cases.reduce((n, c) => n + c.denied.length, 0);
+  const { cases, accesses, paths } = access.cases;
+  const released = cases.reduce((n, c) => n + (accesses[c.access]?.released.length ?? 0), 0);
+  const denied = cases.reduce((n, c) => n + (accesses[c.access]?.denied.length ?? 0), 0);
   const isConsentChange = ctx.operation?.operation === 'mutation' && CONSENT_MUTATIONS.test(ctx.source ?? '');
   return {
-    v: 1,
+    v: 2,
     kind: isConsentChange ? 'CONSENT_CHANGE' : 'ACCESS',
     time: new Date().toISOString(),
     requestId,
@@ -41,7 +42,9 @@ export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<Hub
     operation: ctx.operation ? { type: ctx.operation.operation, name: ctx.operationName ?? null, hash: access.operationHash ?? ctx.queryHash ?? '' } : null,
     outcome: outcomeOf(result.errors?.length ?? 0, result.data !== null && result.data !== undefined, released, denied),
     subgraphs: [...access.subgraphs].sort(),
-    cases: access.cases,
+    cases,
+    accesses,
+    paths,
     incidents: access.incidents.map((i) => ({ ...i })),
     requestHash: sha256Hex(JSON.stringify({ query: ctx.request.query ?? null, operationName: ctx.request.operationName ?? null, variables: ctx.request.variables ?? null })),
     responseHash: sha256Hex(JSON.stringify(result)),
@@ -75,7 +78,7 @@ export function auditPlugin(writer: Pick<AuditWriter, 'append'>, log: (entry: Re
 /** The record of a request refused before GraphQL (bad token or purpose). */
 export function refusalRecord(requestId: string, code: string, requestBody: unknown): AuditContent {
   return {
-    v: 1,
+    v: 2,
     kind: 'ACCESS',
     time: new Date().toISOString(),
     requestId,
@@ -86,6 +89,8 @@ export function refusalRecord(requestId: string, code: string, requestBody: unkn
     code,
     subgraphs: [],
     cases: [],
+    accesses: [],
+    paths: [],
     incidents: [],
     requestHash: sha256Hex(JSON.stringify(requestBody ?? null)),
     responseHash: sha256Hex(code),

@@ -6,7 +6,7 @@
  * field paths only, like real records — never a personal data value.
  */
 import { createHash } from 'node:crypto';
-import type { AuditContent, CaseAccess } from '../../audit/index.js';
+import { groupCaseAccesses, type AuditContent, type CaseAccess } from '../../audit/index.js';
 import { devIssuerUrl } from '../../auth/dev-identities.js';
 import { ORGANISATIONS } from '../../subgraphs/kit/synthetic.js';
 
@@ -148,7 +148,7 @@ export function recordGenerator(seed = 1, mix: Mix = 'typical', caseRefs = DEFAU
     const scenario = SCENARIOS.find((s) => (pick -= weights[s.name]) < 0);
     if (!scenario) {
       return {
-        v: 1,
+        v: 2,
         kind: 'ACCESS',
         time: time.toISOString(),
         requestId,
@@ -159,6 +159,8 @@ export function recordGenerator(seed = 1, mix: Mix = 'typical', caseRefs = DEFAU
         code: 'HUB_AUTH_TOKEN_EXPIRED',
         subgraphs: [],
         cases: [],
+        accesses: [],
+        paths: [],
         incidents: [],
         requestHash: hex(`request ${n}`),
         responseHash: hex('HUB_AUTH_TOKEN_EXPIRED'),
@@ -185,7 +187,7 @@ export function recordGenerator(seed = 1, mix: Mix = 'typical', caseRefs = DEFAU
     });
     const official = 1 + Math.floor(random() * 40);
     return {
-      v: 1,
+      v: 2,
       kind: 'ACCESS',
       time: time.toISOString(),
       requestId,
@@ -200,7 +202,7 @@ export function recordGenerator(seed = 1, mix: Mix = 'typical', caseRefs = DEFAU
       operation: { ...scenario.operation, hash: hex(scenario.operation.name) },
       outcome: denied === 0 ? 'OK' : released === 0 ? 'DENIED' : 'PARTIAL',
       subgraphs: [...scenario.subgraphs],
-      cases,
+      ...groupCaseAccesses(cases),
       incidents: [],
       requestHash: hex(`request ${n}`),
       responseHash: hex(`response ${n}`),

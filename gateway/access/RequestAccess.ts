@@ -7,7 +7,7 @@
 import type DataLoader from 'dataloader';
 import type { Caller } from '../../auth/Caller.js';
 import { decide, type Decision, type Requester } from '../../auth/decide.js';
-import type { CaseAccess } from '../../audit/record.js';
+import type { CaseAccesses } from '../../audit/record.js';
 import type { Policy } from '../../auth/policy.js';
 import { DATA_CATEGORIES, type DataCategory, type Purpose } from '../../schema/vocabulary.js';
 import type { Db } from '../../store/index.js';
@@ -36,7 +36,7 @@ export class RequestAccess {
   /** Subgraphs this request called. */
   readonly subgraphs = new Set<string>();
   /** What the response released and denied, per case; set by the enforcing executor. */
-  cases: CaseAccess[] = [];
+  cases: CaseAccesses = { cases: [], accesses: [], paths: [] };
   /** The hash of the operation as planned. */
   operationHash: string | null = null;
 

@@ -8,12 +8,12 @@
  */
 import { getOperationAST, Kind, valueFromASTUntyped, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import type { Decision } from '../../auth/decide.js';
-import type { CaseAccess } from '../../audit/record.js';
+import type { CaseAccesses, StoredPattern } from '../../audit/record.js';
 import { isCaseRef } from '../../schema/scalars.js';
 import { deniedError, MAX_FIELD_ERRORS, summaryError } from './denials.js';
 import type { AccessMetadata } from './metadata.js';
 import { PLACEHOLDER_KEY, REF_KEY, TYPE_KEY, type StaticDenial } from './staticPlan.js';
-import { fragmentsOf, walkSelectionSet, type ResponsePath, type ResultObject } from './walk.js';
+import { fieldPattern, fragmentsOf, walkSelectionSet, type ResponsePath, type ResultObject } from './walk.js';
 
 const DENIAL_CODES = new Set(['FORBIDDEN_FIELD', 'NO_RELATIONSHIP', 'CONSENT_REQUIRED', 'TRANSFER_BLOCKED']);
 
@@ -26,13 +26,78 @@ export interface FinishedResult {
    * index when a fetch covers only some objects of a page, e.g. only the Belgian files).
    */
   kept: readonly GraphQLError[];
-  /** Per case: what was released and denied. */
-  cases: CaseAccess[];
+  /** Per case: what was released and denied, cases with the same access sharing one pattern. */
+  cases: CaseAccesses;
 }
 
-interface CaseSummary {
-  released: Map<string, { basis: string; rule: string; paths: Set<string> }>;
-  denied: Map<string, { code: string; rule: string; paths: Set<string> }>;
+/**
+ * What was released and denied, per case, collected during the walk. Each distinct
+ * (released or denied, category, basis or code, rule, path) is numbered once per response and a
+ * case holds the numbers it touched, so cases with the same access are recognised by comparing
+ * short number lists rather than their paths.
+ */
+class AccessSummary {
+  private readonly items: { released: boolean; category: string; reason: string; rule: string; path: string }[] = [];
+  private readonly itemIds = new Map<string, number>();
+  private readonly byCase = new Map<string, Set<number>>();
+
+  touch(ref: string): Set<number> {
+    let items = this.byCase.get(ref);
+    if (!items) this.byCase.set(ref, (items = new Set()));
+    return items;
+  }
+
+  add(ref: string, released: boolean, category: string, reason: string, rule: string, path: string): void {
+    const key = `${released ? 'R' : 'D'}|${category}|${reason}|${rule}|${path}`;
+    let id = this.itemIds.get(key);
+    if (id === undefined) {
+      id = this.items.push({ released, category, reason, rule, path }) - 1;
+      this.itemIds.set(key, id);
+    }
+    this.touch(ref).add(id);
+  }
+
+  result(): CaseAccesses {
+    const result: CaseAccesses = { cases: [], accesses: [], paths: [] };
+    const patterns = new Map<string, number>();
+    const pathIndex = new Map<string, number>();
+    const indexOf = (path: string) => {
+      let i = pathIndex.get(path);
+      if (i === undefined) pathIndex.set(path, (i = result.paths.push(path) - 1));
+      return i;
+    };
+    for (const ref of [...this.byCase.keys()].sort()) {
+      const ids = [...this.byCase.get(ref)!].sort((a, b) => a - b);
+      const signature = ids.join(',');
+      let access = patterns.get(signature);
+      if (access === undefined) {
+        access = result.accesses.push(this.pattern(ids, indexOf)) - 1;
+        patterns.set(signature, access);
+      }
+      result.cases.push({ ref, access });
+    }
+    return result;
+  }
+
+  private pattern(ids: readonly number[], indexOf: (path: string) => number): StoredPattern {
+    const released = new Map<string, { category: string; basis: string; rule: string; paths: Set<string> }>();
+    const denied = new Map<string, { category: string; code: string; rule: string; paths: Set<string> }>();
+    for (const id of ids) {
+      const item = this.items[id]!;
+      if (item.released) {
+        const entry = released.get(item.category) ?? { category: item.category, basis: item.reason, rule: item.rule, paths: new Set<string>() };
+        entry.paths.add(item.path);
+        released.set(item.category, entry);
+      } else {
+        const entry = denied.get(item.category) ?? { category: item.category, code: item.reason, rule: item.rule, paths: new Set<string>() };
+        entry.paths.add(item.path);
+        denied.set(item.category, entry);
+      }
+    }
+    const sorted = <T extends { category: string; paths: Set<string> }>(entries: Map<string, T>) =>
+      [...entries.values()].sort((a, b) => (a.category < b.category ? -1 : 1)).map((e) => ({ ...e, paths: [...e.paths].sort().map(indexOf) }));
+    return { released: sorted(released), denied: sorted(denied) };
+  }
 }
 
 const pattern = (path: ResponsePath) => path.filter((p) => typeof p === 'string').join('.');
@@ -71,20 +136,10 @@ export function finishResult(
   decisionsOf: (ref: string) => ReadonlyMap<string, Decision> | undefined,
 ): FinishedResult {
   const operation = getOperationAST(document, operationName);
-  const summaries = new Map<string, CaseSummary>();
-  const summary = (ref: string) => {
-    let found = summaries.get(ref);
-    if (!found) summaries.set(ref, (found = { released: new Map(), denied: new Map() }));
-    return found;
-  };
-  const deny = (ref: string, category: string, code: string, rule: string, path: string) => {
-    const denied = summary(ref).denied;
-    const entry = denied.get(category) ?? { code, rule, paths: new Set<string>() };
-    entry.paths.add(path);
-    denied.set(category, entry);
-  };
+  const summary = new AccessSummary();
+  const deny = (ref: string, category: string, code: string, rule: string, path: string) => summary.add(ref, false, category, code, rule, path);
   const argumentRefs = operation ? rootArgumentRefs(operation, variables) : new Map<string, string>();
-  for (const ref of argumentRefs.values()) summary(ref);
+  for (const ref of argumentRefs.values()) summary.touch(ref);
 
   // Per-case denials are answered by the gateway itself below, at paths it can reach; a denial
   // whose object was nulled on the way (a non-null field propagating null) is kept as reported.
@@ -114,48 +169,41 @@ export function finishResult(
   if (operation && root && data) {
     walkSelectionSet(
       {
-        schema: metadata.apiSchema,
+        metadata,
         fragments: fragmentsOf(document),
         onObject: (object) => {
           visited.push(object);
         },
-        onField: ({ parent, typename, field, key, object, path, ref }) => {
-          const denial = removed.get(`${parent.name}.${field}`);
-          // Errors name the object's own type when the response says it (GermanCaseFile.medical).
-          const coordinate = `${typename ?? parent.name}.${field}`;
+        onField: ({ parent, typename, field, info, key, object, path, pattern: at, ref }) => {
+          const denial = removed.get(info.coordinate);
           if (denial) {
             // Another selection of the same key may have been allowed; only what is missing is denied.
             if (!(key in object)) {
               object[key] = null;
-              if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(`${parent.name}.${field}`, denial.category, denial.code, denial.rule, [...path, key]));
+              if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(info.coordinate, denial.category, denial.code, denial.rule, [...path, key]));
               else omitted++;
-              if (ref) deny(ref, denial.category, denial.code, denial.rule, pattern([...path, key]));
+              if (ref) deny(ref, denial.category, denial.code, denial.rule, fieldPattern(at, key));
             }
             return true;
           }
-          const category = metadata.categoryOf(parent, field);
+          const category = info.category;
           if (!ref || !category || category === 'NOT_PERSONAL') return false;
           const decision = decisionsOf(ref)?.get(category);
           if (decision && !decision.released) {
             // Denied for this case: null, with the gateway's own error at this exact path.
             object[key] = null;
-            const at = [...path, key];
-            const incident = incidents.get(pattern(at) + JSON.stringify(at));
-            if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(coordinate, category, decision.code, decision.rule, at, incident ? { incident } : {}));
+            const fullPath = [...path, key];
+            const fieldAt = fieldPattern(at, key);
+            const incident = incidents.size > 0 ? incidents.get(fieldAt + JSON.stringify(fullPath)) : undefined;
+            // Errors name the object's own type when the response says it (GermanCaseFile.medical).
+            if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(`${typename ?? parent.name}.${field}`, category, decision.code, decision.rule, fullPath, incident ? { incident } : {}));
             else omitted++;
-            deny(ref, category, decision.code, decision.rule, pattern(at));
+            deny(ref, category, decision.code, decision.rule, fieldAt);
             return true;
           }
           const value = object[key];
           if (value === null || value === undefined) return false;
-          const released = summary(ref).released;
-          const entry = released.get(category) ?? {
-            basis: decision?.released ? decision.basis : 'UNRECORDED',
-            rule: decision?.released ? decision.rule : 'UNRECORDED',
-            paths: new Set<string>(),
-          };
-          entry.paths.add(pattern([...path, key]));
-          released.set(category, entry);
+          summary.add(ref, true, category, decision?.released ? decision.basis : 'UNRECORDED', decision?.released ? decision.rule : 'UNRECORDED', fieldPattern(at, key));
           return false;
         },
       },
@@ -172,12 +220,6 @@ export function finishResult(
     delete object[TYPE_KEY];
   }
   if (omitted > 0) errors.push(summaryError(omitted));
-  const cases: CaseAccess[] = [...summaries.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([ref, s]) => ({
-      ref,
-      released: [...s.released.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, r]) => ({ category, basis: r.basis, rule: r.rule, paths: [...r.paths].sort() })),
-      denied: [...s.denied.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, d]) => ({ category, code: d.code, rule: d.rule, paths: [...d.paths].sort() })),
-    }));
+  const cases = summary.result();
   return { errors, kept, cases };
 }

@@ -8,6 +8,7 @@ import { getOperationAST, isCompositeType, Kind, type DocumentNode, type FieldNo
 import { CASE_INDEPENDENT, decideStatically, decideWithoutCase } from '../../auth/decide.js';
 import type { Policy } from '../../auth/policy.js';
 import { caseRefIn } from '../../schema/scalars.js';
+import type { DataCategory } from '../../schema/vocabulary.js';
 import type { AccessMetadata } from './metadata.js';
 import type { DecisionVector, Incident, RequestAccess } from './RequestAccess.js';
 import { fragmentsOf, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
@@ -67,7 +68,7 @@ export async function recheckSubgraphResponse(
   // Root answers (central's case index) name their cases only in the data: decide those too.
   const refs = new Set<string>();
   for (const target of targets) {
-    walkSelectionSet({ schema: metadata.apiSchema, fragments, onField: () => false, onObject: (o) => {
+    walkSelectionSet({ metadata, fragments, onField: () => false, onObject: (o) => {
       const ref = caseRefIn(o);
       if (ref && !signed.has(ref)) refs.add(ref);
     } }, target.selectionSet, target.parent, target.value, target.path, target.ref);
@@ -76,32 +77,40 @@ export async function recheckSubgraphResponse(
 
   const incidents: Incident[] = [];
   const errors: GraphQLFormattedError[] = [...(response.errors ?? [])];
-  const check = (entity: boolean) => ({ parent, field, key, object, path, ref }: FieldVisit): boolean => {
-    if (metadata.isRootType(parent.name)) return false;
-    const category = metadata.categoryOf(parent, field);
+  // What the policy alone says per category, worked out once per response: denied outright
+  // (code and rule), decided without the case (audit, statistics), or null: the case decides.
+  const staticOutcomes = new Map<DataCategory | undefined, string | null>();
+  const staticOutcomeOf = (category: DataCategory | undefined): string | null => {
+    let outcome = staticOutcomes.get(category);
+    if (outcome !== undefined) return outcome;
+    const staticDecision = decideStatically(policy, access.requester, category);
+    if (!('grants' in staticDecision) && !staticDecision.released) outcome = `${staticDecision.code} ${staticDecision.rule}`;
+    else if (category && CASE_INDEPENDENT.has(category)) {
+      // Audit records and aggregates are decided without the case, even when they name one.
+      const decision = decideWithoutCase(policy, access.requester, category);
+      outcome = decision.released ? 'R' : `${decision.code} ${decision.rule}`;
+    } else outcome = null;
+    staticOutcomes.set(category, outcome);
+    return outcome;
+  };
+  const check = (entity: boolean) => ({ info, key, object, path, ref }: FieldVisit): boolean => {
+    if (info.onRoot) return false;
+    const category = info.category;
     if (category === 'NOT_PERSONAL') return false;
     const value = object[key];
-    let outcome: string;
-    const staticDecision = decideStatically(policy, access.requester, category);
-    if (!('grants' in staticDecision) && !staticDecision.released) {
-      outcome = `${staticDecision.code} ${staticDecision.rule}`;
-    } else {
+    let outcome = staticOutcomeOf(category);
+    if (outcome === null) {
       // A container without its own reference (a page edge) is decided by the case it holds.
       const caseRef = ref ?? (Array.isArray(value) ? null : caseRefIn(value));
       if (caseRef) outcome = vectors.get(caseRef)?.[category as string] ?? 'NO_RELATIONSHIP decision.missing';
       // Root answers come from central, which decided them with the store's own facts; without a
       // case to check against, only the static decision can be re-checked here.
       else outcome = entity ? 'NO_RELATIONSHIP decision.missing' : 'R';
-      // Audit records and aggregates are decided without the case, even when they name one.
-      if (category && CASE_INDEPENDENT.has(category)) {
-        const decision = decideWithoutCase(policy, access.requester, category);
-        outcome = decision.released ? 'R' : `${decision.code} ${decision.rule}`;
-      }
     }
     if (outcome === 'R') return false;
     if (value !== null && value !== undefined) {
       const [code, rule] = [outcome.slice(0, outcome.indexOf(' ')), outcome.slice(outcome.indexOf(' ') + 1)];
-      const coordinate = `${parent.name}.${field}`;
+      const coordinate = info.coordinate;
       object[key] = null;
       incidents.push({ subgraph, coordinate, code, rule });
       errors.push({
@@ -112,7 +121,7 @@ export async function recheckSubgraphResponse(
     }
     return true;
   };
-  for (const target of targets) walkSelectionSet({ schema: metadata.apiSchema, fragments, onField: check(target.entity) }, target.selectionSet, target.parent, target.value, target.path, target.ref);
+  for (const target of targets) walkSelectionSet({ metadata, fragments, onField: check(target.entity) }, target.selectionSet, target.parent, target.value, target.path, target.ref);
   if (incidents.length > 0) (response as { errors?: readonly GraphQLFormattedError[] }).errors = errors;
   return incidents;
 }

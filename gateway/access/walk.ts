@@ -3,19 +3,15 @@
  * field of every object, with the static parent type, the response path and the nearest case
  * reference. Both the post-execution nulling of removed fields and the re-check of subgraph
  * responses are built on it.
+ *
+ * It runs over every field of every response, so it does no schema work per visit: what a field
+ * is (its category, the type to walk its value with) and whether a fragment applies come from
+ * the access metadata's caches, and the response path is one array extended and shortened in
+ * place rather than copied per field.
  */
-import {
-  getNamedType,
-  isAbstractType,
-  isCompositeType,
-  isObjectType,
-  Kind,
-  type FragmentDefinitionNode,
-  type GraphQLCompositeType,
-  type GraphQLSchema,
-  type SelectionSetNode,
-} from 'graphql';
+import { Kind, type FragmentDefinitionNode, type GraphQLCompositeType, type SelectionSetNode } from 'graphql';
 import { caseRefIn } from '../../schema/scalars.js';
+import type { AccessMetadata, FieldInfo } from './metadata.js';
 
 export type ResponsePath = (string | number)[];
 export type ResultObject = Record<string, unknown>;
@@ -25,33 +21,30 @@ export interface FieldVisit {
   /** The object's runtime type when the response names it, else undefined. */
   typename: string | undefined;
   field: string;
+  info: FieldInfo;
   key: string;
   object: ResultObject;
+  /**
+   * The object's response path. The walk reuses this array: copy it (`[...path, key]`) to keep it
+   * beyond the callback.
+   */
   path: ResponsePath;
+  /** The object's path without list indexes (`cases.edges.node`), as audit records name fields. */
+  pattern: string;
   ref: string | null;
 }
 
 export interface WalkContext {
-  schema: GraphQLSchema;
+  metadata: AccessMetadata;
   fragments: Record<string, FragmentDefinitionNode>;
   /** Return true when the field's value must not be walked into (it was denied). */
   onField(visit: FieldVisit): boolean;
   onObject?(object: ResultObject): void;
 }
 
-function applies(schema: GraphQLSchema, condition: string | undefined, parent: GraphQLCompositeType, object: ResultObject): boolean {
-  if (!condition) return true;
-  const conditionType = schema.getType(condition);
-  if (!conditionType || !isCompositeType(conditionType)) return false;
-  const named = object.__continuumType ?? object.__typename;
-  const runtimeName = typeof named === 'string' ? named : undefined;
-  const runtime = runtimeName ? schema.getType(runtimeName) : undefined;
-  if (runtime && isObjectType(runtime)) {
-    return conditionType === runtime || (isAbstractType(conditionType) && schema.isSubType(conditionType, runtime));
-  }
-  // Without __typename, only a condition the static type already satisfies is certain.
-  if (conditionType === parent) return true;
-  return isAbstractType(conditionType) && isObjectType(parent) && schema.isSubType(conditionType, parent);
+/** `pattern.key`, the path pattern of a field of an object at `pattern`. */
+export function fieldPattern(pattern: string, key: string): string {
+  return pattern === '' ? key : `${pattern}.${key}`;
 }
 
 export function walkSelectionSet(
@@ -59,49 +52,69 @@ export function walkSelectionSet(
   selectionSet: SelectionSetNode,
   parent: GraphQLCompositeType,
   value: unknown,
-  path: ResponsePath,
+  path: readonly (string | number)[],
   ref: string | null,
 ): void {
+  const pattern = path.filter((p) => typeof p === 'string').join('.');
+  walkValue(context, selectionSet, parent, value, [...path], pattern, ref);
+}
+
+function walkValue(context: WalkContext, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, value: unknown, path: ResponsePath, pattern: string, ref: string | null): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkSelectionSet(context, selectionSet, parent, item, [...path, index], ref));
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      walkValue(context, selectionSet, parent, value[index], path, pattern, ref);
+      path.pop();
+    }
     return;
   }
   if (typeof value !== 'object') return;
   const object = value as ResultObject;
-  const currentRef = caseRefIn(object) ?? ref;
+  context.onObject?.(object);
+  walkObject(context, selectionSet, parent, object, path, pattern, caseRefIn(object) ?? ref);
+}
+
+function walkObject(context: WalkContext, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, object: ResultObject, path: ResponsePath, pattern: string, ref: string | null): void {
   const named = object.__continuumType ?? object.__typename;
   const typename = typeof named === 'string' ? named : undefined;
-  context.onObject?.(object);
+  const { metadata } = context;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const field = selection.name.value;
       if (field === '__typename') continue;
       const key = selection.alias?.value ?? field;
-      if (context.onField({ parent, typename, field, key, object, path, ref: currentRef })) continue;
-      if (!selection.selectionSet) continue;
-      const definition = 'getFields' in parent ? parent.getFields()[field] : undefined;
-      const child = definition ? getNamedType(definition.type) : undefined;
-      if (child && isCompositeType(child)) walkSelectionSet(context, selection.selectionSet, child, object[key], [...path, key], currentRef);
+      const info = metadata.fieldOf(parent, field);
+      if (context.onField({ parent, typename, field, info, key, object, path, pattern, ref })) continue;
+      if (!selection.selectionSet || !info.child) continue;
+      path.push(key);
+      walkValue(context, selection.selectionSet, info.child, object[key], path, fieldPattern(pattern, key), ref);
+      path.pop();
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const condition = selection.typeCondition?.name.value;
-      if (!applies(context.schema, condition, parent, object)) continue;
-      const next = condition ? (context.schema.getType(condition) as GraphQLCompositeType) : parent;
-      walkSelectionSet(context, selection.selectionSet, next, object, path, currentRef);
+      if (condition && !metadata.conditionApplies(condition, parent, typename)) continue;
+      const next = condition ? (metadata.apiSchema.getType(condition) as GraphQLCompositeType) : parent;
+      walkObject(context, selection.selectionSet, next, object, path, pattern, ref);
     } else {
       const fragment = context.fragments[selection.name.value];
       if (!fragment) continue;
       const condition = fragment.typeCondition.name.value;
-      if (!applies(context.schema, condition, parent, object)) continue;
-      walkSelectionSet(context, fragment.selectionSet, context.schema.getType(condition) as GraphQLCompositeType, object, path, currentRef);
+      if (!metadata.conditionApplies(condition, parent, typename)) continue;
+      walkObject(context, fragment.selectionSet, metadata.apiSchema.getType(condition) as GraphQLCompositeType, object, path, pattern, ref);
     }
   }
 }
 
+const fragmentCache = new WeakMap<object, Record<string, FragmentDefinitionNode>>();
+
+/** The document's fragments by name (cached per parsed document: Apollo and the gateway reuse them). */
 export function fragmentsOf(document: { definitions: readonly { kind: string }[] }): Record<string, FragmentDefinitionNode> {
-  const fragments: Record<string, FragmentDefinitionNode> = {};
+  let fragments = fragmentCache.get(document);
+  if (fragments) return fragments;
+  fragments = {};
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[(definition as FragmentDefinitionNode).name.value] = definition as FragmentDefinitionNode;
   }
+  fragmentCache.set(document, fragments);
   return fragments;
 }

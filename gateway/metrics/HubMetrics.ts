@@ -175,9 +175,15 @@ export class HubMetrics {
             }
             this.requests.inc({ operation, outcome });
             this.requestDuration.observe({ operation }, (performance.now() - started) / 1000);
-            for (const access of contextValue.access.cases) {
-              for (const { category, rule } of access.released) this.authorization.inc({ decision: 'released', code: 'RELEASED', rule, category });
-              for (const { category, code, rule } of access.denied) this.authorization.inc({ decision: 'denied', code, rule, category });
+            // One decision per case and category; cases sharing an access pattern are counted together.
+            const { cases, accesses } = contextValue.access.cases;
+            const casesPerPattern = new Map<number, number>();
+            for (const { access } of cases) casesPerPattern.set(access, (casesPerPattern.get(access) ?? 0) + 1);
+            for (const [index, count] of casesPerPattern) {
+              const pattern = accesses[index];
+              if (!pattern) continue;
+              for (const { category, rule } of pattern.released) this.authorization.inc({ decision: 'released', code: 'RELEASED', rule, category }, count);
+              for (const { category, code, rule } of pattern.denied) this.authorization.inc({ decision: 'denied', code, rule, category }, count);
             }
           },
         };

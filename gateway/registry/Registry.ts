@@ -505,7 +505,7 @@ export class Registry {
   private async record(actor: Actor, action: string, details: Record<string, unknown>, outcome: 'OK' | 'REFUSED' = 'OK'): Promise<void> {
     if (!this.audit) return;
     await this.audit.append({
-      v: 1,
+      v: 2,
       kind: 'REGISTRY',
       time: new Date().toISOString(),
       requestId: `registry-${sha256Hex(`${action}${JSON.stringify(details)}${Date.now()}${Math.random()}`).slice(0, 24)}`,
@@ -515,6 +515,8 @@ export class Registry {
       outcome,
       subgraphs: [],
       cases: [],
+      accesses: [],
+      paths: [],
       incidents: [],
       registry: { action, ...details },
       requestHash: sha256Hex(JSON.stringify(details)),

@@ -18,7 +18,7 @@ import {
   type AuditRow,
   type AuditVisibility,
 } from '../../audit/query.js';
-import type { AuditContent } from '../../audit/record.js';
+import type { StoredPattern } from '../../audit/record.js';
 import { DATA_CATEGORIES } from '../../schema/vocabulary.js';
 import type { Db } from '../../store/index.js';
 import type { CryptoKey, JWK } from 'jose';
@@ -77,7 +77,8 @@ interface ReportRow {
   recorded_at: Date | string;
   purpose: string | null;
   organisation: string | null;
-  entry: AuditContent['cases'][number] | string | null;
+  /** The case's access pattern (version 2: shared by index; version 1: the case entry itself). */
+  entry: Pick<StoredPattern, 'released'> | string | null;
   purged: boolean;
 }
 
@@ -143,14 +144,15 @@ export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers
         if (!found) return null;
         const rows = await db.query<ReportRow>(
           `SELECT r.seq, r.recorded_at, r.content->>'purpose' AS purpose, r.content->'caller'->>'organisation' AS organisation,
-                  (SELECT c FROM jsonb_array_elements(r.content->'cases') c WHERE c->>'ref' = $1 LIMIT 1) AS entry,
+                  (SELECT CASE WHEN c ? 'access' THEN r.content->'accesses'->((c->>'access')::int) ELSE c END
+                     FROM jsonb_array_elements(r.content->'cases') c WHERE c->>'ref' = $1 LIMIT 1) AS entry,
                   r.content IS NULL AS purged
            FROM audit.record r WHERE r.cases @> ARRAY[$1]::text[] ORDER BY r.seq`,
           [caseRef],
         );
         const accesses: { time: string; purpose: string | null; organisation: string; categories: string[]; bases: string[] }[] = [];
         for (const row of rows) {
-          const entry = typeof row.entry === 'string' ? (JSON.parse(row.entry) as AuditContent['cases'][number]) : row.entry;
+          const entry = typeof row.entry === 'string' ? (JSON.parse(row.entry) as Pick<StoredPattern, 'released'>) : row.entry;
           const released = (entry?.released ?? []).filter((r) => REPORTED_CATEGORIES.has(r.category));
           if (row.purged || !row.organisation || released.length === 0) continue;
           accesses.push({

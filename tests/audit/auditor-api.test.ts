@@ -289,7 +289,9 @@ describe.each(testStores)('auditor API on $name', (store) => {
         purpose: 'AUDIT',
         caller: { organisation: 'EU/GOV/BE-RETURN', officialId: 'auditor-001', roles: ['AUDITOR'] },
         operation: { type: 'export', name: 'audit.export', hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
-        cases: [{ ref: belgian[0]!.ref, released: [{ category: 'AUDIT', rule: 'audit.accountability' }] }],
+        cases: [{ ref: belgian[0]!.ref, access: 0 }],
+        accesses: [{ released: [{ category: 'AUDIT', rule: 'audit.accountability', paths: [0] }] }],
+        paths: ['audit.export'],
       },
     });
     const refusedId = randomUUID();

@@ -5,6 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   applyRetention,
+  caseAccessesOf,
+  groupCaseAccesses,
+  AUDIT_ROW_COLUMNS,
+  auditRecordView,
   AuditWriter,
   chainHash,
   contentHash,
@@ -13,6 +17,8 @@ import {
   signCheckpoint,
   verifyChain,
   type AuditContent,
+  type AuditContentV1,
+  type AuditRow,
   type AuditKeys,
 } from '../../audit/index.js';
 import type { Db } from '../../store/index.js';
@@ -20,7 +26,7 @@ import { testStores } from '../harness/stores.js';
 
 function record(i: number, overrides: Partial<AuditContent> = {}): AuditContent {
   return {
-    v: 1,
+    v: 2,
     kind: 'ACCESS',
     time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
     requestId: `request-${String(i).padStart(6, '0')}`,
@@ -29,7 +35,7 @@ function record(i: number, overrides: Partial<AuditContent> = {}): AuditContent 
     operation: { type: 'query', name: 'OneCase', hash: 'a'.repeat(64) },
     outcome: 'OK',
     subgraphs: ['central'],
-    cases: [{ ref: `EU-2024-${String(i).padStart(6, '0')}`, released: [{ category: 'CASE_ADMIN', basis: 'LEGAL_OBLIGATION', rule: 'ms-officer.case-work', paths: ['case.status'] }], denied: [] }],
+    ...groupCaseAccesses([{ ref: `EU-2024-${String(i).padStart(6, '0')}`, released: [{ category: 'CASE_ADMIN', basis: 'LEGAL_OBLIGATION', rule: 'ms-officer.case-work', paths: ['case.status'] }], denied: [] }]),
     incidents: [],
     requestHash: 'b'.repeat(64),
     responseHash: 'c'.repeat(64),
@@ -160,6 +166,21 @@ describe.each(testStores)('audit chain on $name', (store) => {
     await db.query('UPDATE audit.checkpoint SET jws = $1 WHERE seq = $2', [await signCheckpoint(impostor.privateKey, { seq, hash: checkpoint!.hash, time: new Date().toISOString() }), seq]);
     const report = await verifyChain(db, keys.publicKey);
     expect(report.problems[0]).toEqual({ seq, kind: 'BAD_CHECKPOINT', message: `checkpoint ${seq} is not signed by the hub's audit key` });
+  });
+
+  it('still verifies and reads records written as version 1 (one list per case)', async () => {
+    const { accesses: _accesses, paths: _paths, cases: _cases, ...rest } = record(1);
+    const v1: AuditContentV1 = { ...rest, v: 1, cases: caseAccessesOf(record(1)) };
+    // The writer's type admits only version 2; this stands in for a record an earlier hub wrote.
+    await writer.append(v1 as unknown as AuditContent);
+    await writer.append(record(2));
+    await writer.checkpointIfDue(true);
+
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 2 });
+    const rows = await db.query<AuditRow>(`SELECT ${AUDIT_ROW_COLUMNS} FROM audit.record r ORDER BY r.seq`);
+    const views = rows.map(auditRecordView);
+    expect(views[0]!.cases).toEqual(views[1]!.cases!.map((c) => ({ ...c, caseRef: 'EU-2024-000001' })));
+    expect(views[0]!.cases).toEqual([{ caseRef: 'EU-2024-000001', released: [{ category: 'CASE_ADMIN', basis: 'LEGAL_OBLIGATION', rule: 'ms-officer.case-work', paths: ['case.status'] }], denied: [] }]);
   });
 
   it('keeps the chain verifiable after retention purges old content', async () => {

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 function content(i: number): AuditContent {
-  return { v: 1, kind: 'ACCESS', time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), requestId: `cli-${i}`, caller: null, purpose: null, operation: null, outcome: 'REFUSED', code: 'HUB_AUTH_MISSING_TOKEN', subgraphs: [], cases: [], incidents: [], requestHash: 'a'.repeat(64), responseHash: 'b'.repeat(64) };
+  return { v: 2, kind: 'ACCESS', time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), requestId: `cli-${i}`, caller: null, purpose: null, operation: null, outcome: 'REFUSED', code: 'HUB_AUTH_MISSING_TOKEN', subgraphs: [], cases: [], accesses: [], paths: [], incidents: [], requestHash: 'a'.repeat(64), responseHash: 'b'.repeat(64) };
 }
 
 describe('continuum audit verify', () => {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain, type AuditContent } from '../../audit/index.js';
+import { caseAccessesOf, verifyChain, type AuditContent } from '../../audit/index.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { postGraphQL } from '../harness/graphql.js';
@@ -47,17 +47,17 @@ describe.each(testStores)('audit through the gateway on $name', (store) => {
       purpose: 'RETURN_COUNSELLING',
       operation: { type: 'query', name: 'OneCase' },
       subgraphs: ['be-cases', 'central'],
-      cases: [
-        {
-          ref: c.ref,
-          denied: [],
-          released: expect.arrayContaining([
-            { category: 'HEALTH', basis: 'SUBSTANTIAL_PUBLIC_INTEREST', rule: 'ms-officer.case-work', paths: ['case.memberStateFile.medical', 'case.memberStateFile.medical.fitToTravel'] },
-            { category: 'IDENTITY', basis: 'LEGAL_OBLIGATION', rule: 'ms-officer.case-work', paths: ['case.memberStateFile.person', 'case.memberStateFile.person.familyName'] },
-          ]),
-        },
-      ],
     });
+    expect(caseAccessesOf(record!.content)).toEqual([
+      {
+        ref: c.ref,
+        denied: [],
+        released: expect.arrayContaining([
+          { category: 'HEALTH', basis: 'SUBSTANTIAL_PUBLIC_INTEREST', rule: 'ms-officer.case-work', paths: ['case.memberStateFile.medical', 'case.memberStateFile.medical.fitToTravel'] },
+          { category: 'IDENTITY', basis: 'LEGAL_OBLIGATION', rule: 'ms-officer.case-work', paths: ['case.memberStateFile.person', 'case.memberStateFile.person.familyName'] },
+        ]),
+      },
+    ]);
   });
 
   it('records denied fields with their code and rule, and never a personal value', async () => {
@@ -67,11 +67,29 @@ describe.each(testStores)('audit through the gateway on $name', (store) => {
 
     expect(response.data?.case.memberStateFile.person.familyName).toBe(c.person.familyName);
     expect(record!.outcome).toBe('PARTIAL');
-    expect(record!.content.cases[0]!.denied).toEqual([
+    expect(caseAccessesOf(record!.content)[0]!.denied).toEqual([
       { category: 'ASYLUM_HISTORY', code: 'FORBIDDEN_FIELD', rule: 'policy.no-grant', paths: ['case.memberStateFile.asylumHistory'] },
       { category: 'HEALTH', code: 'FORBIDDEN_FIELD', rule: 'policy.no-grant', paths: ['case.memberStateFile.medical'] },
     ]);
     expect(JSON.stringify(record!.content)).not.toContain(c.person.familyName);
+  });
+
+  it('stores the access a page of cases shares once, and gives every case its full list back', async () => {
+    const page = 'query Page { cases(first: 30) { edges { node { ref status memberStateFile { person { familyName } medical { fitToTravel } } } } } }';
+    const { requestId, response } = await send('be-counsellor', 'RETURN_COUNSELLING', page, {});
+    const [record] = await recordsOf(requestId);
+    const refs = (response.data?.cases.edges as { node: { ref: string } }[]).map((e) => e.node.ref);
+
+    const content = record!.content;
+    expect(content.v).toBe(2);
+    expect(content.cases.map((c) => c.ref)).toEqual([...refs].sort());
+    // Cases with and without a medical file differ; everything else is the same for every case.
+    expect(content.accesses.length).toBeLessThan(content.cases.length);
+    expect(content.accesses.length).toBeGreaterThan(0);
+    for (const entry of caseAccessesOf(content)) {
+      expect(entry.released.map((r) => r.category)).toEqual(expect.arrayContaining(['CASE_ADMIN', 'IDENTITY']));
+      expect(entry.released.find((r) => r.category === 'IDENTITY')!.paths).toEqual(['cases.edges.node.memberStateFile.person', 'cases.edges.node.memberStateFile.person.familyName']);
+    }
   });
 
   it('writes exactly N records for N concurrent requests, all in one verifiable chain', async () => {
