@@ -84,6 +84,30 @@ describe.each(testStores)('audit chain on $name', (store) => {
     expect(writer.stats.batches).toBeLessThan(200);
   });
 
+  it('commits a batch in one statement while it is the only writer', async () => {
+    await writer.append(record(1));
+    const before = db.stats.statements;
+    await writer.append(record(2));
+    expect(db.stats.statements - before).toBe(1);
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 2 });
+  });
+
+  it('keeps one chain when two writers (two replicas) take turns on the same store', async () => {
+    const other = new AuditWriter(db, keys, { checkpointEvery: 10 });
+    try {
+      for (let i = 1; i <= 12; i += 2) {
+        // Each writer's idea of the head is stale after the other's batch: its next batch must notice.
+        await Promise.all([writer.append(record(i)), other.append(record(i + 1))]);
+      }
+      await other.append(record(13));
+      await writer.append(record(14));
+    } finally {
+      await other.close();
+    }
+    await writer.checkpointIfDue(true);
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 14, lastSeq: 14, sealedUpTo: 14 });
+  });
+
   it('detects altered content and names the record', async () => {
     await write(20);
     await db.query(`UPDATE audit.record SET content = jsonb_set(content, '{purpose}', '"AUDIT"') WHERE seq = 7`);
