@@ -93,10 +93,26 @@ export async function decideHere(policy: Policy, context: Context, ref: string, 
 }
 
 export function localDecider(policy: Policy) {
-  return async (context: Context, ref: string | null, category: DataCategory): Promise<FieldOutcome> => {
+  // One decision per case and category per request (a page asks for each case's fields one by
+  // one); once known it is answered synchronously. Never kept beyond the request's context.
+  const decided = new WeakMap<Context, Map<string, FieldOutcome | Promise<FieldOutcome>>>();
+  const decideOnce = async (context: Context, ref: string | null, category: DataCategory): Promise<FieldOutcome> => {
     // Audit records and aggregates are decided without the case, even when they name one.
     const decision = ref === null || CASE_INDEPENDENT.has(category) ? decideWithoutCase(policy, requesterOf(context.caller), category) : await decideHere(policy, context, ref, category);
     return decision.released ? 'R' : { code: decision.code, rule: decision.rule };
+  };
+  return (context: Context, ref: string | null, category: DataCategory): FieldOutcome | Promise<FieldOutcome> => {
+    let byKey = decided.get(context);
+    if (!byKey) decided.set(context, (byKey = new Map()));
+    const key = `${ref ?? ''}|${category}`;
+    const known = byKey.get(key);
+    if (known !== undefined) return known;
+    const pending = decideOnce(context, ref, category).then((outcome) => {
+      byKey.set(key, outcome);
+      return outcome;
+    });
+    byKey.set(key, pending);
+    return pending;
   };
 }
 

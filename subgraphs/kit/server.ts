@@ -3,7 +3,7 @@
  * reporting, no inline traces, no landing page), per-request context and a health endpoint.
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
@@ -94,11 +94,18 @@ function requestIdOf(request: FastifyRequest): string {
   return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
+/**
+ * The plugins Apollo Server would otherwise install by itself, turned off: usage reporting and
+ * the landing page reach out to Apollo's cloud (the hub runs air-gapped), inline traces would
+ * send per-field timings to the gateway, and cache control would compute a cache hint for every
+ * field resolved — work for HTTP caching that responses of personal data must never get.
+ */
 export function airGappedPlugins(): ApolloServerPlugin[] {
   return [
     ApolloServerPluginUsageReportingDisabled(),
     ApolloServerPluginInlineTraceDisabled(),
     ApolloServerPluginLandingPageDisabled(),
+    ApolloServerPluginCacheControlDisabled(),
   ];
 }
 
