@@ -13,7 +13,7 @@ import { isCaseRef } from '../../schema/scalars.js';
 import { deniedError, MAX_FIELD_ERRORS, summaryError } from './denials.js';
 import type { AccessMetadata } from './metadata.js';
 import { PLACEHOLDER_KEY, REF_KEY, TYPE_KEY, type StaticDenial } from './staticPlan.js';
-import { fieldPattern, fragmentsOf, walkSelectionSet, type ResponsePath, type ResultObject } from './walk.js';
+import { fragmentsOf, walkSelectionSet, type ResponsePath, type ResultObject } from './walk.js';
 
 const DENIAL_CODES = new Set(['FORBIDDEN_FIELD', 'NO_RELATIONSHIP', 'CONSENT_REQUIRED', 'TRANSFER_BLOCKED']);
 
@@ -31,30 +31,36 @@ export interface FinishedResult {
 }
 
 /**
- * What was released and denied, per case, collected during the walk. Each distinct
- * (released or denied, category, basis or code, rule, path) is numbered once per response and a
- * case holds the numbers it touched, so cases with the same access are recognised by comparing
- * short number lists rather than their paths.
+ * What was released and denied, per case, collected during the walk. It runs for every personal
+ * field of every case, so a field costs two map look-ups: each distinct (path, category,
+ * released or denied) is numbered once per response and a case keeps the numbers it touched,
+ * plus its reason (basis or code, and rule) per category. Cases with the same numbers and
+ * reasons share one stored pattern.
  */
 class AccessSummary {
-  private readonly items: { released: boolean; category: string; reason: string; rule: string; path: string }[] = [];
-  private readonly itemIds = new Map<string, number>();
-  private readonly byCase = new Map<string, Set<number>>();
+  private readonly slots: { released: boolean; category: string; path: string }[] = [];
+  private readonly slotIds = [new Map<string, Map<string, number>>(), new Map<string, Map<string, number>>()];
+  private readonly byCase = new Map<string, { slots: Set<number>; reasons: Map<string, { released: boolean; reason: string; rule: string }> }>();
 
-  touch(ref: string): Set<number> {
-    let items = this.byCase.get(ref);
-    if (!items) this.byCase.set(ref, (items = new Set()));
-    return items;
+  touch(ref: string) {
+    let entry = this.byCase.get(ref);
+    if (!entry) this.byCase.set(ref, (entry = { slots: new Set(), reasons: new Map() }));
+    return entry;
   }
 
   add(ref: string, released: boolean, category: string, reason: string, rule: string, path: string): void {
-    const key = `${released ? 'R' : 'D'}|${category}|${reason}|${rule}|${path}`;
-    let id = this.itemIds.get(key);
-    if (id === undefined) {
-      id = this.items.push({ released, category, reason, rule, path }) - 1;
-      this.itemIds.set(key, id);
+    const byPath = this.slotIds[released ? 0 : 1]!;
+    let byCategory = byPath.get(path);
+    if (!byCategory) byPath.set(path, (byCategory = new Map()));
+    let slot = byCategory.get(category);
+    if (slot === undefined) {
+      slot = this.slots.push({ released, category, path }) - 1;
+      byCategory.set(category, slot);
     }
-    this.touch(ref).add(id);
+    const entry = this.touch(ref);
+    entry.slots.add(slot);
+    const key = released ? category : `!${category}`;
+    if (!entry.reasons.has(key)) entry.reasons.set(key, { released, reason, rule });
   }
 
   result(): CaseAccesses {
@@ -67,11 +73,13 @@ class AccessSummary {
       return i;
     };
     for (const ref of [...this.byCase.keys()].sort()) {
-      const ids = [...this.byCase.get(ref)!].sort((a, b) => a - b);
-      const signature = ids.join(',');
+      const entry = this.byCase.get(ref)!;
+      const slots = [...entry.slots].sort((a, b) => a - b);
+      const reasons = [...entry.reasons].map(([key, r]) => `${key}|${r.reason}|${r.rule}`).sort();
+      const signature = `${slots.join(',')}#${reasons.join(',')}`;
       let access = patterns.get(signature);
       if (access === undefined) {
-        access = result.accesses.push(this.pattern(ids, indexOf)) - 1;
+        access = result.accesses.push(this.pattern(slots, entry.reasons, indexOf)) - 1;
         patterns.set(signature, access);
       }
       result.cases.push({ ref, access });
@@ -79,23 +87,25 @@ class AccessSummary {
     return result;
   }
 
-  private pattern(ids: readonly number[], indexOf: (path: string) => number): StoredPattern {
-    const released = new Map<string, { category: string; basis: string; rule: string; paths: Set<string> }>();
-    const denied = new Map<string, { category: string; code: string; rule: string; paths: Set<string> }>();
-    for (const id of ids) {
-      const item = this.items[id]!;
-      if (item.released) {
-        const entry = released.get(item.category) ?? { category: item.category, basis: item.reason, rule: item.rule, paths: new Set<string>() };
-        entry.paths.add(item.path);
-        released.set(item.category, entry);
+  private pattern(slots: readonly number[], reasons: ReadonlyMap<string, { reason: string; rule: string }>, indexOf: (path: string) => number): StoredPattern {
+    const released = new Map<string, { category: string; basis: string; rule: string; paths: string[] }>();
+    const denied = new Map<string, { category: string; code: string; rule: string; paths: string[] }>();
+    for (const id of slots) {
+      const slot = this.slots[id]!;
+      if (slot.released) {
+        const why = reasons.get(slot.category)!;
+        const entry = released.get(slot.category) ?? { category: slot.category, basis: why.reason, rule: why.rule, paths: [] };
+        entry.paths.push(slot.path);
+        released.set(slot.category, entry);
       } else {
-        const entry = denied.get(item.category) ?? { category: item.category, code: item.reason, rule: item.rule, paths: new Set<string>() };
-        entry.paths.add(item.path);
-        denied.set(item.category, entry);
+        const why = reasons.get(`!${slot.category}`)!;
+        const entry = denied.get(slot.category) ?? { category: slot.category, code: why.reason, rule: why.rule, paths: [] };
+        entry.paths.push(slot.path);
+        denied.set(slot.category, entry);
       }
     }
-    const sorted = <T extends { category: string; paths: Set<string> }>(entries: Map<string, T>) =>
-      [...entries.values()].sort((a, b) => (a.category < b.category ? -1 : 1)).map((e) => ({ ...e, paths: [...e.paths].sort().map(indexOf) }));
+    const sorted = <T extends { category: string; paths: string[] }>(entries: Map<string, T>) =>
+      [...entries.values()].sort((a, b) => (a.category < b.category ? -1 : 1)).map((e) => ({ ...e, paths: e.paths.sort().map(indexOf) }));
     return { released: sorted(released), denied: sorted(denied) };
   }
 }
@@ -174,7 +184,7 @@ export function finishResult(
         onObject: (object) => {
           visited.push(object);
         },
-        onField: ({ parent, typename, field, info, key, object, path, pattern: at, ref }) => {
+        onField: ({ parent, typename, field, info, key, object, path, pattern: at, patterns, ref }) => {
           const denial = removed.get(info.coordinate);
           if (denial) {
             // Another selection of the same key may have been allowed; only what is missing is denied.
@@ -182,7 +192,7 @@ export function finishResult(
               object[key] = null;
               if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(info.coordinate, denial.category, denial.code, denial.rule, [...path, key]));
               else omitted++;
-              if (ref) deny(ref, denial.category, denial.code, denial.rule, fieldPattern(at, key));
+              if (ref) deny(ref, denial.category, denial.code, denial.rule, patterns.of(at, key));
             }
             return true;
           }
@@ -193,7 +203,7 @@ export function finishResult(
             // Denied for this case: null, with the gateway's own error at this exact path.
             object[key] = null;
             const fullPath = [...path, key];
-            const fieldAt = fieldPattern(at, key);
+            const fieldAt = patterns.of(at, key);
             const incident = incidents.size > 0 ? incidents.get(fieldAt + JSON.stringify(fullPath)) : undefined;
             // Errors name the object's own type when the response says it (GermanCaseFile.medical).
             if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(`${typename ?? parent.name}.${field}`, category, decision.code, decision.rule, fullPath, incident ? { incident } : {}));
@@ -203,7 +213,7 @@ export function finishResult(
           }
           const value = object[key];
           if (value === null || value === undefined) return false;
-          summary.add(ref, true, category, decision?.released ? decision.basis : 'UNRECORDED', decision?.released ? decision.rule : 'UNRECORDED', fieldPattern(at, key));
+          summary.add(ref, true, category, decision?.released ? decision.basis : 'UNRECORDED', decision?.released ? decision.rule : 'UNRECORDED', patterns.of(at, key));
           return false;
         },
       },

@@ -31,6 +31,8 @@ export interface FieldVisit {
   path: ResponsePath;
   /** The object's path without list indexes (`cases.edges.node`), as audit records name fields. */
   pattern: string;
+  /** Gives `pattern.key` as one string per walk (the same field of every case shares it). */
+  patterns: PatternCache;
   ref: string | null;
 }
 
@@ -47,6 +49,24 @@ export function fieldPattern(pattern: string, key: string): string {
   return pattern === '' ? key : `${pattern}.${key}`;
 }
 
+/** Path patterns made once per walk: a page's fifty cases name the same fields. */
+export class PatternCache {
+  private readonly byPattern = new Map<string, Map<string, string>>();
+
+  of(pattern: string, key: string): string {
+    let byKey = this.byPattern.get(pattern);
+    if (!byKey) this.byPattern.set(pattern, (byKey = new Map()));
+    let joined = byKey.get(key);
+    if (joined === undefined) byKey.set(key, (joined = fieldPattern(pattern, key)));
+    return joined;
+  }
+}
+
+interface Walk {
+  context: WalkContext;
+  patterns: PatternCache;
+}
+
 export function walkSelectionSet(
   context: WalkContext,
   selectionSet: SelectionSetNode,
@@ -56,28 +76,29 @@ export function walkSelectionSet(
   ref: string | null,
 ): void {
   const pattern = path.filter((p) => typeof p === 'string').join('.');
-  walkValue(context, selectionSet, parent, value, [...path], pattern, ref);
+  walkValue({ context, patterns: new PatternCache() }, selectionSet, parent, value, [...path], pattern, ref);
 }
 
-function walkValue(context: WalkContext, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, value: unknown, path: ResponsePath, pattern: string, ref: string | null): void {
+function walkValue(walk: Walk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, value: unknown, path: ResponsePath, pattern: string, ref: string | null): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
       path.push(index);
-      walkValue(context, selectionSet, parent, value[index], path, pattern, ref);
+      walkValue(walk, selectionSet, parent, value[index], path, pattern, ref);
       path.pop();
     }
     return;
   }
   if (typeof value !== 'object') return;
   const object = value as ResultObject;
-  context.onObject?.(object);
-  walkObject(context, selectionSet, parent, object, path, pattern, caseRefIn(object) ?? ref);
+  walk.context.onObject?.(object);
+  walkObject(walk, selectionSet, parent, object, path, pattern, caseRefIn(object) ?? ref);
 }
 
-function walkObject(context: WalkContext, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, object: ResultObject, path: ResponsePath, pattern: string, ref: string | null): void {
+function walkObject(walk: Walk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, object: ResultObject, path: ResponsePath, pattern: string, ref: string | null): void {
   const named = object.__continuumType ?? object.__typename;
   const typename = typeof named === 'string' ? named : undefined;
+  const { context, patterns } = walk;
   const { metadata } = context;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -85,22 +106,22 @@ function walkObject(context: WalkContext, selectionSet: SelectionSetNode, parent
       if (field === '__typename') continue;
       const key = selection.alias?.value ?? field;
       const info = metadata.fieldOf(parent, field);
-      if (context.onField({ parent, typename, field, info, key, object, path, pattern, ref })) continue;
+      if (context.onField({ parent, typename, field, info, key, object, path, pattern, patterns, ref })) continue;
       if (!selection.selectionSet || !info.child) continue;
       path.push(key);
-      walkValue(context, selection.selectionSet, info.child, object[key], path, fieldPattern(pattern, key), ref);
+      walkValue(walk, selection.selectionSet, info.child, object[key], path, patterns.of(pattern, key), ref);
       path.pop();
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const condition = selection.typeCondition?.name.value;
       if (condition && !metadata.conditionApplies(condition, parent, typename)) continue;
       const next = condition ? (metadata.apiSchema.getType(condition) as GraphQLCompositeType) : parent;
-      walkObject(context, selection.selectionSet, next, object, path, pattern, ref);
+      walkObject(walk, selection.selectionSet, next, object, path, pattern, ref);
     } else {
       const fragment = context.fragments[selection.name.value];
       if (!fragment) continue;
       const condition = fragment.typeCondition.name.value;
       if (!metadata.conditionApplies(condition, parent, typename)) continue;
-      walkObject(context, fragment.selectionSet, metadata.apiSchema.getType(condition) as GraphQLCompositeType, object, path, pattern, ref);
+      walkObject(walk, fragment.selectionSet, metadata.apiSchema.getType(condition) as GraphQLCompositeType, object, path, pattern, ref);
     }
   }
 }
