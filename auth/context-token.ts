@@ -122,12 +122,16 @@ export async function verifyContext(publicKey: CryptoKey, audience: string, toke
 }
 
 /** Builds the compact decisions claim from per-case outcome vectors. */
+/** A vector's identity as a string, made once per vector object: a request reuses its vectors (never changed once made) in every fetch. */
+const vectorKeys = new WeakMap<object, string>();
+
 export function encodeDecisions(perCase: ReadonlyMap<string, Record<string, EncodedDecision>>): SignedDecisions {
   const sets: Record<string, EncodedDecision>[] = [];
   const index = new Map<string, number>();
   const cases: Record<string, number> = {};
   for (const [ref, vector] of perCase) {
-    const key = JSON.stringify(vector);
+    let key = vectorKeys.get(vector);
+    if (key === undefined) vectorKeys.set(vector, (key = JSON.stringify(vector)));
     let at = index.get(key);
     if (at === undefined) {
       at = sets.length;
