@@ -125,13 +125,23 @@ function indexPolicy(document: PolicyDocument): Policy {
     }
   }
   const merged = new Map<string, ReadonlyMap<DataCategory, readonly Grant[]>>();
+  const byRolesArray = new WeakMap<readonly Role[], Map<Purpose, ReadonlyMap<DataCategory, readonly Grant[]>>>();
   const euEea = new Set(document.transfers.euEea);
   return {
     document,
     grantsFor(roles, purpose) {
+      // Asked for every field decided; a request passes the same roles array each time, so the
+      // answer is found by that array first and only built (and keyed by sorted roles) once.
+      let byPurpose = byRolesArray.get(roles);
+      if (!byPurpose) byRolesArray.set(roles, (byPurpose = new Map()));
+      const known = byPurpose.get(purpose);
+      if (known) return known;
       const key = `${[...roles].sort().join(',')}|${purpose}`;
       const cached = merged.get(key);
-      if (cached) return cached;
+      if (cached) {
+        byPurpose.set(purpose, cached);
+        return cached;
+      }
       const out = new Map<DataCategory, Grant[]>();
       for (const role of roles) {
         for (const [category, grants] of index.get(role)?.get(purpose) ?? []) {
@@ -139,6 +149,7 @@ function indexPolicy(document: PolicyDocument): Policy {
         }
       }
       merged.set(key, out);
+      byPurpose.set(purpose, out);
       return out;
     },
     legalBasis: (code) => document.legalBases[code] ?? code,
