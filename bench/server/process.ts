@@ -42,7 +42,8 @@ export class ServerProcess {
     const child = fork(SERVER_ENTRY, [JSON.stringify(options)], {
       cwd: REPO_ROOT,
       execArgv: ['--import', 'tsx', ...extraExecArgv],
-      env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', LOG_LEVEL: 'silent' },
+      // As deployed (docs/DEPLOYMENT.md): production mode for graphql-js and Apollo, for both targets.
+      env: { ...process.env, NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true', LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const ready = await new Promise<ReadyInfo>((resolve, reject) => {
