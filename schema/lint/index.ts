@@ -6,6 +6,7 @@
 import { parse, visit, visitInParallel, type DocumentNode } from 'graphql';
 import { CategoryAllowedRule } from './CategoryAllowedRule.js';
 import { ContributionAllowedRule } from './ContributionAllowedRule.js';
+import { DenialStaysLocalRule } from './DenialStaysLocalRule.js';
 import { LintError, type LintContext, type LintOptions, type LintRule } from './LintContext.js';
 import { PersonalDataDeclaredRule } from './PersonalDataDeclaredRule.js';
 import { ProtectedCoordinatesRule } from './ProtectedCoordinatesRule.js';
@@ -15,11 +16,14 @@ export { PersonalDataDeclaredRule, PERSONAL_DATA_UNDECLARED } from './PersonalDa
 export { CategoryAllowedRule, CATEGORY_NOT_ALLOWED } from './CategoryAllowedRule.js';
 export { ContributionAllowedRule, CONTRIBUTION_NOT_ALLOWED } from './ContributionAllowedRule.js';
 export { ProtectedCoordinatesRule, PROTECTED_COORDINATE } from './ProtectedCoordinatesRule.js';
+export { DenialStaysLocalRule, DENIAL_NOT_LOCAL } from './DenialStaysLocalRule.js';
 
 /** The rules every subgraph must pass, in order. The last three apply when the registry gives limits. */
 export const specifiedLintRules: readonly LintRule[] = Object.freeze([
   // Every field declares a GDPR data category (DESIGN §5).
   PersonalDataDeclaredRule,
+  // A field that can be denied apart from its parent is nullable, so its denial nulls only itself.
+  DenialStaysLocalRule,
   // Central types and fields are the hub's (DESIGN §7: no redefinition of central types).
   ProtectedCoordinatesRule,
   // Only the categories the participant was onboarded for (DESIGN §7).

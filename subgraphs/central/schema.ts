@@ -96,7 +96,7 @@ type Case @key(fields: "ref") {
   "The owning Member State's case file."
   memberStateFile: MemberStateFile @personalData(category: CASE_ADMIN)
   "Consents the data subject has given, including withdrawn and expired ones."
-  consents: [Consent!]! @personalData(category: CONSENT)
+  consents: [Consent!] @personalData(category: CONSENT)
 }
 
 "An organisation taking part in the hub (X-Road style identifier, e.g. IQ/NGO/IQ-REINTEGRATION-PARTNER)."

@@ -18,6 +18,9 @@ const [CONSENTED] = allCases(assignedTo(IQ_PARTNER), consentTo(IQ_PARTNER, 'HEAL
 /** Belgian cases of the Iraqi partner with a medical record and no health consent: one per test that records. */
 const [UNCONSENTED, REFUSED_TO_OTHER_MS, REFUSED_TO_PARTNER, BAD_INPUT] = allCases(ownedBy('BE'), assignedTo(IQ_PARTNER), withMedicalRecord, noConsentTo(IQ_PARTNER, 'HEALTH'));
 
+/** A case of the Iraqi partner with its partner file and no health consent: the file must survive the denial. */
+const [FILE_WITHOUT_HEALTH_CONSENT] = allCases(assignedTo(IQ_PARTNER), noConsentTo(IQ_PARTNER, 'HEALTH'), (c) => c.partnerFile !== null);
+
 const READ_MEDICAL = 'query($ref: CaseRef!) { case(ref: $ref) { memberStateFile { medical { fitToTravel } } } }';
 const READ_CONSENTS = 'query($ref: CaseRef!) { case(ref: $ref) { consents { id recipient categories purposes withdrawnAt } } }';
 const RECORD = 'mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id recipient categories purposes withdrawnAt } }';
@@ -64,11 +67,21 @@ describe.each(testStores)('consent on $name', (store) => {
   };
 
   beforeAll(async () => {
-    expect([CONSENTED, UNCONSENTED, REFUSED_TO_OTHER_MS, REFUSED_TO_PARTNER, BAD_INPUT].every(Boolean)).toBe(true);
+    expect([CONSENTED, UNCONSENTED, REFUSED_TO_OTHER_MS, REFUSED_TO_PARTNER, BAD_INPUT, FILE_WITHOUT_HEALTH_CONSENT].every(Boolean)).toBe(true);
     federation = await startTestFederation(store, { cases: CASES });
   });
   afterAll(async () => {
     await federation?.stop();
+  });
+
+  it("keeps the partner's own file when only its health part is denied", async () => {
+    const c = FILE_WITHOUT_HEALTH_CONSENT!;
+    const result = await federation.query('iq-partner', 'CONTINUITY_OF_CARE', 'query($ref: CaseRef!) { case(ref: $ref) { partnerFile { partner healthAssistance { kind } } } }', { ref: c.ref });
+
+    expect(result.data?.case.partnerFile).toEqual({ partner: expect.any(String), healthAssistance: null });
+    expect(result.errors).toEqual([
+      expect.objectContaining({ path: ['case', 'partnerFile', 'healthAssistance'], extensions: expect.objectContaining({ code: 'CONSENT_REQUIRED', category: 'HEALTH' }) }),
+    ]);
   });
 
   it('denies health data on the very next request after the consent is withdrawn', async () => {

@@ -1,7 +1,7 @@
 /** The subgraph lint: nothing is personal data by accident. */
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../schema/compose.js';
-import { lintSubgraph, PERSONAL_DATA_UNDECLARED } from '../../schema/lint/index.js';
+import { DENIAL_NOT_LOCAL, lintSubgraph, PERSONAL_DATA_UNDECLARED } from '../../schema/lint/index.js';
 import { subgraphSdl } from '../../subgraphs/kit/index.js';
 
 const annotated = `
@@ -41,6 +41,38 @@ describe('PersonalDataDeclaredRule', () => {
   it('does not ask root operation types for a category', () => {
     const sdl = subgraphSdl(`${annotated} type Mutation { touch(ref: CaseRef!): Boolean }`);
     expect(lintSubgraph('partner', sdl)).toEqual([]);
+  });
+});
+
+describe('DenialStaysLocalRule', () => {
+  const partnerFile = (healthAssistance: string) => `
+    type Query { partnerCase(ref: CaseRef!): PartnerCase }
+    type PartnerCase @key(fields: "ref") {
+      ref: CaseRef! @personalData(category: CASE_ADMIN)
+      file: PartnerFile @personalData(category: CASE_ADMIN)
+    }
+    type PartnerFile {
+      partner: String! @personalData(category: NOT_PERSONAL)
+      healthAssistance: ${healthAssistance} @personalData(category: HEALTH)
+    }
+    type HealthSession {
+      kind: String! @personalData(category: HEALTH)
+    }
+  `;
+
+  it('rejects a non-null field that can be denied apart from the field holding it', () => {
+    const errors = lintSubgraph('partner', subgraphSdl(partnerFile('[HealthSession!]!')));
+    expect(errors.map((e) => [e.code, e.message])).toEqual([
+      [
+        DENIAL_NOT_LOCAL,
+        'Field "PartnerFile.healthAssistance" (HEALTH) in subgraph "partner" is non-null inside "PartnerCase.file" (CASE_ADMIN): a caller denied HEALTH would lose the whole "PartnerCase.file". Make it nullable.',
+      ],
+    ]);
+  });
+
+  it('accepts the nullable field, and non-null fields sharing their holder\'s category', () => {
+    // HealthSession.kind is HEALTH inside a HEALTH field: it is released or denied with its holder.
+    expect(lintSubgraph('partner', subgraphSdl(partnerFile('[HealthSession!]')))).toEqual([]);
   });
 });
 
