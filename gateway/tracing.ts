@@ -133,14 +133,9 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
   if ((trace.getTracerProvider() as ProxyTracerProvider).getDelegate() !== globalProvider) {
     throw new Error('Traces are already started in this process: shut the other tracing down first.');
   }
+  const log = (level: 'error' | 'warn', message: string) => write(`${JSON.stringify({ level, component: 'tracing', msg: message })}\n`);
   diag.setLogger(
-    {
-      error: (message) => write(`${JSON.stringify({ level: 'error', component: 'tracing', msg: message })}\n`),
-      warn: (message) => write(`${JSON.stringify({ level: 'warn', component: 'tracing', msg: message })}\n`),
-      info: () => {},
-      debug: () => {},
-      verbose: () => {},
-    },
+    { error: (message) => log('error', message), warn: (message) => log('warn', message), info: () => {}, debug: () => {}, verbose: () => {} },
     { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
   );
 
@@ -148,13 +143,19 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
   return {
     tracer: (service) => providerFor(service).getTracer('continuum', VERSION),
     flush: () => processor.forceFlush(),
+    // Never fails: a collector that is down at shutdown costs its last spans, not a clean exit.
     shutdown: () =>
-      (stopped ??= processor.shutdown().finally(() => {
-        trace.disable();
-        context.disable();
-        propagation.disable();
-        diag.disable();
-      })),
+      (stopped ??= processor
+        .shutdown()
+        .catch((error: unknown) => {
+          log('warn', `spans not exported at shutdown: ${(error as Error).message}`);
+        })
+        .finally(() => {
+          trace.disable();
+          context.disable();
+          propagation.disable();
+          diag.disable();
+        })),
   };
 }
 

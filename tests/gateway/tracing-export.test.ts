@@ -3,7 +3,8 @@
  * is registered and a collector named by OpenTelemetry's own environment variables hears nothing.
  * With `CONTINUUM_TRACES=otlp`, a collector on 127.0.0.1 (a small node:http receiver recording the
  * OTLP/HTTP JSON it is sent) receives, by the time the hub has shut down, one trace per request
- * with the gateway's, Apollo Gateway's and each called subgraph's spans, correctly linked.
+ * with the gateway's, Apollo Gateway's and each called subgraph's spans, correctly linked. A
+ * collector that refuses the last spans costs those spans, not a clean shutdown.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { propagation, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../gateway/config.js';
-import { tracingOptions } from '../../gateway/tracing.js';
+import { startTracing, tracingOptions } from '../../gateway/tracing.js';
 import { startTestFederation } from '../harness/federation.js';
 import { testStores } from '../harness/stores.js';
 
@@ -24,20 +25,21 @@ interface Received {
   body: unknown;
 }
 
-/** An OTLP/HTTP collector stand-in: records every POST, answers 200. */
-async function collector(): Promise<{ server: Server; url: string; received: Received[] }> {
+/** An OTLP/HTTP collector stand-in: records every POST, answers `status` (200 unless told). */
+async function collector(): Promise<{ server: Server; url: string; received: Received[]; status: number }> {
   const received: Received[] = [];
+  const state = { status: 200 };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       received.push({ path: request.url ?? '', contentType: request.headers['content-type'] ?? '', body: text ? JSON.parse(text) : null });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      response.writeHead(state.status, { 'content-type': 'application/json' }).end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+  return Object.assign(state, { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received });
 }
 
 interface OtlpSpan {
@@ -129,5 +131,18 @@ describe.each(testStores)('what traces send out, on $name', (store) => {
       expect(byId.get(span.parentSpanId ?? '')).toMatchObject({ name: 'gateway.fetch', service: 'continuum-gateway' });
     }
     for (const span of spans.filter((s) => s !== root)) expect(byId.has(span.parentSpanId ?? '')).toBe(true);
+  });
+
+  it('shuts down cleanly when the collector refuses the last spans, saying so in a log line', async () => {
+    receiver.status = 400;
+    const lines: string[] = [];
+    const tracing = startTracing({ mode: 'otlp', otlpEndpoint: receiver.url, write: (line) => lines.push(line) })!;
+    trace.getTracer('probe').startSpan('probe').end();
+    await expect(tracing.shutdown()).resolves.toBeUndefined();
+    expect(receiver.received.at(-1)?.path).toBe('/v1/traces');
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ level: 'warn', component: 'tracing', msg: expect.stringMatching(/^spans not exported at shutdown: /) }),
+    );
+    expect(trace.getTracer('probe').startSpan('probe').isRecording()).toBe(false);
   });
 });
