@@ -80,8 +80,6 @@ export interface TracingOptions {
   otlpEndpoint?: string;
   /** Replaces the mode's exporter (tests: an in-memory one). */
   exporter?: SpanExporter;
-  /** The service registered as the process's global provider (Apollo Gateway's spans go there). @default 'continuum-gateway' */
-  globalService?: string;
   /** Where `stdout` lines and the SDK's own warnings (e.g. a collector that cannot be reached) go. */
   write?: (line: string) => void;
 }
@@ -127,7 +125,8 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
     return provider;
   };
 
-  const globalProvider = providerFor(options.globalService ?? GATEWAY_SERVICE);
+  // The gateway's provider is the global one: Apollo Gateway creates its spans through the global API.
+  const globalProvider = providerFor(GATEWAY_SERVICE);
   // W3C trace context only: no baggage is read from callers or passed to subgraphs.
   globalProvider.register({ propagator: new W3CTraceContextPropagator() });
   if ((trace.getTracerProvider() as ProxyTracerProvider).getDelegate() !== globalProvider) {

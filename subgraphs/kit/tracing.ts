@@ -61,10 +61,13 @@ function current(): RequestSpan | undefined {
   return context.active().getValue(REQUEST_SPAN) as RequestSpan | undefined;
 }
 
+/** What a code looks like; anything else in an error's extensions is not recorded. */
+const CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+
 /** An error's code as spans record it: the catalogue's `hubCode` where there is one, else `extensions.code`. */
 function codeOf(error: { extensions?: Record<string, unknown> } | null | undefined): string | undefined {
   const code = error?.extensions?.hubCode ?? error?.extensions?.code;
-  return typeof code === 'string' ? code : undefined;
+  return typeof code === 'string' && CODE.test(code) ? code : undefined;
 }
 
 /** The codes of a small error body (`{ errors: [{ extensions }] }`); none if it is anything else. */
