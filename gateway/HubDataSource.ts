@@ -6,20 +6,23 @@
  *   subgraph returned although it was denied;
  * - coded errors naming the subgraph when it cannot be reached, so the rest of the query answers;
  * - a deadline, retries for queries and the subgraph's circuit breaker (../resilience/), so a
- *   failing subgraph costs a partial answer, never a hung request.
+ *   failing subgraph costs a partial answer, never a hung request;
+ * - the request id and a W3C `traceparent` (./tracing.ts) on every call.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { trace } from '@opentelemetry/api';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { encodeDecisions, signContext } from '../auth/context-token.js';
 import { caseRefIn } from '../schema/scalars.js';
 import { CONTEXT_EXTENSION } from '../subgraphs/kit/server.js';
+import { SPAN_ATTRIBUTES } from '../subgraphs/kit/tracing.js';
 import type { AccessRuntime } from './access/AccessRuntime.js';
 import { recheckSubgraphResponse } from './access/recheck.js';
 import type { DecisionVector } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
-import { hubError } from './errors.js';
+import { hubError, type HubErrorCode } from './errors.js';
 import { CircuitOpenError, FETCH_KIND_HEADER, isAbort, resilientFetcher, SubgraphTimeoutError, type ResilienceOptions, type SubgraphBreakers, type SubgraphOutcome } from './resilience/index.js';
-import { childTraceparent } from './tracing.js';
+import { outgoingTraceparent } from './tracing.js';
 
 export interface IncidentLogger {
   (incident: { requestId: string; subgraph: string; coordinate: string; code: string; rule: string }): void;
@@ -88,7 +91,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     if ((options.kind as string) !== 'incoming operation') return;
     const { request, context } = options as Extract<GraphQLDataSourceProcessOptions<HubContext>, { incomingRequestContext: unknown }>;
     request.http?.headers.set('x-request-id', context.requestId);
-    if (context.trace) request.http?.headers.set('traceparent', childTraceparent(context.trace));
+    if (context.trace) request.http?.headers.set('traceparent', outgoingTraceparent(context.trace));
     // Only queries are retried; the fetcher reads and removes this before the request leaves.
     request.http?.headers.set(FETCH_KIND_HEADER, /^\s*mutation\b/.test(request.query ?? '') ? 'mutation' : 'query');
   }
@@ -108,14 +111,19 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
    * how, never the subgraph's URL or response body (they go to the operator's log).
    */
   override didEncounterError(error: Error): void {
-    if (error instanceof CircuitOpenError) throw hubError('HUB_SUBGRAPH_CIRCUIT_OPEN', [this.subgraphName], { serviceName: this.subgraphName });
+    const failure = this.failureOf(error);
+    // Traces on: the code goes on the engine's `gateway.fetch` span for this call (a code, never the message).
+    trace.getActiveSpan()?.setAttribute(SPAN_ATTRIBUTES.errorCodes, [failure.code]);
+    throw hubError(failure.code, failure.args, { serviceName: this.subgraphName });
+  }
+
+  private failureOf(error: Error): { code: HubErrorCode; args: string[] } {
+    if (error instanceof CircuitOpenError) return { code: 'HUB_SUBGRAPH_CIRCUIT_OPEN', args: [this.subgraphName] };
     if (error instanceof SubgraphTimeoutError || isAbort(error)) {
-      throw hubError('HUB_SUBGRAPH_TIMEOUT', [this.subgraphName, String(this.resilience?.options.timeoutMs ?? '')], { serviceName: this.subgraphName });
+      return { code: 'HUB_SUBGRAPH_TIMEOUT', args: [this.subgraphName, String(this.resilience?.options.timeoutMs ?? '')] };
     }
     const status = error instanceof GraphQLError ? (error.extensions?.response as { status?: number } | undefined)?.status : undefined;
-    if (typeof status === 'number') {
-      throw hubError('HUB_SUBGRAPH_ERROR', [this.subgraphName, String(status)], { serviceName: this.subgraphName });
-    }
-    throw hubError('HUB_SUBGRAPH_UNAVAILABLE', [this.subgraphName], { serviceName: this.subgraphName });
+    if (typeof status === 'number') return { code: 'HUB_SUBGRAPH_ERROR', args: [this.subgraphName, String(status)] };
+    return { code: 'HUB_SUBGRAPH_UNAVAILABLE', args: [this.subgraphName] };
   }
 }

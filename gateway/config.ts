@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS, type LimitOptions } from './limits/index.js';
 import { loadTrustedDocuments } from './limits/trustedDocuments.js';
 import { DEFAULT_RESILIENCE, type ResilienceOptions } from './resilience/index.js';
+import { TRACES_MODES } from './tracing.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -56,6 +57,11 @@ export const ConfigSchema = z.object({
   CONTINUUM_BREAKER_COOLDOWN_MS: count(100, 3_600_000).default(DEFAULT_RESILIENCE.cooldownMs),
   /** On SIGTERM: keep serving this long with /readyz at 503 before closing (longer than the load balancer's health check interval). */
   CONTINUUM_SHUTDOWN_GRACE_MS: count(0, 120_000).default(1000),
+  // Traces (gateway/tracing.ts): nothing is recorded or sent unless an operator turns them on.
+  /** off: no spans; stdout: one JSON line per finished span; otlp: OTLP/HTTP (JSON) to CONTINUUM_OTLP_ENDPOINT. */
+  CONTINUUM_TRACES: z.enum(TRACES_MODES).default('off'),
+  /** The collector's OTLP/HTTP traces URL, e.g. http://otel-collector:4318/v1/traces (no path: /v1/traces is added). */
+  CONTINUUM_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -63,6 +69,9 @@ export type Config = z.infer<typeof ConfigSchema>;
 const CheckedConfig = ConfigSchema.superRefine((config, ctx) => {
   if (config.CONTINUUM_ROLE === 'gateway' && !config.DATABASE_URL) {
     ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'a gateway replica needs the shared PostgreSQL store' });
+  }
+  if (config.CONTINUUM_TRACES === 'otlp' && !config.CONTINUUM_OTLP_ENDPOINT) {
+    ctx.addIssue({ code: 'custom', path: ['CONTINUUM_OTLP_ENDPOINT'], message: 'required when CONTINUUM_TRACES is otlp (the collector the spans are sent to)' });
   }
   if (config.CONTINUUM_MODE === 'production' && !config.CONTINUUM_TRUST_FILE) {
     ctx.addIssue({ code: 'custom', path: ['CONTINUUM_TRUST_FILE'], message: 'required in production (demo identities are for development only)' });

@@ -17,6 +17,7 @@ import { STATIC_SYSTEMS } from '../subgraphs/index.js';
 import { startSubgraph, syntheticCases, type OpenedSystem, type RunningSubgraph, type WrappedSystem } from '../subgraphs/kit/index.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from './server.js';
 import { SupergraphSource } from './SupergraphSource.js';
+import { GATEWAY_SERVICE, startTracing, subgraphService, type Tracing, type TracingOptions } from './tracing.js';
 
 export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs'> {
   db: Db;
@@ -38,6 +39,8 @@ export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resi
   subgraphPortBase?: number;
   logLevel?: string;
   development?: boolean;
+  /** Spans of the gateway and every subgraph (./tracing.ts); off when not given. Stopped, flushed, by close(). */
+  traces?: TracingOptions;
 }
 
 export interface RunningSystem {
@@ -56,6 +59,8 @@ export interface RunningFederation {
   auditKeys: AuditKeys;
   systems: Map<string, RunningSystem>;
   supergraphSdl: string;
+  /** Traces on: the running SDK (flush it to see every span finished so far). */
+  tracing?: Tracing;
   close(): Promise<void>;
 }
 
@@ -87,6 +92,8 @@ export interface ReplicaOptions extends Pick<GatewayOptions, 'limits' | 'resilie
   port?: number;
   logLevel?: string;
   development?: boolean;
+  /** The replica's spans (./tracing.ts); off when not given. Stopped, flushed, by close(). */
+  traces?: TracingOptions;
 }
 
 export interface RunningReplica {
@@ -113,6 +120,7 @@ export async function startGatewayReplica(options: ReplicaOptions): Promise<Runn
     throw new Error('No active supergraph in the registry yet: start the hub (CONTINUUM_ROLE=all) or publish subgraphs first.');
   }
   const supergraph = new SupergraphSource(active.supergraphSdl);
+  const tracing = options.traces ? startTracing(options.traces) : undefined;
   const gateway = await startGateway({
     supergraph,
     registry,
@@ -128,6 +136,7 @@ export async function startGatewayReplica(options: ReplicaOptions): Promise<Runn
     limits: options.limits,
     resilience: options.resilience,
     shutdownGraceMs: options.shutdownGraceMs,
+    tracer: tracing?.tracer(GATEWAY_SERVICE),
   });
   const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
   return {
@@ -139,6 +148,8 @@ export async function startGatewayReplica(options: ReplicaOptions): Promise<Runn
       await watching.stop();
       await gateway.close();
       await audit.close();
+      // Last: the spans of the requests just drained go out before the process ends.
+      await tracing?.shutdown();
     },
   };
 }
@@ -157,18 +168,23 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   await registry.migrate();
 
   const running = new Map<string, RunningSystem>();
+  let tracing: Tracing | undefined;
   const closeAll = async () => {
     for (const { subgraph, opened } of [...running.values()].reverse()) {
       await subgraph.close().catch(() => {});
       await opened.close().catch(() => {});
     }
+    // Last: the spans of the requests just drained go out before the process ends.
+    await tracing?.shutdown();
   };
   try {
+    tracing = options.traces ? startTracing(options.traces) : undefined;
     let index = 0;
     for (const system of systems) {
       const opened = await system.open(options.db, { logLevel, auditPublicJwk: auditKeys.publicJwk });
       const base = options.subgraphPortBase ?? 0;
-      const subgraph = await startSubgraph(opened.module, { host, port: base === 0 ? 0 : base + index, logLevel, contextKey: contextKeys.publicKey });
+      const tracer = tracing?.tracer(subgraphService(opened.module.name));
+      const subgraph = await startSubgraph(opened.module, { host, port: base === 0 ? 0 : base + index, logLevel, contextKey: contextKeys.publicKey, tracer });
       running.set(system.name, { system, opened, subgraph });
       index++;
     }
@@ -194,6 +210,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       limits: options.limits,
       resilience: options.resilience,
       shutdownGraceMs: options.shutdownGraceMs,
+      tracer: tracing?.tracer(GATEWAY_SERVICE),
     });
     const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
     return {
@@ -205,6 +222,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       auditKeys,
       systems: running,
       supergraphSdl: active.supergraphSdl,
+      tracing,
       async close() {
         // Drain in-flight requests, then seal the audit chain, then stop the subgraphs.
         await watching.stop();

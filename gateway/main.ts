@@ -14,12 +14,14 @@ import { loadTrustList } from '../auth/trust.js';
 import { openDb } from '../store/index.js';
 import { ConfigError, gatewayTuning, loadConfig } from './config.js';
 import { startFederation, startGatewayReplica } from './embedded.js';
+import { tracesUrl, tracingOptions } from './tracing.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { cases: { type: 'string' } }, strict: true });
   const config = loadConfig({ ...process.env, ...(values.cases ? { CONTINUUM_SEED_CASES: values.cases } : {}) });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const tuning = gatewayTuning(config);
+  const traces = tracingOptions(config);
 
   if (!config.DATABASE_URL) mkdirSync(config.CONTINUUM_DATA_DIR, { recursive: true });
   out(config.DATABASE_URL ? 'Continuum: using PostgreSQL from DATABASE_URL' : `Continuum: embedded PGlite in ${config.CONTINUUM_DATA_DIR}`);
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
   const db = await openDb({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.CONTINUUM_DATA_DIR });
   const auditKeys = await ensureAuditKeys(config.CONTINUUM_AUDIT_KEY_DIR);
   const contextKeys = await ensureContextKeys(config.CONTINUUM_CONTEXT_KEY_DIR);
+  if (traces.mode === 'stdout') out('Continuum: traces on, one JSON line per finished span on stdout');
+  if (traces.mode === 'otlp') out(`Continuum: traces on, sent to the collector at ${new URL(tracesUrl(traces.otlpEndpoint)).host}`);
 
   let stopping = false;
   const onSignals = (close: () => Promise<void>) => {
@@ -47,7 +51,7 @@ async function main(): Promise<void> {
   };
 
   if (config.CONTINUUM_ROLE === 'gateway') {
-    const replica = await startGatewayReplica({ db, trust, auditKeys, contextKeys, host: config.HOST, port: config.PORT, logLevel: config.LOG_LEVEL, development, ...tuning });
+    const replica = await startGatewayReplica({ db, trust, auditKeys, contextKeys, host: config.HOST, port: config.PORT, logLevel: config.LOG_LEVEL, development, traces, ...tuning });
     out(`  GraphQL   ${replica.gateway.url}   (gateway replica, supergraph version ${replica.watching.version})`);
     onSignals(() => replica.close());
     return;
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     subgraphPortBase: config.SUBGRAPH_PORT_BASE,
     logLevel: config.LOG_LEVEL,
     development,
+    traces,
     ...tuning,
   });
   const base = federation.gateway.url.replace(/\/graphql$/, '');

@@ -8,6 +8,7 @@ import './airgap.js';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import type { Tracer } from '@opentelemetry/api';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ import type { Policy } from '../auth/policy.js';
 import type { TokenVerifier } from '../auth/verify.js';
 import type { Db } from '../store/index.js';
 import { airGappedPlugins } from '../subgraphs/kit/server.js';
+import { requestSpanPlugin, SPAN_ATTRIBUTES, tracedRoute } from '../subgraphs/kit/tracing.js';
 import { AccessRuntime } from './access/AccessRuntime.js';
 import { enforcingExecutor } from './access/enforce.js';
 import { RequestAccess } from './access/RequestAccess.js';
@@ -38,7 +40,7 @@ import { DEFAULT_LIMITS, limitRules, type LimitOptions } from './limits/index.js
 import { rateLimitGuard, TokenBuckets } from './limits/rateLimit.js';
 import { trustedDocumentsGuard } from './limits/trustedDocuments.js';
 import { HubMetrics } from './metrics/HubMetrics.js';
-import { traceContextOf } from './tracing.js';
+import { requestTrace } from './tracing.js';
 import { DEFAULT_RESILIENCE, SubgraphBreakers, type ResilienceOptions } from './resilience/index.js';
 import { subgraphsOf, type SupergraphSource } from './SupergraphSource.js';
 
@@ -73,6 +75,11 @@ export interface GatewayOptions {
    * wire but not yet read would otherwise meet a closed socket. @default 0
    */
   shutdownGraceMs?: number;
+  /**
+   * Traces on: the gateway's tracer (./tracing.ts), for a server span per GraphQL request. Apollo
+   * Gateway's own spans go to the global tracer provider, which tracing registers.
+   */
+  tracer?: Tracer;
 }
 
 export interface RunningGateway {
@@ -134,6 +141,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraph,
     buildService: ({ name, url }) => new HubDataSource(name, url ?? '', runtime, reportIncident, { options: resilience, breakers, observe: hubMetrics.observeSubgraph }),
+    // Stated so nobody turns them on: a document, its variables and error messages can hold personal data.
+    telemetry: { includeDocument: false, recordExceptions: false },
     logger: {
       debug: () => {},
       info: (message) => app.log.info({ engine: 'apollo-gateway' }, String(message)),
@@ -160,6 +169,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...airGappedPlugins(),
       fastifyApolloDrainPlugin(app),
       hubMetrics.plugin(),
+      ...(options.tracer ? [requestSpanPlugin()] : []),
       auditPlugin(hubMetrics.timedAudit(options.audit), (entry) => app.log.error(entry, 'audit record could not be written; response withheld')),
       {
         async requestDidStart({ contextValue }: GraphQLRequestContext<HubContext>) {
@@ -251,13 +261,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(limits.rateLimit ? [rateLimitGuard(new TokenBuckets(limits.rateLimit), (code) => refused(code))] : []),
       ...(limits.trustedDocuments ? [trustedDocumentsGuard(limits.trustedDocuments, refused)] : []),
     ],
-    handler: fastifyApolloHandler(apollo, {
-      context: async (request) => ({
-        requestId: request.id,
-        access: new RequestAccess(runtime, request.caller!, request.purpose!),
-        trace: traceContextOf(request.headers.traceparent),
+    ...tracedRoute(
+      options.tracer,
+      '/graphql',
+      fastifyApolloHandler(apollo, {
+        context: async (request) => ({
+          requestId: request.id,
+          access: new RequestAccess(runtime, request.caller!, request.purpose!),
+          trace: requestTrace(request.headers.traceparent),
+        }),
       }),
-    }),
+      (request) => ({ [SPAN_ATTRIBUTES.requestId]: request.id }),
+    ),
   });
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });

@@ -5,6 +5,7 @@
  */
 export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, type LocalDecider, type FieldOutcome } from './access.js';
 export { startSubgraph, airGappedPlugins, CONTEXT_EXTENSION, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
+export { tracedRoute, requestSpanPlugin, SPAN_ATTRIBUTES } from './tracing.js';
 export { MEMBER_STATE_SDL } from '../../schema/vocabulary.js';
 export { buildContinuumSubgraphSchema, subgraphSdl, subgraphDocument, type Resolvers } from './schema.js';
 export {

@@ -1,6 +1,7 @@
 /**
  * Runs one subgraph: Apollo Server on Fastify, with Continuum's defaults (air-gapped: no usage
- * reporting, no inline traces, no landing page), per-request context and a health endpoint.
+ * reporting, no inline traces, no landing page), per-request context and a health endpoint; with
+ * a tracer, a server span per GraphQL request continuing the gateway's `traceparent` (./tracing.ts).
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -10,11 +11,13 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import type { CryptoKey } from 'jose';
 import { ContextTokenError, verifyContext, type SubgraphContext } from '../../auth/context-token.js';
 import { enforceDecisions, fieldCategories, type LocalDecider } from './access.js';
 import { buildContinuumSubgraphSchema, subgraphSdl, type Resolvers } from './schema.js';
+import { requestSpanPlugin, SPAN_ATTRIBUTES, tracedRoute } from './tracing.js';
 
 /** What every subgraph's resolvers receive, besides their own loaders. */
 export interface KitContext {
@@ -61,6 +64,8 @@ export type StartOptions = {
   port?: number;
   host?: string;
   logLevel?: string;
+  /** Traces on: this subgraph's tracer (gateway/tracing.ts names it `continuum-subgraph-<name>`). */
+  tracer?: Tracer;
 } & (
   | {
       /** The gateway's public key: every GraphQL request must carry a context signed with it. */
@@ -89,9 +94,14 @@ const BASELINE_CALLER: SubgraphContext = {
   requestId: 'baseline-benchmark',
 };
 
-function requestIdOf(request: FastifyRequest): string {
+/** The gateway's request id, if the request carries a well-formed one. */
+function forwardedRequestId(request: FastifyRequest): string | undefined {
   const header = request.headers['x-request-id'];
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : undefined;
+}
+
+function requestIdOf(request: FastifyRequest): string {
+  return forwardedRequestId(request) ?? randomUUID();
 }
 
 /**
@@ -123,7 +133,7 @@ export async function startSubgraph<Loaders extends object>(
   if (enforced) enforceDecisions(schema, fieldCategories(module.typeDefs), module.localDecider);
   const apollo = new ApolloServer<Loaders & KitContext>({
     schema,
-    plugins: [...airGappedPlugins(), fastifyApolloDrainPlugin(app)],
+    plugins: [...airGappedPlugins(), fastifyApolloDrainPlugin(app), ...(options.tracer ? [requestSpanPlugin()] : [])],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
@@ -149,27 +159,31 @@ export async function startSubgraph<Loaders extends object>(
       return reply.code(503).send({ status: 'unavailable', subgraph: module.name });
     }
   });
+  const graphql = fastifyApolloHandler(apollo, {
+    context: async (request) => {
+      const body = request.body as { extensions?: Record<string, unknown> } | undefined;
+      let caller: SubgraphContext;
+      if (!options.contextKey) return { ...module.createLoaders(BASELINE_CALLER), requestId: requestIdOf(request), caller: BASELINE_CALLER };
+      try {
+        caller = await verifyContext(options.contextKey, module.name, body?.extensions?.[CONTEXT_EXTENSION]);
+      } catch (error) {
+        const reason = error instanceof ContextTokenError ? error.reason : 'invalid';
+        app.log.warn({ subgraph: module.name, reason, requestId: requestIdOf(request) }, 'refused a request without a valid gateway context');
+        throw new GraphQLError(new ContextTokenError(reason).message, {
+          extensions: { code: 'UNAUTHENTICATED', hubCode: 'HUB_CONTEXT_INVALID', http: { status: 401 } },
+        });
+      }
+      // Correlation for operators: the gateway's request id and W3C trace (never caller or case data).
+      app.log.debug({ subgraph: module.name, requestId: caller.requestId, traceparent: request.headers.traceparent ?? null }, 'operation');
+      return { ...module.createLoaders(caller), requestId: caller.requestId, caller };
+    },
+  });
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    handler: fastifyApolloHandler(apollo, {
-      context: async (request) => {
-        const body = request.body as { extensions?: Record<string, unknown> } | undefined;
-        let caller: SubgraphContext;
-        if (!options.contextKey) return { ...module.createLoaders(BASELINE_CALLER), requestId: requestIdOf(request), caller: BASELINE_CALLER };
-        try {
-          caller = await verifyContext(options.contextKey, module.name, body?.extensions?.[CONTEXT_EXTENSION]);
-        } catch (error) {
-          const reason = error instanceof ContextTokenError ? error.reason : 'invalid';
-          app.log.warn({ subgraph: module.name, reason, requestId: requestIdOf(request) }, 'refused a request without a valid gateway context');
-          throw new GraphQLError(new ContextTokenError(reason).message, {
-            extensions: { code: 'UNAUTHENTICATED', hubCode: 'HUB_CONTEXT_INVALID', http: { status: 401 } },
-          });
-        }
-        // Correlation for operators: the gateway's request id and W3C trace (never caller or case data).
-        app.log.debug({ subgraph: module.name, requestId: caller.requestId, traceparent: request.headers.traceparent ?? null }, 'operation');
-        return { ...module.createLoaders(caller), requestId: caller.requestId, caller };
-      },
+    ...tracedRoute(options.tracer, '/graphql', graphql, (request) => {
+      const requestId = forwardedRequestId(request);
+      return { [SPAN_ATTRIBUTES.subgraph]: module.name, ...(requestId ? { [SPAN_ATTRIBUTES.requestId]: requestId } : {}) };
     }),
   });
 

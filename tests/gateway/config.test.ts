@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, gatewayTuning, loadConfig } from '../../gateway/config.js';
 import { DEFAULT_LIMITS } from '../../gateway/limits/index.js';
 import { DEFAULT_RESILIENCE } from '../../gateway/resilience/index.js';
+import { tracesUrl, tracingOptions } from '../../gateway/tracing.js';
 
 describe('loadConfig', () => {
   it('applies the embedded defaults when nothing is set', () => {
@@ -33,6 +34,7 @@ describe('loadConfig', () => {
       CONTINUUM_BREAKER_FAILURES: 5,
       CONTINUUM_BREAKER_COOLDOWN_MS: 10_000,
       CONTINUUM_SHUTDOWN_GRACE_MS: 1000,
+      CONTINUUM_TRACES: 'off',
     });
   });
 
@@ -51,6 +53,31 @@ describe('loadConfig', () => {
     expect(() => gatewayTuning(loadConfig({ CONTINUUM_TRUSTED_DOCUMENTS: '/nonexistent/manifest.json' }))).toThrow(
       /^Invalid configuration: CONTINUUM_TRUSTED_DOCUMENTS: cannot read the trusted documents manifest \/nonexistent\/manifest\.json/,
     );
+  });
+
+  it('leaves traces off unless told', () => {
+    expect(tracingOptions(loadConfig({}))).toEqual({ mode: 'off' });
+    expect(tracingOptions(loadConfig({ CONTINUUM_TRACES: 'stdout' }))).toEqual({ mode: 'stdout' });
+    expect(tracingOptions(loadConfig({ CONTINUUM_TRACES: 'otlp', CONTINUUM_OTLP_ENDPOINT: 'http://otel-collector:4318' }))).toEqual({ mode: 'otlp', otlpEndpoint: 'http://otel-collector:4318' });
+  });
+
+  it("sends OTLP to the endpoint as given, adding OTLP/HTTP's /v1/traces to a collector address without a path", () => {
+    expect(tracesUrl('http://otel-collector:4318')).toBe('http://otel-collector:4318/v1/traces');
+    expect(tracesUrl('https://otel-collector/otlp/v1/traces')).toBe('https://otel-collector/otlp/v1/traces');
+  });
+
+  it('names a traces mode it does not know', () => {
+    expect(() => loadConfig({ CONTINUUM_TRACES: 'jaeger' })).toThrow(new ConfigError('Invalid configuration: CONTINUUM_TRACES: Invalid option: expected one of "off"|"stdout"|"otlp"'));
+  });
+
+  it('refuses OTLP traces without a collector, or with an endpoint that is not an http(s) URL', () => {
+    expect(() => loadConfig({ CONTINUUM_TRACES: 'otlp' })).toThrow(
+      new ConfigError('Invalid configuration: CONTINUUM_OTLP_ENDPOINT: required when CONTINUUM_TRACES is otlp (the collector the spans are sent to)'),
+    );
+    expect(() => loadConfig({ CONTINUUM_TRACES: 'otlp', CONTINUUM_OTLP_ENDPOINT: 'otel-collector:4318' })).toThrow(
+      new ConfigError('Invalid configuration: CONTINUUM_OTLP_ENDPOINT: must be an http:// or https:// URL'),
+    );
+    expect(() => loadConfig({ CONTINUUM_TRACES: 'otlp', CONTINUUM_OTLP_ENDPOINT: 'grpc://otel-collector:4317' })).toThrow('CONTINUUM_OTLP_ENDPOINT: must be an http:// or https:// URL');
   });
 
   it('names a port that is not a port', () => {

@@ -19,7 +19,7 @@ export interface TestFederation extends RunningFederation {
 
 export async function startTestFederation(
   store: TestStore,
-  options: { cases?: number; development?: boolean; logLevel?: string } & Pick<FederationOptions, 'limits' | 'resilience'> = {},
+  options: { cases?: number; development?: boolean; logLevel?: string } & Pick<FederationOptions, 'limits' | 'resilience' | 'traces'> = {},
 ): Promise<TestFederation> {
   const { db, drop } = await store.open();
   const identities = await createDevIdentities();
@@ -33,6 +33,7 @@ export async function startTestFederation(
     development: options.development ?? false,
     limits: options.limits,
     resilience: options.resilience,
+    traces: options.traces,
   });
   const as = async (persona: PersonaName, purpose: Purpose) => ({
     authorization: `Bearer ${await issueDevToken(identities, persona)}`,
