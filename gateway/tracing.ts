@@ -18,7 +18,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { context, diag, DiagLogLevel, isSpanContextValid, propagation, trace, type ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, isSpanContextValid, propagation, ProxyTracerProvider, trace, type Context, type Span, type SpanOptions, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, hrTimeToMilliseconds, hrTimeToTimeStamp, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
@@ -100,6 +101,46 @@ export function tracingOptions(config: { CONTINUUM_TRACES: TracesMode; CONTINUUM
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+const NO_TRACER = new ProxyTracerProvider().getTracer('continuum-off');
+
+/**
+ * The process's global tracer provider once traces have been started: it forwards to the running
+ * tracing's gateway provider, or to nothing. Libraries keep the tracer they got at load time
+ * (Apollo Gateway does), so replacing the global provider on a restart would leave them writing
+ * to the stopped one; forwarding lets tracing stop and start again in one process (tests, embedding).
+ */
+class ForwardingTracerProvider implements TracerProvider {
+  current: TracerProvider | undefined;
+  getTracer(name: string, version?: string): Tracer {
+    return new ForwardingTracer(this, name, version);
+  }
+}
+
+class ForwardingTracer implements Tracer {
+  private cached: { provider: TracerProvider; tracer: Tracer } | undefined;
+  constructor(
+    private readonly owner: ForwardingTracerProvider,
+    private readonly name: string,
+    private readonly version: string | undefined,
+  ) {}
+
+  private target(): Tracer {
+    const provider = this.owner.current;
+    if (!provider) return NO_TRACER;
+    if (this.cached?.provider !== provider) this.cached = { provider, tracer: provider.getTracer(this.name, this.version) };
+    return this.cached.tracer;
+  }
+
+  startSpan(name: string, options?: SpanOptions, parent?: Context): Span {
+    return this.target().startSpan(name, options, parent);
+  }
+
+  startActiveSpan: Tracer['startActiveSpan'] = (...args: unknown[]) => (this.target().startActiveSpan as (...a: unknown[]) => never)(...args);
+}
+
+const forwarding = new ForwardingTracerProvider();
+let forwardingRegistered = false;
+
 /**
  * Starts the OpenTelemetry SDK, or returns undefined for mode `off` (nothing registered). One
  * span processor and exporter for the whole process; one provider per component, each with its
@@ -125,13 +166,14 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
     return provider;
   };
 
-  // The gateway's provider is the global one: Apollo Gateway creates its spans through the global API.
-  const globalProvider = providerFor(GATEWAY_SERVICE);
+  // The gateway's provider answers the global API: Apollo Gateway creates its spans through it.
+  if (forwarding.current) throw new Error('Traces are already started in this process: shut the other tracing down first.');
+  if (!forwardingRegistered) forwardingRegistered = trace.setGlobalTracerProvider(forwarding);
+  if (!forwardingRegistered) throw new Error('Another OpenTelemetry tracer provider is registered in this process.');
+  forwarding.current = providerFor(GATEWAY_SERVICE);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   // W3C trace context only: no baggage is read from callers or passed to subgraphs.
-  globalProvider.register({ propagator: new W3CTraceContextPropagator() });
-  if ((trace.getTracerProvider() as ProxyTracerProvider).getDelegate() !== globalProvider) {
-    throw new Error('Traces are already started in this process: shut the other tracing down first.');
-  }
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const log = (level: 'error' | 'warn', message: string) => write(`${JSON.stringify({ level, component: 'tracing', msg: message })}\n`);
   diag.setLogger(
     { error: (message) => log('error', message), warn: (message) => log('warn', message), info: () => {}, debug: () => {}, verbose: () => {} },
@@ -150,7 +192,9 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
           log('warn', `spans not exported at shutdown: ${(error as Error).message}`);
         })
         .finally(() => {
-          trace.disable();
+          // The global tracer provider stays registered (Apollo Gateway keeps the tracer it got
+          // from it at load time) but forwards to nothing: spans are no-ops again.
+          forwarding.current = undefined;
           context.disable();
           propagation.disable();
           diag.disable();

@@ -25,11 +25,8 @@ const CASE: SyntheticCase = findCase(
   (c) => (c.partnerFile?.healthAssistance.length ?? 0) > 0,
 );
 const QUERY = 'query($ref: CaseRef!) { case(ref: $ref) { ref partnerFile { partner healthAssistance { kind } } } }';
-/**
- * `healthAssistance` is a non-null list, so its denial nulls the whole partner file (GraphQL's
- * null propagation); the case around it still answers.
- */
-const ANSWER = { case: { ref: CASE.ref, partnerFile: null } };
+/** Only `healthAssistance` is withheld (it is nullable: schema/lint/DenialStaysLocalRule.ts); the partner's file stands. */
+const ANSWER = { case: { ref: CASE.ref, partnerFile: { partner: 'IQ/NGO/IQ-REINTEGRATION-PARTNER/assist', healthAssistance: null } } };
 const DENIAL = {
   message: 'Field "ReintegrationPartnerFile.healthAssistance" (HEALTH) is not released to you: CONSENT_REQUIRED by rule partner.continuity-of-care.',
   path: ['case', 'partnerFile', 'healthAssistance'],
@@ -80,7 +77,8 @@ describe.each(testStores)('a rogue subgraph on $name', (store) => {
 
   it('the honest subgraph withholds the field itself: no incident', () => {
     expect(honest.data).toEqual(ANSWER);
-    expect(honest.errors).toEqual([{ ...DENIAL, extensions: { code: 'CONSENT_REQUIRED', rule: 'partner.continuity-of-care', category: 'HEALTH', serviceName: 'iq-partner' } }]);
+    // The gateway answers the denial itself, at its exact path (the subgraph returned a quiet null).
+    expect(honest.errors).toEqual([{ ...DENIAL, extensions: { code: 'CONSENT_REQUIRED', rule: 'partner.continuity-of-care', category: 'HEALTH' } }]);
   });
 
   it('strips the field the rogue returned, answers it null with the denial marked as an incident, and keeps the rest', async () => {
@@ -89,7 +87,7 @@ describe.each(testStores)('a rogue subgraph on $name', (store) => {
     expect(result.errors).toEqual([
       {
         ...DENIAL,
-        extensions: { code: 'CONSENT_REQUIRED', rule: 'partner.continuity-of-care', category: 'HEALTH', incident: 'SUBGRAPH_RETURNED_DENIED_FIELD', serviceName: 'iq-partner' },
+        extensions: { code: 'CONSENT_REQUIRED', rule: 'partner.continuity-of-care', category: 'HEALTH', incident: 'SUBGRAPH_RETURNED_DENIED_FIELD' },
       },
     ]);
     expect(JSON.stringify(result)).not.toMatch(/"kind"/);
