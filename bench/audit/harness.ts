@@ -161,7 +161,7 @@ export async function runAuditStoreBench(options: AuditBenchOptions): Promise<Au
       : null;
 
   const notes = [
-    'Throughput: every record is appended through AuditWriter.append (content hash, queue, one transaction per batch, signed checkpoint every 1000 records); in-flight 1 is the baseline of one record per transaction. Records come from a prepared pool (building them is the gateway\'s work) with a fresh time each.',
+    'Throughput: every record is appended through AuditWriter.append (content hash, queue, one statement per batch that moves the chain head and inserts the batch, signed checkpoint every 1000 records); in-flight 1 is the baseline of one record per commit. Records come from a prepared pool (building them is the gateway\'s work) with a fresh time each.',
     'Verification: the chain is bulk-generated with the writer\'s own hashing and INSERT (records cycle through a pool of distinct contents, each hashed once; every record has its own seq, id, time and chain hash), secondary indexes dropped during the load and rebuilt (on PostgreSQL the table is UNLOGGED for the load: no WAL; reads are unchanged), then verified with verifyChain, which hashes every record; only verification is in records/s.',
     'Queries: the auditor API\'s resolvers are called directly (no HTTP, no gateway); query data hash columns are placeholders, content is slim but shaped like real records; beyond the generated base, records are copies shifted in seq and time; loaded like the chain (indexes rebuilt after, UNLOGGED on PostgreSQL), then VACUUM ANALYZE.',
   ];

@@ -22,7 +22,7 @@ export function renderAuditReport(result: AuditBenchResult): string {
 
   if (result.throughput.length > 0) {
     const o = result.options.throughput;
-    out.push(`1. Group-commit throughput — AuditWriter.append, ${result.throughput[0]?.result.mix} mix (${n(result.throughput[0]?.result.meanContentBytes ?? 0)} B/record); ${o.rounds} round(s) × ${o.durationMs} ms per level; baseline = 1 in flight (one record per transaction)`);
+    out.push(`1. Group-commit throughput — AuditWriter.append, ${result.throughput[0]?.result.mix} mix (${n(result.throughput[0]?.result.meanContentBytes ?? 0)} B/record); ${o.rounds} round(s) × ${o.durationMs} ms per level; baseline = 1 in flight (one record per commit)`);
     const rows: string[][] = [];
     for (const { label, result: r } of result.throughput) {
       r.levels.forEach((level, i) => {

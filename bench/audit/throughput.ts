@@ -1,8 +1,8 @@
 /**
  * Group-commit throughput: `inFlight` concurrent appenders, each awaiting its record's commit
- * before appending the next, through `AuditWriter.append` (content hash, queue, one transaction
- * per batch, checkpoints every 1000 records — the writer's defaults). In-flight 1 is the baseline:
- * one record per transaction, no grouping possible. Levels run in rounds (1, 8, 64, 256, then
+ * before appending the next, through `AuditWriter.append` (content hash, queue, one statement per
+ * batch, checkpoints every 1000 records — the writer's defaults). In-flight 1 is the baseline:
+ * one record per commit, no grouping possible. Levels run in rounds (1, 8, 64, 256, then
  * again) so drift on a shared machine hits every level alike; ratios are against the baseline.
  */
 import { AuditWriter, verifyChain, type AuditContent, type AuditKeys } from '../../audit/index.js';
