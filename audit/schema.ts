@@ -1,8 +1,9 @@
 /**
  * The audit store, in the central store's database (schema `audit`). Records form one hash chain
- * across every gateway replica: `chain_head` is the single row each group commit moves (compare-
- * and-set, or under a lock after a conflict; audit/AuditWriter.ts). Retention removes a record's content but keeps its place in the chain (content
- * hash, previous hash, hash), so what remains always verifies.
+ * across every gateway replica: `chain_head` is the single row each group commit moves
+ * (compare-and-set, or under a lock after a conflict; audit/AuditWriter.ts). Retention removes a
+ * record's content but keeps its place in the chain (content hash, previous hash, hash), so what
+ * remains always verifies.
  */
 import { migrate, type Db } from '../store/index.js';
 
