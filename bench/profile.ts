@@ -89,3 +89,17 @@ export function summariseProfile(path: string, topN = 25): ProfileSummary {
     areas: [...areas.entries()].sort((a, b) => b[1] - a[1]).map(([area, us]) => ({ area, selfMs: Math.round(us / 1000), selfPercent: pct(us) })),
   };
 }
+
+/** Self time in milliseconds per function (`name location`), idle excluded: for comparing two profiles. */
+export function selfTimePerFunction(path: string): Map<string, number> {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    if (!node || node.callFrame.functionName === '(idle)') return;
+    const key = `${node.callFrame.functionName || '(anonymous)'} ${shortLocation(node.callFrame.url, node.callFrame.lineNumber)}`.trim();
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return self;
+}

@@ -1,0 +1,161 @@
+/**
+ * `npm run bench:cpu`: what one request costs each target in CPU time, without load.
+ *
+ * The same servers as `npm run bench` (backends, subgraphs and both gateways in one process, this
+ * one), but requests go one at a time, in interleaved batches (bare, Continuum, bare, …) so that
+ * drift hits both targets alike, and the figure is this process's CPU time per request. On a
+ * shared machine that is far steadier than throughput, and on one saturated thread the ratio of
+ * CPU per request is close to the ratio of requests per second. It is the figure to watch while
+ * optimising; `npm run bench` remains the measurement of record (docs/BENCHMARKS.md).
+ *
+ *   npm run bench:cpu -- [--cases 2000] [--rounds 8] [--batch 10] [--workloads case,programme-page]
+ *                        [--profile DIR]
+ *
+ * `--profile DIR` also writes one V8 CPU profile per target and workload (60 requests each) and
+ * prints the functions where Continuum spends more than bare Apollo Gateway, per request.
+ */
+import '../gateway/airgap.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { createDevIdentities, issueDevToken } from '../auth/dev-identities.js';
+import { startFederation } from '../gateway/embedded.js';
+import { openDb } from '../store/index.js';
+import { selfTimePerFunction } from './profile.js';
+import { startBareGateway } from './server/bareGateway.js';
+import { startBaselineSystems } from './server/baselineSystems.js';
+import { WORKLOAD_IDS, workloads as allWorkloads, type WorkloadId } from './workloads.js';
+
+export interface CpuOptions {
+  cases: number;
+  rounds: number;
+  /** Requests per target per round. */
+  batch: number;
+  workloads: WorkloadId[];
+  /** Write CPU profiles here and compare them. */
+  profileDir?: string | undefined;
+  log?: (line: string) => void;
+}
+
+export interface CpuResult {
+  workload: WorkloadId;
+  /** CPU milliseconds per request. */
+  bareMs: number;
+  continuumMs: number;
+  /** bare / Continuum: the share of bare Apollo Gateway's throughput Continuum would reach on one saturated thread. */
+  ratio: number;
+  /** With `profileDir`: where Continuum spends more, in ms per request (self time). */
+  extra?: { function: string; ms: number }[];
+}
+
+const PROFILED_REQUESTS = 60;
+
+export async function measureCpu(options: CpuOptions): Promise<CpuResult[]> {
+  const log = options.log ?? (() => {});
+  const db = await openDb({});
+  const identities = await createDevIdentities();
+  const federation = await startFederation({ db, trust: identities.trust, seedCases: options.cases, logLevel: 'silent', subgraphPortBase: 0, gatewayPort: 0 });
+  const baseline = await startBaselineSystems(db);
+  const bare = await startBareGateway(baseline.supergraphSdl);
+  const results: CpuResult[] = [];
+  try {
+    for (const workload of allWorkloads(options.cases).filter((w) => options.workloads.includes(w.id))) {
+      if (!workload.targets.includes('continuum') || !workload.persona || !workload.purpose) continue;
+      baseline.scope(workload.persona, workload.purpose);
+      const token = await issueDevToken(identities, workload.persona, { ttlSeconds: 3600 });
+      const targets = {
+        bare: { url: bare.url, headers: {} as Record<string, string> },
+        continuum: { url: federation.gateway.url, headers: { authorization: `Bearer ${token}`, 'x-purpose': workload.purpose } },
+      };
+      const send = async (target: keyof typeof targets) => {
+        const response = await fetch(targets[target].url, { method: 'POST', headers: { 'content-type': 'application/json', ...targets[target].headers }, body: workload.body });
+        await response.text();
+        if (!response.ok) throw new Error(`${target} answered HTTP ${response.status} on ${workload.id}`);
+      };
+      // Warm-up: plans, caches and the JIT, for both.
+      for (let i = 0; i < 15; i++) for (const target of ['bare', 'continuum'] as const) await send(target);
+      const spent = { bare: 0, continuum: 0 };
+      for (let round = 0; round < options.rounds; round++) {
+        for (const target of ['bare', 'continuum'] as const) {
+          const before = process.cpuUsage();
+          for (let i = 0; i < options.batch; i++) await send(target);
+          const used = process.cpuUsage(before);
+          spent[target] += (used.user + used.system) / 1000;
+        }
+      }
+      const requests = options.rounds * options.batch;
+      const result: CpuResult = { workload: workload.id, bareMs: spent.bare / requests, continuumMs: spent.continuum / requests, ratio: spent.bare / spent.continuum };
+      if (options.profileDir) {
+        mkdirSync(options.profileDir, { recursive: true });
+        const files: Record<string, string> = {};
+        for (const target of ['bare', 'continuum'] as const) {
+          const session = new Session();
+          session.connect();
+          await session.post('Profiler.enable');
+          await session.post('Profiler.start');
+          for (let i = 0; i < PROFILED_REQUESTS; i++) await send(target);
+          const { profile } = await session.post('Profiler.stop');
+          session.disconnect();
+          files[target] = join(options.profileDir, `cpu-${workload.id}-${target}.cpuprofile`);
+          writeFileSync(files[target], JSON.stringify(profile));
+        }
+        const continuum = selfTimePerFunction(files.continuum!);
+        const bareSelf = selfTimePerFunction(files.bare!);
+        result.extra = [...continuum.entries()]
+          .map(([name, ms]) => ({ function: name, ms: (ms - (bareSelf.get(name) ?? 0)) / PROFILED_REQUESTS }))
+          .sort((a, b) => b.ms - a.ms)
+          .slice(0, 25);
+      }
+      log(`${workload.id}: bare ${result.bareMs.toFixed(1)} ms, Continuum ${result.continuumMs.toFixed(1)} ms CPU per request (bare/Continuum ${result.ratio.toFixed(2)})`);
+      results.push(result);
+    }
+  } finally {
+    await bare.close().catch(() => {});
+    await baseline.close().catch(() => {});
+    await federation.close().catch(() => {});
+    await db.close().catch(() => {});
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      cases: { type: 'string', default: '2000' },
+      rounds: { type: 'string', default: '8' },
+      batch: { type: 'string', default: '10' },
+      workloads: { type: 'string', default: 'case,programme-page,partner-care' },
+      profile: { type: 'string' },
+    },
+  });
+  const positive = (name: string, text: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${text}`);
+    return n;
+  };
+  const workloads = values.workloads.split(',').map((w) => w.trim());
+  for (const w of workloads) if (!(WORKLOAD_IDS as readonly string[]).includes(w)) throw new Error(`unknown workload ${w}; choose from ${WORKLOAD_IDS.join(', ')}`);
+  console.log(`NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}; one process holds backends, subgraphs and both gateways; sequential requests`);
+  const results = await measureCpu({
+    cases: positive('cases', values.cases),
+    rounds: positive('rounds', values.rounds),
+    batch: positive('batch', values.batch),
+    workloads: workloads as WorkloadId[],
+    profileDir: values.profile ? resolve(values.profile) : undefined,
+    log: (line) => console.log(line),
+  });
+  for (const result of results) {
+    if (!result.extra) continue;
+    console.log(`\n${result.workload}: where Continuum spends more than bare Apollo Gateway (self time, ms per request)`);
+    for (const { function: name, ms } of result.extra) console.log(`  ${ms.toFixed(2).padStart(6)}  ${name}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
