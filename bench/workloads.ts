@@ -24,7 +24,8 @@ export interface Workload {
   targets: readonly Target[];
 }
 
-const FULL_CASE = /* GraphQL */ `
+/** Every field of a case from all five systems: W1's request, and the integration test's full case. */
+export const FULL_CASE = /* GraphQL */ `
   fragment FullCase on Case {
     ref owningMemberState countryOfOrigin status returnType openedOn returnedOn updatedAt participatingSystems
     assignedPartner { id name country }

@@ -5,43 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCase, syntheticCases, type SyntheticCase } from '../../subgraphs/kit/index.js';
+import { FULL_CASE } from '../../bench/workloads.js';
 import { callCounts, startTestFederation, type TestFederation } from '../harness/federation.js';
 import { testStores } from '../harness/stores.js';
 
 const CASES = 300;
-
-const FULL_CASE = /* GraphQL */ `
-  fragment FullCase on Case {
-    ref owningMemberState countryOfOrigin status returnType openedOn returnedOn updatedAt participatingSystems
-    assignedPartner { id name country }
-    memberStateFile {
-      __typename caseRef memberState localReference
-      person {
-        familyName givenNames dateOfBirth sex nationality
-        documents { type number issuingCountry validUntil }
-        contact { phone email addressInCountryOfOrigin }
-      }
-      counsellingSessions { date topic interpreterLanguage returnAccepted }
-      vulnerability { assessedOn unaccompaniedMinor victimOfTrafficking disability singleParent }
-      medical { assessedOn fitToTravel continuityOfCareNeeds medicationSupplyDays }
-      returnDecision { decidedOn voluntaryDepartureDeadline appealPending }
-      asylumHistory { lodgedOn outcome decidedOn }
-      travel { plannedDeparture actualDeparture arrivalAirport escortRequired }
-    }
-    reintegrationPlan {
-      planReference approvedOn durationMonths beneficiaryCategory needs partnerAssignedOn
-      budget { capEuro committedEuro }
-      postArrivalPackage { airportReception temporaryAccommodationNights cashOnArrivalEuro deliveredOn }
-    }
-    partnerFile {
-      partner beneficiaryCode
-      assistance { kind deliveredOn amountEuro }
-      healthAssistance { kind deliveredOn sessions }
-      monitoringVisits { date mode stillInCountry }
-      sustainability { assessedOn economic social psychosocial }
-    }
-  }
-`;
 
 /**
  * The first synthetic case owned by `memberState` that every one of the five systems holds part
