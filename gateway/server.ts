@@ -159,6 +159,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // No "Did you mean …" outside development: suggestions would reveal fields a caller cannot see.
     hideSchemaDetailsFromClientErrors: !development,
     includeStacktraceInErrorResponses: false,
+    // The process owns its signals (gateway/main.ts drains, flushes the audit log, then exits).
+    // Left on, Apollo Server stops itself on SIGTERM when NODE_ENV is not 'test' and re-raises
+    // the signal, racing the drain: in production the hub never finished shutting down.
+    stopOnTerminationSignals: false,
     // One operation per HTTP request: batching would multiply the work behind one authentication.
     allowBatchedHttpRequests: false,
     // Apollo's default, stated so nobody turns it off by accident: no simple (form-like) requests.

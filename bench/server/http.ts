@@ -20,6 +20,8 @@ export async function serveApollo(options: ApolloServerOptions<BaseContext>): Pr
     ...options,
     plugins: [...airGappedPlugins(), fastifyApolloDrainPlugin(app), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: false,
+    // The benchmark's processes are stopped by their driver, not by Apollo's own signal handlers.
+    stopOnTerminationSignals: false,
   } as ApolloServerOptions<BaseContext>);
   await apollo.start();
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler: fastifyApolloHandler(apollo) });

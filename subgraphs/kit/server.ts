@@ -135,6 +135,8 @@ export async function startSubgraph<Loaders extends object>(
     schema,
     plugins: [...airGappedPlugins(), fastifyApolloDrainPlugin(app), ...(options.tracer ? [requestSpanPlugin()] : [])],
     includeStacktraceInErrorResponses: false,
+    // The process owns its signals and closes subgraphs after the gateway has drained (see gateway/server.ts).
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
       if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {

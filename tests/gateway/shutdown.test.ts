@@ -71,6 +71,9 @@ describe.each(testStores)('SIGTERM with requests in flight on $name', (store) =>
       CONTINUUM_DEV_IDENTITIES_DIR: join(dir, 'identities'),
       CONTINUUM_AUDIT_KEY_DIR: join(dir, 'audit-keys'),
       CONTINUUM_CONTEXT_KEY_DIR: join(dir, 'context-keys'),
+      // As deployed (docs/DEPLOYMENT.md), not vitest's NODE_ENV=test: Apollo Server behaves
+      // differently on signals in production.
+      NODE_ENV: 'production',
       ...(url ? { DATABASE_URL: url } : {}),
     };
     const hub = await startHub(env);
