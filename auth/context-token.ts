@@ -93,12 +93,15 @@ const signers = new WeakMap<CryptoKey, Signer>();
 /** One verifier per public key and audience (the subgraph's name). */
 const verifiers = new WeakMap<CryptoKey, Map<string, Verifier>>();
 
+function signerOptions(privateKey: CryptoKey) {
+  return { key: pemOf(privateKey, 'pkcs8'), algorithm: ALGORITHM, header: { alg: ALGORITHM, typ: TOKEN_TYPE }, iss: CONTEXT_ISSUER, expiresIn: TTL_SECONDS * 1000 } as const;
+}
+
 /** The signer sets iss, iat and exp itself; `now` gives tokens from another time (tests). */
 function signerFor(privateKey: CryptoKey, now: number | undefined): Signer {
-  const options = { key: pemOf(privateKey, 'pkcs8'), algorithm: ALGORITHM, header: { alg: ALGORITHM, typ: TOKEN_TYPE }, iss: CONTEXT_ISSUER, expiresIn: TTL_SECONDS * 1000 } as const;
-  if (now !== undefined) return createSigner({ ...options, clockTimestamp: now }) as Signer;
+  if (now !== undefined) return createSigner({ ...signerOptions(privateKey), clockTimestamp: now }) as Signer;
   let signer = signers.get(privateKey);
-  if (!signer) signers.set(privateKey, (signer = createSigner(options) as Signer));
+  if (!signer) signers.set(privateKey, (signer = createSigner(signerOptions(privateKey)) as Signer));
   return signer;
 }
 
