@@ -8,6 +8,9 @@ import type { PersonaName } from '../../auth/dev-identities.js';
 import type { Purpose } from '../../schema/vocabulary.js';
 import type { CallCounts, PlanFetches, ReadyInfoByRole, ServerRole } from '../protocol.js';
 
+/** Lifetime of the tokens issued for a run: longer than any run. */
+export const TOKEN_TTL_SECONDS = 24 * 3600;
+
 export interface RoleServer<R extends ServerRole = ServerRole> {
   info: Omit<ReadyInfoByRole[R], 'startupMs'>;
   /** Answer to `counts`; absent when the role holds nothing to count. */

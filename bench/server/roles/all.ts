@@ -17,9 +17,7 @@ import { startBareGateway, type BareGateway } from '../bareGateway.js';
 import { startBaselineSystems, type BaselineSystems } from '../baselineSystems.js';
 import { directCounting } from '../directCounting.js';
 import { capturePlans } from '../plans.js';
-import { closeAll, countsOf, type RoleServer } from '../role.js';
-
-export const TOKEN_TTL_SECONDS = 24 * 3600;
+import { closeAll, countsOf, TOKEN_TTL_SECONDS, type RoleServer } from '../role.js';
 
 export async function startAll(options: AllOptions): Promise<RoleServer<'all'>> {
   const db = await openDb({ url: options.databaseUrl });

@@ -14,9 +14,8 @@ import { openDb } from '../../../store/index.js';
 import { startFederationBenchmarkSubgraphs, type FederationBenchmarkSubgraphs } from '../../federation-benchmark/index.js';
 import type { SubgraphCounts, SystemsOptions } from '../../protocol.js';
 import { startBaselineSystems, type BaselineSystems } from '../baselineSystems.js';
-import { closeAll, countsOf, type RoleServer } from '../role.js';
+import { closeAll, countsOf, TOKEN_TTL_SECONDS, type RoleServer } from '../role.js';
 import { sharedKeys, type SharedKeys } from '../sharedKeys.js';
-import { TOKEN_TTL_SECONDS } from './all.js';
 
 export async function startSystems(options: SystemsOptions): Promise<RoleServer<'systems'>> {
   const db = await openDb({ url: options.databaseUrl });
