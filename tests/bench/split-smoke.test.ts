@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../bench/harness.js';
 import { renderReport } from '../../bench/report.js';
 
@@ -28,7 +28,11 @@ async function databaseExists(name: string): Promise<boolean> {
 }
 
 describe.skipIf(!postgresUrl)('bench smoke, split layout', () => {
-  const resultsDir = mkdtempSync(join(tmpdir(), 'continuum-bench-split-'));
+  // Made here, not in the describe body, which runs even when the suite is skipped.
+  let resultsDir = '';
+  beforeAll(() => {
+    resultsDir = mkdtempSync(join(tmpdir(), 'continuum-bench-split-results-'));
+  });
   afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
 
   it('runs each gateway in its own process and reports its RSS and CPU per request', async () => {
