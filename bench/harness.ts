@@ -1,12 +1,16 @@
 /**
- * The benchmark harness: one server process with one set of backends, then in the same run
+ * The benchmark harness: one set of backends behind both targets, in one of two layouts
+ * (./servers/): by default one server process holding backends, subgraphs and both gateways;
+ * split, a systems process and each gateway in its own process over a throw-away PostgreSQL
+ * database. Then, in the same run:
  * - a pre-flight per workload and target (answers present, the same cases listed by both, the
  *   federation benchmark's response exactly as published);
  * - batching: subgraph fetches and backend queries for one request, against the query plan;
  * - rounds alternating baseline and Continuum (A B A B …), each a warm-up then a measured
- *   autocannon run at fixed connections, with the server process's peak RSS;
- * - optionally a CPU profile of Continuum under load.
- * `bench/main.ts` is the command line; the smoke test calls `runBench` with tiny durations.
+ *   autocannon run at fixed connections, with the peak RSS of the server process (split: of the
+ *   target's own gateway process) and, split, each process's CPU time per request;
+ * - optionally a CPU profile of Continuum's gateway under load.
+ * `bench/main.ts` is the command line; the smoke tests call `runBench` with tiny durations.
  */
 import { deepStrictEqual } from 'node:assert/strict';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -16,8 +20,10 @@ import type { PersonaName } from '../auth/dev-identities.js';
 import { EXPECTED_RESPONSE } from './federation-benchmark/data.js';
 import { load, type LoadResult } from './load.js';
 import { summariseProfile, type ProfileSummary } from './profile.js';
-import type { CallCounts, CountsSnapshot, MemorySample, PlanFetches, Target } from './protocol.js';
-import { ServerProcess } from './server/process.js';
+import type { CallCounts, Target } from './protocol.js';
+import { startSingleProcess } from './servers/single.js';
+import { startSplit } from './servers/split.js';
+import type { Layout, RunCpuMs, ServerSet } from './servers/types.js';
 import { workloads as allWorkloads, type Workload, type WorkloadId } from './workloads.js';
 
 export interface BenchOptions {
@@ -28,9 +34,14 @@ export interface BenchOptions {
   connections: number;
   workloads: readonly WorkloadId[];
   databaseUrl?: string;
-  /** Profile Continuum under load (inspector CPU profiler, one run per workload 1–3). */
+  /**
+   * The split layout: each gateway in its own process, over a fresh database created on this
+   * PostgreSQL server (and dropped afterwards). `databaseUrl` is then unused.
+   */
+  split?: { postgresUrl: string } | undefined;
+  /** Profile Continuum's gateway under load (inspector CPU profiler, one run per workload 1–3). */
   profile: boolean;
-  /** Also start the server process under `node --cpu-prof` (whole-run profile, written at exit). */
+  /** Also start the server process(es) under `node --cpu-prof` (whole-run profile, written at exit). */
   cpuProfProcess: boolean;
   resultsDir: string;
   log(line: string): void;
@@ -65,14 +76,30 @@ export interface BatchingReport {
   minimal: boolean;
 }
 
+/** Split layout, one measured run: what each process did. */
+export interface RoundSplit {
+  systemsMaxRssMb: number;
+  /** CPU milliseconds over the run, per process. */
+  cpuMs: RunCpuMs;
+  /** The same divided by the requests answered in the run. */
+  cpuMsPerRequest: RunCpuMs;
+}
+
+export type RoundResult = LoadResult & { maxRssMb: number; split?: RoundSplit };
+
 export interface TargetSummary {
   rps: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
   requests: number;
+  /** Peak RSS over the rounds: the one server process, or (split) the target's own gateway process. */
   maxRssMb: number;
-  rounds: (LoadResult & { maxRssMb: number })[];
+  /** Split layout: CPU milliseconds per request over all rounds (total CPU / total requests). */
+  cpuMsPerRequest?: { gateway: number; systems: number };
+  /** Split layout: peak RSS of the systems process over the rounds. */
+  systemsMaxRssMb?: number;
+  rounds: RoundResult[];
 }
 
 export interface WorkloadReport {
@@ -83,16 +110,20 @@ export interface WorkloadReport {
   preflight: Partial<Record<Target, PreflightResult>>;
   batching: BatchingReport | null;
   targets: Partial<Record<Target, TargetSummary>>;
-  ratio: { rps: number; p50: number; p99: number } | null;
+  /** b/a (Continuum over baseline); split, also `gatewayCpu`: gateway CPU per request, bare over Continuum. */
+  ratio: { rps: number; p50: number; p99: number; gatewayCpu?: number } | null;
   meetsTargets: { rps: boolean; p99: boolean } | null;
 }
 
 export interface BenchResult {
   date: string;
   machine: { nproc: number; cpuModel: string; node: string; platform: string; totalMemMb: number; loadavgBefore: number[]; loadavgAfter: number[] };
-  options: Omit<BenchOptions, 'log'>;
-  store: 'pglite (in-memory)' | 'postgres (DATABASE_URL)';
+  options: Omit<BenchOptions, 'log' | 'split'> & { split?: true };
+  layout: Layout;
+  store: 'pglite (in-memory)' | 'postgres (DATABASE_URL)' | 'postgres (a fresh database for the run, dropped after)';
   serverStartupMs: number;
+  /** Split layout: each process, and its whole-run profile with `cpuProfProcess`. */
+  split?: { database: string; processes: { label: string; pid: number | undefined; startupMs: number; profile: { file: string; summary: ProfileSummary } | null }[] };
   workloads: WorkloadReport[];
   profiles: { workload: WorkloadId; file: string; summary: ProfileSummary }[];
   processProfile: { file: string; summary: ProfileSummary } | null;
@@ -125,8 +156,8 @@ function headersFor(workload: Workload, target: Target, tokens: Record<string, s
   return { authorization: `Bearer ${token}`, 'x-purpose': workload.purpose };
 }
 
-function urlFor(server: ServerProcess, workload: Workload, target: Target): string {
-  const { urls } = server.ready;
+function urlFor(servers: ServerSet, workload: Workload, target: Target): string {
+  const { urls } = servers;
   if (workload.id === 'federation-benchmark') {
     if (!urls.federationBenchmark) throw new Error('the federation benchmark subgraphs were not started');
     return urls.federationBenchmark;
@@ -171,29 +202,32 @@ function costs(observed: Record<string, { fetches: number; backend: number }>, p
   );
 }
 
-async function measureBatching(server: ServerProcess, workload: Workload): Promise<BatchingReport> {
-  const send = (target: Target) => fetch(urlFor(server, workload, target), { method: 'POST', headers: { 'content-type': 'application/json', ...headersFor(workload, target, server.ready.tokens) }, body: workload.body }).then((r) => r.text());
-  await server.request({ type: 'capture-plans', on: true });
+async function measureBatching(servers: ServerSet, workload: Workload): Promise<BatchingReport> {
+  const send = (target: Target) => fetch(urlFor(servers, workload, target), { method: 'POST', headers: { 'content-type': 'application/json', ...headersFor(workload, target, servers.tokens) }, body: workload.body }).then((r) => r.text());
+  await servers.capturePlans(true);
   try {
-    const before = await server.request<CountsSnapshot>({ type: 'counts' });
+    const before = await servers.counts();
     await send('continuum');
-    const middle = await server.request<CountsSnapshot>({ type: 'counts' });
+    const middle = await servers.counts();
     await send('baseline');
-    const after = await server.request<CountsSnapshot>({ type: 'counts' });
-    const plans = await server.request<PlanFetches>({ type: 'plans' });
+    const after = await servers.counts();
+    const plans = await servers.plans();
     const continuum = costs(diff(before.continuum, middle.continuum), plans.continuum[workload.operationName] ?? {});
     const baseline = costs(diff(middle.baseline, after.baseline), plans.baseline[workload.operationName] ?? {});
     const minimal = [...Object.values(continuum), ...Object.values(baseline)].every((c) => c.minimal);
     return { continuum, baseline, continuumGatewayStoreQueries: middle.continuumGatewayStore - before.continuumGatewayStore, minimal };
   } finally {
-    await server.request({ type: 'capture-plans', on: false });
+    await servers.capturePlans(false);
   }
 }
 
-function summarise(rounds: (LoadResult & { maxRssMb: number })[]): TargetSummary {
+/** CPU milliseconds per request; not a number when nothing was answered. */
+const perRequest = (ms: number, requests: number) => (requests > 0 ? Math.round((ms / requests) * 1000) / 1000 : Number.NaN);
+
+function summarise(rounds: RoundResult[]): TargetSummary {
   const requests = rounds.reduce((s, r) => s + r.requests, 0);
   const duration = rounds.reduce((s, r) => s + r.durationSec, 0);
-  return {
+  const summary: TargetSummary = {
     rps: round2(requests / (duration || 1)),
     p50Ms: round2(median(rounds.map((r) => r.p50Ms))),
     p99Ms: round2(median(rounds.map((r) => r.p99Ms))),
@@ -202,6 +236,15 @@ function summarise(rounds: (LoadResult & { maxRssMb: number })[]): TargetSummary
     maxRssMb: Math.max(...rounds.map((r) => r.maxRssMb)),
     rounds,
   };
+  const split = rounds.map((r) => r.split).filter((r): r is RoundSplit => r !== undefined);
+  if (split.length > 0) {
+    summary.cpuMsPerRequest = {
+      gateway: perRequest(split.reduce((s, r) => s + r.cpuMs.gateway, 0), requests),
+      systems: perRequest(split.reduce((s, r) => s + r.cpuMs.systems, 0), requests),
+    };
+    summary.systemsMaxRssMb = Math.max(...split.map((r) => r.systemsMaxRssMb));
+  }
+  return summary;
 }
 
 /** The main thread's `--cpu-prof` file of process `pid` (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile). */
@@ -214,6 +257,18 @@ function newestProfile(dir: string, since: number, pid: number | undefined): str
   return candidates[0] ?? null;
 }
 
+const SINGLE_PROCESS_NOTES = [
+  'All servers (backends, subgraphs, both gateways) run in one forked server process: Continuum\'s gateway reads the in-process store. Both targets therefore share one thread with the subgraphs the same way; RSS is that whole process, not one gateway.',
+];
+
+const SPLIT_NOTES = [
+  'Split layout: three server processes besides the driver, on the same machine. (1) The systems process holds the clients of the backends, Continuum\'s enforced subgraphs (through startFederation, which also registers them as the active supergraph; the gateway it starts there receives no request), the baseline\'s unenforced copies and, with W4, the federation benchmark\'s subgraphs. (2) The bare gateway process holds bare Apollo Gateway over the baseline\'s subgraphs (and, with W4, over the federation benchmark\'s). (3) The Continuum gateway process holds one gateway replica (startGatewayReplica) on the same database, with the keys and dev identities shared through a temporary folder.',
+  'The backends are a fresh PostgreSQL database created for the run and dropped after it (every backend, and the gateway\'s own store: case facts, consents, audit records, registry). The server is not part of the measured processes.',
+  'RSS is the peak of the target gateway\'s own process during the run. CPU ms per request is a process\'s CPU time (user + system) from the start to the end of a measured run divided by the requests answered in it; requests still in flight at the end add a little (at most the connections\' worth). "systems" is the systems process during that target\'s runs: the subgraphs\' work, their enforcement for Continuum and the clients of the database.',
+  'PostgreSQL\'s own CPU is not measured: it is a separate server, shared with whatever else runs on it. Neither is the driver\'s (autocannon).',
+  'All processes and PostgreSQL still share this machine\'s cores, unlike a deployment where gateways, national systems and the database run on separate machines: the gateway processes compete with the systems process and PostgreSQL for CPU.',
+];
+
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const { log } = options;
   const selected = allWorkloads(options.cases).filter((w) => options.workloads.includes(w.id));
@@ -223,25 +278,31 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const loadavgBefore = loadavg();
   const personas = [...new Set(selected.map((w) => w.persona).filter((p): p is PersonaName => p !== undefined))];
   const notes: string[] = [];
+  const federationBenchmark = selected.some((w) => w.id === 'federation-benchmark');
+  const execArgv = options.cpuProfProcess ? ['--cpu-prof', '--cpu-prof-dir', options.resultsDir] : [];
 
   const startedAt = Date.now();
-  log(`starting the server process (${options.cases} cases, ${options.databaseUrl ? 'PostgreSQL' : 'in-memory PGlite'}) …`);
-  const server = await ServerProcess.start(
-    { cases: options.cases, federationBenchmark: selected.some((w) => w.id === 'federation-benchmark'), databaseUrl: options.databaseUrl, personas },
-    options.cpuProfProcess ? ['--cpu-prof', '--cpu-prof-dir', options.resultsDir] : [],
-  );
+  let servers: ServerSet;
+  if (options.split) {
+    log(`starting the split layout (${options.cases} cases, a fresh PostgreSQL database; systems, bare gateway and Continuum gateway processes) …`);
+    servers = await startSplit({ cases: options.cases, federationBenchmark, postgresUrl: options.split.postgresUrl, personas, execArgv, log });
+  } else {
+    log(`starting the server process (${options.cases} cases, ${options.databaseUrl ? 'PostgreSQL' : 'in-memory PGlite'}) …`);
+    servers = await startSingleProcess({ cases: options.cases, federationBenchmark, databaseUrl: options.databaseUrl, personas, execArgv });
+  }
   const reports: WorkloadReport[] = [];
   const profiles: BenchResult['profiles'] = [];
   let processProfile: BenchResult['processProfile'] = null;
-  const serverPid = server.pid;
+  const split: BenchResult['split'] = options.split ? { database: servers.database ?? '', processes: servers.processes.map((p) => ({ ...p, profile: null })) } : undefined;
   try {
-    log(`server process ${server.pid} ready in ${(server.ready.startupMs / 1000).toFixed(1)} s`);
+    if (servers.layout === 'single-process') log(`server process ${servers.processes[0]?.pid} ready in ${(servers.startupMs / 1000).toFixed(1)} s`);
+    else log(`split layout ready in ${(servers.startupMs / 1000).toFixed(1)} s`);
     const settle = async () => {
-      const { idle, waitedMs } = await server.request<{ idle: boolean; waitedMs: number }>({ type: 'idle', maxMs: SETTLE_MAX_MS }, SETTLE_MAX_MS + 10_000);
-      if (!idle) notes.push(`the server process was still busy after ${waitedMs} ms of settling between runs`);
+      const { idle, waitedMs, busy } = await servers.settle(SETTLE_MAX_MS);
+      if (!idle) notes.push(`the ${busy.join(' and ')} ${busy.length > 1 ? 'were' : 'was'} still busy after ${waitedMs} ms of settling between runs`);
     };
     const scope = async (workload: Workload) => {
-      if (workload.persona && workload.purpose) await server.request({ type: 'scope', persona: workload.persona, purpose: workload.purpose });
+      if (workload.persona && workload.purpose) await servers.scope(workload.persona, workload.purpose);
     };
 
     // Pre-flight and batching, before any load.
@@ -249,7 +310,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await scope(workload);
       const report: WorkloadReport = { id: workload.id, title: workload.title, persona: workload.persona ?? null, purpose: workload.purpose ?? null, preflight: {}, batching: null, targets: {}, ratio: null, meetsTargets: null };
       for (const target of workload.targets) {
-        const { result, json } = await preflight(urlFor(server, workload, target), workload.body, headersFor(workload, target, server.ready.tokens));
+        const { result, json } = await preflight(urlFor(servers, workload, target), workload.body, headersFor(workload, target, servers.tokens));
         report.preflight[target] = result;
         if (result.status !== 200) throw new Error(`${workload.id} on ${target}: HTTP ${result.status}`);
         if (workload.id === 'federation-benchmark') {
@@ -270,27 +331,34 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         throw new Error(`${workload.id}: the targets list different cases (baseline ${baseline.refs.length}, Continuum ${continuum.refs.length})`);
       }
       if (continuum) log(`${workload.id}: both list the same ${continuum.refs.length} case(s); bytes baseline ${baseline?.bytes} / Continuum ${continuum.bytes}; Continuum errors ${JSON.stringify(continuum.errorCodes)}`);
-      if (workload.targets.includes('continuum')) report.batching = await measureBatching(server, workload);
+      if (workload.targets.includes('continuum')) report.batching = await measureBatching(servers, workload);
       reports.push(report);
     }
 
     // Alternating rounds.
-    const rounds = new Map<string, (LoadResult & { maxRssMb: number })[]>();
+    const rounds = new Map<string, RoundResult[]>();
     for (let round = 1; round <= options.rounds; round++) {
       for (const workload of selected) {
         for (const target of workload.targets) {
           if (target === 'baseline') await scope(workload);
-          const common = { url: urlFor(server, workload, target), body: workload.body, headers: headersFor(workload, target, server.ready.tokens), connections: options.connections };
+          const common = { url: urlFor(servers, workload, target), body: workload.body, headers: headersFor(workload, target, servers.tokens), connections: options.connections };
           if (options.warmupSec > 0) await load({ ...common, durationSec: options.warmupSec });
           await settle();
-          await server.request<MemorySample>({ type: 'memory', reset: true });
+          const mark = await servers.beginRun(target);
           const result = await load({ ...common, durationSec: options.durationSec });
-          const memory = await server.request<MemorySample>({ type: 'memory', reset: false });
+          const sample = await servers.endRun(mark);
           await settle();
-          const entry = { ...result, maxRssMb: Math.round(memory.maxRssBytes / 1048576) };
+          const entry: RoundResult = { ...result, maxRssMb: sample.maxRssMb };
+          let cpuLine = '';
+          if (sample.split) {
+            const { cpuMs } = sample.split;
+            const cpuMsPerRequest = { gateway: perRequest(cpuMs.gateway, result.requests), systems: perRequest(cpuMs.systems, result.requests), otherGateway: perRequest(cpuMs.otherGateway, result.requests) };
+            entry.split = { systemsMaxRssMb: sample.split.systemsMaxRssMb, cpuMs, cpuMsPerRequest };
+            cpuLine = `  cpu/request gateway ${cpuMsPerRequest.gateway.toFixed(1)} ms systems ${cpuMsPerRequest.systems.toFixed(1)} ms`;
+          }
           const key = `${workload.id}|${target}`;
           rounds.set(key, [...(rounds.get(key) ?? []), entry]);
-          log(`round ${round}/${options.rounds} ${workload.id.padEnd(20)} ${target.padEnd(9)} ${result.rps.toFixed(1).padStart(8)} rps  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  rss ${entry.maxRssMb} MB`);
+          log(`round ${round}/${options.rounds} ${workload.id.padEnd(20)} ${target.padEnd(9)} ${result.rps.toFixed(1).padStart(8)} rps  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  rss ${entry.maxRssMb} MB${cpuLine}`);
         }
       }
     }
@@ -302,6 +370,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const { baseline, continuum } = report.targets;
       if (baseline && continuum) {
         report.ratio = { rps: round2(continuum.rps / baseline.rps), p50: round2(continuum.p50Ms / baseline.p50Ms), p99: round2(continuum.p99Ms / baseline.p99Ms) };
+        if (baseline.cpuMsPerRequest && continuum.cpuMsPerRequest) report.ratio.gatewayCpu = round2(baseline.cpuMsPerRequest.gateway / continuum.cpuMsPerRequest.gateway);
         report.meetsTargets = { rps: report.ratio.rps >= TARGETS.minRpsRatio, p99: report.ratio.p99 <= TARGETS.maxP99Ratio };
       }
     }
@@ -310,34 +379,44 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       for (const workload of selected.filter((w) => w.targets.includes('continuum'))) {
         const file = join(options.resultsDir, `${stamp}-continuum-${workload.id}.cpuprofile`);
         await settle();
-        await server.request({ type: 'profile-start' });
-        const result = await load({ url: urlFor(server, workload, 'continuum'), body: workload.body, headers: headersFor(workload, 'continuum', server.ready.tokens), connections: options.connections, durationSec: options.durationSec });
-        await server.request({ type: 'profile-stop', path: file });
+        await servers.profileStart();
+        const result = await load({ url: urlFor(servers, workload, 'continuum'), body: workload.body, headers: headersFor(workload, 'continuum', servers.tokens), connections: options.connections, durationSec: options.durationSec });
+        await servers.profileStop(file);
         await settle();
         profiles.push({ workload: workload.id, file, summary: summariseProfile(file) });
-        log(`profiled Continuum on ${workload.id} (${result.rps.toFixed(1)} rps under the profiler) → ${file}`);
+        log(`profiled Continuum on ${workload.id} (${result.rps.toFixed(1)} rps under the profiler, ${servers.profiledProcess}) → ${file}`);
       }
     }
   } finally {
-    await server.stop();
+    await servers.stop();
   }
   if (options.cpuProfProcess) {
-    const file = newestProfile(options.resultsDir, startedAt, serverPid);
-    if (file) processProfile = { file, summary: summariseProfile(file) };
-    else notes.push('--cpu-prof was asked for but no profile was found');
+    if (split) {
+      for (const entry of split.processes) {
+        const file = newestProfile(options.resultsDir, startedAt, entry.pid);
+        if (file) entry.profile = { file, summary: summariseProfile(file) };
+        else notes.push(`--cpu-prof was asked for but no profile of the ${entry.label} was found`);
+      }
+    } else {
+      const file = newestProfile(options.resultsDir, startedAt, servers.processes[0]?.pid);
+      if (file) processProfile = { file, summary: summariseProfile(file) };
+      else notes.push('--cpu-prof was asked for but no profile was found');
+    }
   }
 
   notes.push(
-    'All servers (backends, subgraphs, both gateways) run in one forked server process: Continuum\'s gateway reads the in-process store. Both targets therefore share one thread with the subgraphs the same way; RSS is that whole process, not one gateway.',
+    ...(split ? SPLIT_NOTES : SINGLE_PROCESS_NOTES),
     'The baseline\'s central copy answers Query.case/cases as the workload\'s persona, so both targets list the same cases; it enforces no field.',
     'Load is generated in the driver process (autocannon) on the same machine.',
   );
   return {
     date: new Date().toISOString(),
     machine: { nproc: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, totalMemMb: Math.round(totalmem() / 1048576), loadavgBefore, loadavgAfter: loadavg() },
-    options: { cases: options.cases, rounds: options.rounds, durationSec: options.durationSec, warmupSec: options.warmupSec, connections: options.connections, workloads: options.workloads, profile: options.profile, cpuProfProcess: options.cpuProfProcess, resultsDir: options.resultsDir, ...(options.databaseUrl ? { databaseUrl: '(set)' } : {}) },
-    store: options.databaseUrl ? 'postgres (DATABASE_URL)' : 'pglite (in-memory)',
-    serverStartupMs: server.ready.startupMs,
+    options: { cases: options.cases, rounds: options.rounds, durationSec: options.durationSec, warmupSec: options.warmupSec, connections: options.connections, workloads: options.workloads, profile: options.profile, cpuProfProcess: options.cpuProfProcess, resultsDir: options.resultsDir, ...(options.databaseUrl && !split ? { databaseUrl: '(set)' } : {}), ...(split ? { split: true as const } : {}) },
+    layout: servers.layout,
+    store: split ? 'postgres (a fresh database for the run, dropped after)' : options.databaseUrl ? 'postgres (DATABASE_URL)' : 'pglite (in-memory)',
+    serverStartupMs: servers.startupMs,
+    ...(split ? { split } : {}),
     workloads: reports,
     profiles,
     processProfile,

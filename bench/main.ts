@@ -5,15 +5,22 @@
  *
  *   npm run bench -- [--cases 2000] [--rounds 3] [--duration 8] [--warmup 2] [--connections 20]
  *                    [--workloads case,programme-page,partner-care,federation-benchmark]
- *                    [--profile] [--cpu-prof] [--results bench/results]
+ *                    [--split] [--profile] [--cpu-prof] [--results bench/results]
  *
- * DATABASE_URL (postgres://…) runs the backends on PostgreSQL instead of in-memory PGlite.
+ * By default one server process holds everything; DATABASE_URL (postgres://…) runs the backends
+ * on PostgreSQL instead of in-memory PGlite. `--split` is the deployment-shaped layout: the
+ * systems, bare Apollo Gateway and Continuum's gateway each in their own process, so RSS and CPU
+ * per request are each gateway's own. It needs a PostgreSQL server (DATABASE_URL, else
+ * CONTINUUM_TEST_DATABASE_URL), on which it creates a fresh database for the run and drops it
+ * afterwards, also when interrupted.
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBench } from './harness.js';
 import { renderReport } from './report.js';
+import { splitServerUrl } from './servers/database.js';
+import { abortSplitRuns } from './servers/split.js';
 import { WORKLOAD_IDS, type WorkloadId } from './workloads.js';
 
 const { values } = parseArgs({
@@ -26,14 +33,16 @@ const { values } = parseArgs({
     workloads: { type: 'string', default: WORKLOAD_IDS.join(',') },
     profile: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    split: { type: 'boolean', default: false },
     results: { type: 'string', default: 'bench/results' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log('usage: npm run bench -- [--cases N] [--rounds N] [--duration S] [--warmup S] [--connections N] [--workloads a,b] [--profile] [--cpu-prof] [--results DIR]');
+  console.log('usage: npm run bench -- [--cases N] [--rounds N] [--duration S] [--warmup S] [--connections N] [--workloads a,b] [--split] [--profile] [--cpu-prof] [--results DIR]');
   console.log(`workloads: ${WORKLOAD_IDS.join(', ')}`);
+  console.log('--split: systems, bare gateway and Continuum gateway in separate processes, over a fresh database on DATABASE_URL or CONTINUUM_TEST_DATABASE_URL');
   process.exit(0);
 }
 
@@ -41,6 +50,26 @@ function positive(name: string, text: string, allowZero = false): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${text}`);
   return n;
+}
+
+const splitUrl = values.split ? splitServerUrl() : undefined;
+if (values.split && !splitUrl) {
+  console.error('npm run bench -- --split needs a PostgreSQL server (in-memory PGlite cannot be shared by processes): set DATABASE_URL or CONTINUUM_TEST_DATABASE_URL to postgres://…');
+  process.exit(2);
+}
+if (splitUrl) {
+  // Interrupted: stop the processes and drop the run's database and folder before leaving. A
+  // Ctrl-C often arrives twice (from the terminal, and relayed by npm and tsx): the cleanup
+  // already under way must not be cut short by the second one.
+  let aborting = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (aborting) return;
+      aborting = true;
+      console.error(`[bench] ${signal}: stopping the server processes and dropping the run's database`);
+      void abortSplitRuns().finally(() => process.exit(130));
+    });
+  }
 }
 
 const workloads = values.workloads.split(',').map((w) => w.trim()).filter(Boolean);
@@ -54,6 +83,7 @@ const result = await runBench({
   connections: positive('connections', values.connections),
   workloads: workloads as WorkloadId[],
   databaseUrl: process.env.DATABASE_URL || undefined,
+  split: splitUrl ? { postgresUrl: splitUrl } : undefined,
   profile: values.profile,
   cpuProfProcess: values['cpu-prof'],
   resultsDir: resolve(values.results),

@@ -1,4 +1,8 @@
-/** Renders a benchmark result as readable text tables: figures per workload and target, batching, profile. */
+/**
+ * Renders a benchmark result as readable text tables: figures per workload and target, batching,
+ * profiles. In the split layout the table also has each target's CPU per request in its own
+ * gateway process and in the systems process, and RSS is the target gateway's own.
+ */
 import { PUBLISHED, TARGETS, type BenchResult, type BatchingReport } from './harness.js';
 
 function table(header: string[], rows: string[][]): string {
@@ -24,8 +28,11 @@ export function renderReport(result: BenchResult): string {
   out.push(`machine: ${m.nproc} cores (${m.cpuModel}), node ${m.node}, ${m.platform}; load average before ${m.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}, after ${m.loadavgAfter.map((l) => l.toFixed(2)).join(' ')}`);
   const o = result.options;
   out.push(`store: ${result.store}, ${o.cases} cases; ${o.rounds} round(s) × ${o.durationSec} s after ${o.warmupSec} s warm-up, ${o.connections} connections`);
+  const split = result.layout === 'split';
+  if (result.split) out.push(`layout: split — ${result.split.processes.map((p) => `${p.label} (pid ${p.pid}, ready in ${(p.startupMs / 1000).toFixed(1)} s)`).join(', ')}`);
   out.push('');
   const rows: string[][] = [];
+  const cpu = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(1));
   for (const w of result.workloads) {
     for (const target of ['baseline', 'continuum'] as const) {
       const s = w.targets[target];
@@ -39,15 +46,27 @@ export function renderReport(result: BenchResult): string {
         s.p99Ms.toFixed(1),
         String(s.errors),
         String(s.maxRssMb),
+        ...(split ? [cpu(s.cpuMsPerRequest?.gateway), cpu(s.cpuMsPerRequest?.systems)] : []),
         isContinuum && w.ratio ? w.ratio.rps.toFixed(2) : '',
         isContinuum && w.ratio ? w.ratio.p99.toFixed(2) : '',
+        ...(split ? [isContinuum && w.ratio?.gatewayCpu !== undefined ? w.ratio.gatewayCpu.toFixed(2) : ''] : []),
         isContinuum && w.meetsTargets ? `${w.meetsTargets.rps ? 'ok' : 'MISS'}/${w.meetsTargets.p99 ? 'ok' : 'MISS'}` : '',
       ]);
     }
   }
-  out.push(table(['workload', 'target', 'RPS', 'p50 ms', 'p99 ms', 'errors', 'RSS MB*', 'RPS b/a', 'p99 b/a', 'targets'], rows));
+  const header = split
+    ? ['workload', 'target', 'RPS', 'p50 ms', 'p99 ms', 'errors', 'RSS MB*', 'gw CPU ms/req', 'sys CPU ms/req', 'RPS b/a', 'p99 b/a', 'gw CPU a/b', 'targets']
+    : ['workload', 'target', 'RPS', 'p50 ms', 'p99 ms', 'errors', 'RSS MB*', 'RPS b/a', 'p99 b/a', 'targets'];
+  out.push(table(header, rows));
   out.push(`targets (workloads 1–3): RPS b/a ≥ ${TARGETS.minRpsRatio}, p99 b/a ≤ ${TARGETS.maxP99Ratio}. errors = socket errors + timeouts + non-2xx.`);
-  out.push('* RSS: peak of the one server process holding the backends, all subgraphs and both gateways during that run.');
+  if (split) {
+    const systemsRss = result.workloads.flatMap((w) => Object.values(w.targets).map((t) => t.systemsMaxRssMb ?? 0));
+    out.push(`* RSS: peak of the target gateway's own process during its runs (the systems process, apart: up to ${Math.max(0, ...systemsRss)} MB).`);
+    out.push('gw CPU / sys CPU: CPU ms per request of the target\'s gateway process / of the systems process (subgraphs, their enforcement, the database clients) over the measured runs; PostgreSQL\'s own CPU is not measured.');
+    out.push('gw CPU a/b: bare Apollo Gateway\'s gateway CPU per request over Continuum\'s — the share of bare throughput Continuum\'s gateway would reach where gateway CPU is the limit.');
+  } else {
+    out.push('* RSS: peak of the one server process holding the backends, all subgraphs and both gateways during that run.');
+  }
   out.push('');
   for (const w of result.workloads) {
     const p = w.preflight;
@@ -69,7 +88,7 @@ export function renderReport(result: BenchResult): string {
     out.push('');
   }
   for (const profile of result.profiles) {
-    out.push(`CPU profile of the server process, Continuum on ${profile.workload} (${profile.file}); ${profile.summary.busyMs} ms busy, ${profile.summary.idlePercent}% of samples idle; shares below are of busy time`);
+    out.push(`CPU profile of the ${split ? 'Continuum gateway process' : 'server process'}, Continuum on ${profile.workload} (${profile.file}); ${profile.summary.busyMs} ms busy, ${profile.summary.idlePercent}% of samples idle; shares below are of busy time`);
     out.push(`  by area: ${profile.summary.areas.slice(0, 10).map((a) => `${a.area} ${a.selfPercent}%`).join(', ')}`);
     out.push(table(['self %', 'self ms', 'function', 'location'], profile.summary.top.slice(0, 15).map((s) => [s.selfPercent.toFixed(1), String(s.selfMs), s.function, s.location])).replace(/^/gm, '  '));
     out.push('');
@@ -77,6 +96,11 @@ export function renderReport(result: BenchResult): string {
   if (result.processProfile) {
     out.push(`whole-run --cpu-prof profile of the server process: ${result.processProfile.file}`);
     out.push(`  by area: ${result.processProfile.summary.areas.slice(0, 10).map((a) => `${a.area} ${a.selfPercent}%`).join(', ')}`);
+  }
+  for (const entry of result.split?.processes ?? []) {
+    if (!entry.profile) continue;
+    out.push(`whole-run --cpu-prof profile of the ${entry.label}: ${entry.profile.file}`);
+    out.push(`  by area: ${entry.profile.summary.areas.slice(0, 10).map((a) => `${a.area} ${a.selfPercent}%`).join(', ')}`);
   }
   for (const note of result.notes) out.push(`note: ${note}`);
   return out.join('\n');

@@ -1,7 +1,8 @@
 /**
  * Starts the four federation gateways benchmark subgraphs on ephemeral 127.0.0.1 ports, composes
  * them with @apollo/composition (they carry no @personalData, so Continuum's linted compose does
- * not apply) and puts bare Apollo Gateway in front.
+ * not apply) and puts bare Apollo Gateway in front. The subgraphs can also be started alone, for
+ * the benchmark's split layout, where their bare gateway runs in a process of its own.
  */
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
@@ -9,13 +10,20 @@ import { startBareGateway, type BareGateway } from '../server/bareGateway.js';
 import { serveApollo, type Served } from '../server/http.js';
 import { BENCHMARK_SUBGRAPHS } from './subgraphs.js';
 
+export interface FederationBenchmarkSubgraphs {
+  subgraphs: Served[];
+  supergraphSdl: string;
+  close(): Promise<void>;
+}
+
 export interface RunningFederationBenchmark {
   gateway: BareGateway;
   subgraphs: Served[];
   close(): Promise<void>;
 }
 
-export async function startFederationBenchmark(): Promise<RunningFederationBenchmark> {
+/** The four subgraphs and their composed supergraph, without a gateway. */
+export async function startFederationBenchmarkSubgraphs(): Promise<FederationBenchmarkSubgraphs> {
   const subgraphs: Served[] = [];
   const close = async () => {
     for (const s of subgraphs) await s.close().catch(() => {});
@@ -29,17 +37,27 @@ export async function startFederationBenchmark(): Promise<RunningFederationBench
     }
     const composed = composeServices(services);
     if (composed.errors) throw new Error(`federation benchmark composition failed: ${composed.errors.map((e) => e.message).join('; ')}`);
-    const gateway = await startBareGateway(composed.supergraphSdl);
+    return { subgraphs, supergraphSdl: composed.supergraphSdl, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export async function startFederationBenchmark(): Promise<RunningFederationBenchmark> {
+  const started = await startFederationBenchmarkSubgraphs();
+  try {
+    const gateway = await startBareGateway(started.supergraphSdl);
     return {
       gateway,
-      subgraphs,
+      subgraphs: started.subgraphs,
       async close() {
         await gateway.close();
-        await close();
+        await started.close();
       },
     };
   } catch (error) {
-    await close();
+    await started.close();
     throw error;
   }
 }

@@ -1,23 +1,33 @@
 /**
- * The driver's handle on the forked server process: starts it (TypeScript through tsx, telemetry
- * off, 127.0.0.1 only), waits for it to be ready, sends it requests over IPC and stops it by its
- * own pid — gracefully first, then SIGKILL after a bounded wait.
+ * The driver's handle on a forked server process (any role): starts it (TypeScript through tsx,
+ * telemetry off, 127.0.0.1 only), waits for it to be ready, sends it requests over IPC and stops
+ * it by its own pid — gracefully first, then SIGKILL after a bounded wait.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ReadyInfo, Request, ServerMessage, ServerOptions } from '../protocol.js';
+import type { ReadyInfoByRole, Request, ServerMessage, ServerOptions, ServerRole } from '../protocol.js';
+
+/** How messages name a process of each role. */
+const LABELS: Record<ServerRole, string> = {
+  all: 'server process',
+  systems: 'systems process',
+  'bare-gateway': 'bare gateway process',
+  'continuum-gateway': 'Continuum gateway process',
+};
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
 
-export class ServerProcess {
+export class ServerProcess<R extends ServerRole = 'all'> {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private exited: Promise<number | null>;
 
   private constructor(
     private readonly child: ChildProcess,
-    readonly ready: ReadyInfo,
+    readonly ready: ReadyInfoByRole[R],
+    /** What this process is, in messages: its role. */
+    readonly role: R,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     child.on('message', (message: ServerMessage) => {
@@ -25,11 +35,11 @@ export class ServerProcess {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
       this.pending.delete(message.id);
-      if (message.error !== undefined) waiter.reject(new Error(`server process: ${message.error}`));
+      if (message.error !== undefined) waiter.reject(new Error(`${LABELS[role]}: ${message.error}`));
       else waiter.resolve(message.result);
     });
     child.once('exit', (code) => {
-      for (const waiter of this.pending.values()) waiter.reject(new Error(`server process exited (${code})`));
+      for (const waiter of this.pending.values()) waiter.reject(new Error(`${LABELS[role]} exited (${code})`));
       this.pending.clear();
     });
   }
@@ -38,7 +48,12 @@ export class ServerProcess {
     return this.child.pid;
   }
 
-  static async start(options: ServerOptions, extraExecArgv: string[] = [], startTimeoutMs = 300_000): Promise<ServerProcess> {
+  /** How messages name this process ("server process", "systems process", …). */
+  get label(): string {
+    return LABELS[this.role];
+  }
+
+  static async start<O extends ServerOptions>(options: O, extraExecArgv: string[] = [], startTimeoutMs = 300_000): Promise<ServerProcess<O['role']>> {
     const child = fork(SERVER_ENTRY, [JSON.stringify(options)], {
       cwd: REPO_ROOT,
       execArgv: ['--import', 'tsx', ...extraExecArgv],
@@ -46,23 +61,25 @@ export class ServerProcess {
       env: { ...process.env, NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true', LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const ready = await new Promise<ReadyInfo>((resolve, reject) => {
+    const role: O['role'] = options.role;
+    const ready = await new Promise<ReadyInfoByRole[O['role']]>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`server process not ready within ${startTimeoutMs} ms`));
+        reject(new Error(`${LABELS[role]} not ready within ${startTimeoutMs} ms`));
       }, startTimeoutMs);
       child.on('message', (message: ServerMessage) => {
         if (message.type === 'ready') {
           clearTimeout(timer);
-          resolve(message.info);
+          // The process sends what its role's ready information is (./main.ts, ./role.ts).
+          resolve(message.info as ReadyInfoByRole[O['role']]);
         }
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`server process exited during start-up (code ${code})`));
+        reject(new Error(`${LABELS[role]} exited during start-up (code ${code})`));
       });
     });
-    return new ServerProcess(child, ready);
+    return new ServerProcess(child, ready, role);
   }
 
   request<T>(request: Request, timeoutMs = 60_000): Promise<T> {
@@ -70,7 +87,7 @@ export class ServerProcess {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`server process did not answer ${request.type} within ${timeoutMs} ms`));
+        reject(new Error(`${LABELS[this.role]} did not answer ${request.type} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, {
         resolve: (value) => {
@@ -91,7 +108,7 @@ export class ServerProcess {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     await this.request({ type: 'close' }, graceMs).catch(() => {});
     const exited = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref())]);
-    if (!exited && this.child.pid !== undefined) {
+    if (!exited && this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null) {
       process.kill(this.child.pid, 'SIGKILL');
       await this.exited;
     }

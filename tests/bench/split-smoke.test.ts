@@ -1,0 +1,73 @@
+/**
+ * Smoke run of the benchmark's split layout (`npm run bench -- --split`): systems, bare Apollo
+ * Gateway and Continuum's gateway each in their own process over a throw-away PostgreSQL database.
+ * It asserts only that the layout runs and reports numbers for both targets — each gateway's own
+ * RSS and CPU per request, batching still counted across processes — with no timing threshold
+ * (benchmarks are not tests). Needs a server, so it runs when CONTINUUM_TEST_DATABASE_URL names
+ * one (CI always does).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBench } from '../../bench/harness.js';
+import { renderReport } from '../../bench/report.js';
+
+const postgresUrl = process.env.CONTINUUM_TEST_DATABASE_URL || undefined;
+
+async function databaseExists(name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    return rows.length > 0;
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(!postgresUrl)('bench smoke, split layout', () => {
+  // Made here, not in the describe body, which runs even when the suite is skipped.
+  let resultsDir = '';
+  beforeAll(() => {
+    resultsDir = mkdtempSync(join(tmpdir(), 'continuum-bench-split-results-'));
+  });
+  afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
+
+  it('runs each gateway in its own process and reports its RSS and CPU per request', async () => {
+    const result = await runBench({
+      cases: 300,
+      rounds: 1,
+      durationSec: 1,
+      warmupSec: 0,
+      connections: 2,
+      workloads: ['case'],
+      split: { postgresUrl: postgresUrl as string },
+      profile: false,
+      cpuProfProcess: false,
+      resultsDir,
+      log: () => {},
+    });
+
+    expect(result.layout).toBe('split');
+    expect(result.split?.processes.map((p) => p.label)).toEqual(['systems process', 'bare gateway process', 'Continuum gateway process']);
+    const [workload] = result.workloads;
+    expect(workload?.id).toBe('case');
+    for (const target of ['baseline', 'continuum'] as const) {
+      const summary = workload?.targets[target];
+      expect(summary?.requests).toBeGreaterThan(0);
+      expect(Number.isFinite(summary?.rps)).toBe(true);
+      expect(Number.isFinite(summary?.p99Ms)).toBe(true);
+      expect(summary?.maxRssMb).toBeGreaterThan(0);
+      expect(Number.isFinite(summary?.cpuMsPerRequest?.gateway)).toBe(true);
+    }
+    expect(Number.isFinite(workload?.ratio?.rps)).toBe(true);
+    expect(Number.isFinite(workload?.ratio?.gatewayCpu)).toBe(true);
+    expect(workload?.batching?.continuum.central?.fetches).toBe(1);
+    expect(renderReport(result)).toContain('gw CPU ms/req');
+    // The run's database is dropped afterwards.
+    expect(result.split?.database).toMatch(/^continuum_bench_/);
+    expect(await databaseExists(result.split?.database ?? '')).toBe(false);
+  }, 240_000);
+});
