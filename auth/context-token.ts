@@ -179,22 +179,31 @@ export async function verifyContext(publicKey: CryptoKey, audience: string, toke
   return { officialId: sub, organisation: org, country, roles, purpose, requestId: rid, ...(quiet ? { quietDenials: true } : {}), ...(decisions ? { decisions } : {}) };
 }
 
-/** Builds the compact decisions claim from per-case outcome vectors. */
-/** A vector's identity as a string, made once per vector object: a request reuses its vectors (never changed once made) in every fetch. */
+/** A vector's identity as a string, made once per vector object (vectors never change once made). */
 const vectorKeys = new WeakMap<object, string>();
 
+/**
+ * Builds the compact decisions claim from per-case outcome vectors, one set per distinct vector.
+ * Vectors are matched by identity first (the gateway hands equal vectors as one object, so a page
+ * costs a map look-up per case), then by content, so equal vectors made apart share a set too.
+ */
 export function encodeDecisions(perCase: ReadonlyMap<string, Record<string, EncodedDecision>>): SignedDecisions {
   const sets: Record<string, EncodedDecision>[] = [];
-  const index = new Map<string, number>();
+  const byObject = new Map<object, number>();
+  const byContent = new Map<string, number>();
   const cases: Record<string, number> = {};
   for (const [ref, vector] of perCase) {
-    let key = vectorKeys.get(vector);
-    if (key === undefined) vectorKeys.set(vector, (key = JSON.stringify(vector)));
-    let at = index.get(key);
+    let at = byObject.get(vector);
     if (at === undefined) {
-      at = sets.length;
-      sets.push(vector);
-      index.set(key, at);
+      let key = vectorKeys.get(vector);
+      if (key === undefined) vectorKeys.set(vector, (key = JSON.stringify(vector)));
+      at = byContent.get(key);
+      if (at === undefined) {
+        at = sets.length;
+        sets.push(vector);
+        byContent.set(key, at);
+      }
+      byObject.set(vector, at);
     }
     cases[ref] = at;
   }

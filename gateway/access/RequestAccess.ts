@@ -29,6 +29,11 @@ export class RequestAccess {
   readonly requester: Requester;
   private readonly facts: DataLoader<string, CaseFactsWithConsents | null>;
   private readonly vectors = new Map<string, Promise<DecisionVector>>();
+  /**
+   * Equal vectors are one object: a page's cases mostly share a handful of outcome patterns, and
+   * the context token is built per subgraph request by vector identity (encodeDecisions).
+   */
+  private readonly interned = new Map<string, DecisionVector>();
   /** Fields a subgraph returned although they were denied (stripped by the gateway). */
   readonly incidents: Incident[] = [];
   /** Every decision taken in this request, per case and category (for the audit record). */
@@ -75,12 +80,18 @@ export class RequestAccess {
     const dynamic = { facts: found.facts, consents: found.consents, hasTransferBasis: () => found.transferToCaller };
     const vector: DecisionVector = {};
     const decided = new Map<string, Decision>();
+    let key = '';
     for (const category of PERSONAL_CATEGORIES) {
       const decision = decide(this.policy, this.requester, category, dynamic);
       decided.set(category, decision);
-      vector[category] = decision.released ? 'R' : `${decision.code} ${decision.rule}`;
+      const outcome = decision.released ? 'R' : `${decision.code} ${decision.rule}`;
+      vector[category] = outcome;
+      key += `${outcome}\n`;
     }
     this.decisions.set(ref, decided);
+    const same = this.interned.get(key);
+    if (same) return same;
+    this.interned.set(key, vector);
     return vector;
   }
 }

@@ -124,3 +124,21 @@ describe('context token', () => {
     expect(await outcome(keys, 'a.b.c')).toBe('malformed');
   });
 });
+
+describe('decisions claim', () => {
+  it('stores each distinct outcome vector once, whether equal vectors are one object or not', () => {
+    const shared = { IDENTITY: 'R', HEALTH: 'CONSENT_REQUIRED consent.health' };
+    const encoded = encodeDecisions(
+      new Map([
+        ['BE-2026-000001', shared],
+        ['BE-2026-000002', shared],
+        ['BE-2026-000003', { IDENTITY: 'R', HEALTH: 'CONSENT_REQUIRED consent.health' }],
+        ['BE-2026-000004', { IDENTITY: 'R', HEALTH: 'R' }],
+      ]),
+    );
+    expect(encoded).toEqual({
+      sets: [shared, { IDENTITY: 'R', HEALTH: 'R' }],
+      cases: { 'BE-2026-000001': 0, 'BE-2026-000002': 0, 'BE-2026-000003': 0, 'BE-2026-000004': 1 },
+    });
+  });
+});
