@@ -20,6 +20,7 @@ describe('bench:cpu smoke', () => {
     expect(result?.bareMs).toBeGreaterThan(0);
     expect(result?.continuumMs).toBeGreaterThan(0);
     expect(Number.isFinite(result?.ratio)).toBe(true);
+    expect(result?.continuumMainMs).toBeGreaterThan(0);
     expect(result?.extra?.length).toBeGreaterThan(0);
   });
 });
