@@ -92,7 +92,17 @@ describe('context token', () => {
     const stranger = generateKeyPairSync('ed25519');
     const input = `${b64({ alg: 'EdDSA', typ: 'continuum-context+jwt', jwk: stranger.publicKey.export({ format: 'jwk' }) })}.${b64(validClaims())}`;
     const forged = `${input}.${sign(null, Buffer.from(input), stranger.privateKey).toString('base64url')}`;
-    expect(await outcome(keys, forged)).toBe('signature');
+    expect(await outcome(keys, forged)).toBe('header');
+  });
+
+  it('refuses any header but the one the gateway writes, even correctly signed', async () => {
+    expect(await outcome(keys, signRaw({ alg: 'EdDSA', typ: 'continuum-context+jwt', kid: 'other' }, validClaims()))).toBe('header');
+    expect(await outcome(keys, signRaw({ alg: 'EdDSA', typ: 'continuum-context+jwt', crit: ['exp'] }, validClaims()))).toBe('header');
+    expect(await outcome(keys, signRaw({ typ: 'continuum-context+jwt', alg: 'EdDSA' }, validClaims()))).toBe('header');
+  });
+
+  it('refuses a token issued in the future, beyond the clock tolerance', async () => {
+    expect(await outcome(keys, await signContext(keys, 'be-cases', CALLER, Date.now() + 30_000))).toBe('not-yet-valid');
   });
 
   it('refuses a token of another type signed with the gateway key', async () => {
@@ -107,6 +117,9 @@ describe('context token', () => {
     expect(await outcome(keys, signRaw(header, noIssuer))).toBe('claims');
     expect(await outcome(keys, signRaw(header, noAudience))).toBe('claims');
     expect(await outcome(keys, signRaw(header, { ...validClaims(), iss: 'someone-else' }))).toBe('claims');
+    expect(await outcome(keys, signRaw(header, { ...validClaims(), aud: ['be-cases', 'de-cases'] }))).toBe('claims');
+    expect(await outcome(keys, signRaw(header, { ...validClaims(), exp: '9999999999' }))).toBe('claims');
+    expect(await outcome(keys, signRaw(header, [validClaims()] as unknown as Record<string, unknown>))).toBe('malformed');
   });
 
   it('refuses claims outside the vocabulary even when correctly signed', async () => {
@@ -122,6 +135,11 @@ describe('context token', () => {
     expect(await outcome(keys, { token: 'x' })).toBe('missing');
     expect(await outcome(keys, 'not-a-jwt')).toBe('malformed');
     expect(await outcome(keys, 'a.b.c')).toBe('malformed');
+    const token = await signContext(keys, 'be-cases', CALLER);
+    expect(await outcome(keys, `${token}.extra`)).toBe('malformed');
+    expect(await outcome(keys, `${token.slice(0, token.lastIndexOf('.'))}.c2lnbmF0dXJl`)).toBe('signature');
+    const [header, , signature] = token.split('.');
+    expect(await outcome(keys, `${header}.bm90IGpzb24.${signature}`)).toBe('signature');
   });
 });
 
