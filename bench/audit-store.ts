@@ -20,9 +20,13 @@ import { runAuditStoreBench, SECTIONS, type Section } from './audit/harness.js';
 import { renderAuditReport } from './audit/report.js';
 import { dropOpenBenchStores, postgresAdminUrl, type StoreKind } from './audit/stores.js';
 
-// Interrupted: drop the throw-away databases and folders before leaving.
+// Interrupted: drop the throw-away databases and folders before leaving. A Ctrl-C through npm
+// and tsx arrives more than once; the handler stays, so a second signal cannot cut the cleanup.
+let aborting = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (aborting) return;
+    aborting = true;
     console.error(`[bench:audit] ${signal}: dropping the benchmark's databases`);
     void dropOpenBenchStores().finally(() => process.exit(130));
   });
