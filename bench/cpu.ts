@@ -9,7 +9,11 @@
  * optimising; `npm run bench` remains the measurement of record (docs/BENCHMARKS.md).
  *
  *   npm run bench:cpu -- [--cases 2000] [--rounds 8] [--batch 10] [--workloads case,programme-page]
- *                        [--profile DIR]
+ *                        [--profile DIR] [--floor]
+ *
+ * `--floor` also measures the work Continuum's guarantees cannot do without (./floor.ts) and sets
+ * it against what 0.9× of bare Apollo Gateway's cost leaves. DATABASE_URL (a throw-away database:
+ * the run seeds it and writes audit records) puts the stores on PostgreSQL instead of PGlite.
  *
  * `--profile DIR` also writes one V8 CPU profile per target and workload (60 requests each) and
  * prints the functions where Continuum spends more than bare Apollo Gateway, per request.
@@ -24,6 +28,8 @@ import { pathToFileURL } from 'node:url';
 import { createDevIdentities, issueDevToken } from '../auth/dev-identities.js';
 import { startFederation } from '../gateway/embedded.js';
 import { openDb } from '../store/index.js';
+import type { AuditContent } from '../audit/index.js';
+import { measureFloor, type FloorResult } from './floor.js';
 import { selfTimePerFunction } from './profile.js';
 import { startBareGateway } from './server/bareGateway.js';
 import { startBaselineSystems } from './server/baselineSystems.js';
@@ -37,6 +43,12 @@ export interface CpuOptions {
   workloads: WorkloadId[];
   /** Write CPU profiles here and compare them. */
   profileDir?: string | undefined;
+  /** Also measure the floor: the store and signature work Continuum's guarantees need (./floor.ts). */
+  floor?: boolean;
+  /** Operations per floor figure (200; the smoke test uses a few). */
+  floorRepeat?: number;
+  /** A PostgreSQL database to use instead of in-memory PGlite (a throw-away one: the run writes to it). */
+  databaseUrl?: string | undefined;
   log?: (line: string) => void;
 }
 
@@ -58,13 +70,15 @@ export interface CpuResult {
   mainRatio: number;
   /** With `profileDir`: where Continuum spends more, in ms per request (self time). */
   extra?: { function: string; ms: number }[];
+  /** With `floor`: the work enforcement and audit cannot do without, per request. */
+  floor?: FloorResult;
 }
 
 const PROFILED_REQUESTS = 60;
 
 export async function measureCpu(options: CpuOptions): Promise<CpuResult[]> {
   const log = options.log ?? (() => {});
-  const db = await openDb({});
+  const db = await openDb({ url: options.databaseUrl });
   const identities = await createDevIdentities();
   const federation = await startFederation({ db, trust: identities.trust, seedCases: options.cases, logLevel: 'silent', subgraphPortBase: 0, gatewayPort: 0 });
   const baseline = await startBaselineSystems(db);
@@ -129,6 +143,16 @@ export async function measureCpu(options: CpuOptions): Promise<CpuResult[]> {
           .sort((a, b) => b.ms - a.ms)
           .slice(0, 25);
       }
+      if (options.floor) {
+        const fetchesBefore = [...federation.systems.values()].reduce((n, s) => n + s.subgraph.stats.requests, 0);
+        await send('continuum');
+        const fetches = [...federation.systems.values()].reduce((n, s) => n + s.subgraph.stats.requests, 0) - fetchesBefore;
+        // The response left after its record was durable: the newest record is this request's.
+        const [row] = await db.query<{ content: AuditContent | string }>('SELECT content FROM audit.record ORDER BY seq DESC LIMIT 1');
+        if (!row) throw new Error('no audit record after a Continuum request');
+        const record = typeof row.content === 'string' ? (JSON.parse(row.content) as AuditContent) : row.content;
+        result.floor = await measureFloor(federation, db, record, fetches, options.floorRepeat);
+      }
       log(
         `${workload.id}: bare ${result.bareMs.toFixed(1)} ms, Continuum ${result.continuumMs.toFixed(1)} ms CPU per request (bare/Continuum ${result.ratio.toFixed(2)}); ` +
           `main thread ${result.bareMainMs.toFixed(1)} / ${result.continuumMainMs.toFixed(1)} ms (${result.mainRatio.toFixed(2)})`,
@@ -152,6 +176,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '10' },
       workloads: { type: 'string', default: 'case,programme-page,partner-care' },
       profile: { type: 'string' },
+      floor: { type: 'boolean', default: false },
     },
   });
   const positive = (name: string, text: string) => {
@@ -168,8 +193,21 @@ async function main(): Promise<void> {
     batch: positive('batch', values.batch),
     workloads: workloads as WorkloadId[],
     profileDir: values.profile ? resolve(values.profile) : undefined,
+    floor: values.floor,
+    databaseUrl: process.env.DATABASE_URL || undefined,
     log: (line) => console.log(line),
   });
+  for (const result of results) {
+    const floor = result.floor;
+    if (!floor) continue;
+    const ms = (c: { cpuMs: number; loopMs: number }) => `${c.cpuMs.toFixed(2).padStart(6)} ms CPU ${c.loopMs.toFixed(2).padStart(6)} ms event loop`;
+    console.log(`\n${result.workload}: the floor (${floor.cases} case(s), ${floor.fetches} subgraph fetches, a ${floor.recordBytes} B audit record)`);
+    console.log(`  facts and consents read        ${ms(floor.facts)}`);
+    console.log(`  audit append, one at a time    ${ms(floor.auditAppend)}   (of which the canonical hash ${floor.recordHash.cpuMs.toFixed(2)} ms)`);
+    console.log(`  context token sign + verify    ${ms({ cpuMs: floor.tokenSign.cpuMs + floor.tokenVerify.cpuMs, loopMs: floor.tokenSign.loopMs + floor.tokenVerify.loopMs })}   × ${floor.fetches}`);
+    console.log(`  floor per request              ${ms(floor.total)}`);
+    console.log(`  0.9× of bare leaves            ${(result.bareMs / 0.9 - result.bareMs).toFixed(2).padStart(6)} ms CPU ${(result.bareMainMs / 0.9 - result.bareMainMs).toFixed(2).padStart(6)} ms event loop for all of enforcement and audit`);
+  }
   for (const result of results) {
     if (!result.extra) continue;
     console.log(`\n${result.workload}: where Continuum spends more than bare Apollo Gateway (self time, ms per request)`);
