@@ -3,7 +3,7 @@
  * subgraphs and backends, alternating rounds, plus the public federation benchmark's deep query.
  * Prints a table and writes the full result as JSON under bench/results/ (gitignored).
  *
- *   npm run bench -- [--cases 2000] [--rounds 3] [--duration 8] [--warmup 2] [--connections 20]
+ *   npm run bench -- [--cases 2000] [--rounds 3] [--duration 8] [--warmup 2] [--initial-warmup 10] [--connections 20]
  *                    [--workloads case,programme-page,partner-care,federation-benchmark]
  *                    [--split] [--profile] [--cpu-prof] [--results bench/results]
  *
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '2' },
+    'initial-warmup': { type: 'string', default: '10' },
     connections: { type: 'string', default: '20' },
     workloads: { type: 'string', default: WORKLOAD_IDS.join(',') },
     profile: { type: 'boolean', default: false },
@@ -40,7 +41,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: npm run bench -- [--cases N] [--rounds N] [--duration S] [--warmup S] [--connections N] [--workloads a,b] [--split] [--profile] [--cpu-prof] [--results DIR]');
+  console.log('usage: npm run bench -- [--cases N] [--rounds N] [--duration S] [--warmup S] [--initial-warmup S] [--connections N] [--workloads a,b] [--split] [--profile] [--cpu-prof] [--results DIR]');
   console.log(`workloads: ${WORKLOAD_IDS.join(', ')}`);
   console.log('--split: systems, bare gateway and Continuum gateway in separate processes, over a fresh database on DATABASE_URL or CONTINUUM_TEST_DATABASE_URL');
   process.exit(0);
@@ -80,6 +81,7 @@ const result = await runBench({
   rounds: positive('rounds', values.rounds),
   durationSec: positive('duration', values.duration),
   warmupSec: positive('warmup', values.warmup, true),
+  initialWarmupSec: positive('initial-warmup', values['initial-warmup'], true),
   connections: positive('connections', values.connections),
   workloads: workloads as WorkloadId[],
   databaseUrl: process.env.DATABASE_URL || undefined,

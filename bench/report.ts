@@ -27,7 +27,7 @@ export function renderReport(result: BenchResult): string {
   out.push(`Continuum benchmark — ${result.date}`);
   out.push(`machine: ${m.nproc} cores (${m.cpuModel}), node ${m.node}, ${m.platform}; load average before ${m.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}, after ${m.loadavgAfter.map((l) => l.toFixed(2)).join(' ')}`);
   const o = result.options;
-  out.push(`store: ${result.store}, ${o.cases} cases; ${o.rounds} round(s) × ${o.durationSec} s after ${o.warmupSec} s warm-up, ${o.connections} connections`);
+  out.push(`store: ${result.store}, ${o.cases} cases; ${o.rounds} round(s) × ${o.durationSec} s after ${o.warmupSec} s warm-up (and ${o.initialWarmupSec} s per workload and target before the first), ${o.connections} connections`);
   const split = result.layout === 'split';
   if (result.split) out.push(`layout: split — ${result.split.processes.map((p) => `${p.label} (pid ${p.pid}, ready in ${(p.startupMs / 1000).toFixed(1)} s)`).join(', ')}`);
   out.push('');

@@ -20,6 +20,7 @@ describe('bench smoke', () => {
       rounds: 1,
       durationSec: 1,
       warmupSec: 0,
+      initialWarmupSec: 0,
       connections: 2,
       workloads: ['case'],
       profile: false,

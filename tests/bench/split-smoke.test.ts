@@ -41,6 +41,7 @@ describe.skipIf(!postgresUrl)('bench smoke, split layout', () => {
       rounds: 1,
       durationSec: 1,
       warmupSec: 0,
+      initialWarmupSec: 0,
       connections: 2,
       workloads: ['case'],
       split: { postgresUrl: postgresUrl as string },
