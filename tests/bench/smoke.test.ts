@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../bench/harness.js';
+import { tinyRun } from './tiny.js';
 import { renderReport } from '../../bench/report.js';
 
 describe('bench smoke', () => {
@@ -15,19 +16,7 @@ describe('bench smoke', () => {
   afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
 
   it('runs the harness and reports numbers for the baseline and Continuum', async () => {
-    const result = await runBench({
-      cases: 300,
-      rounds: 1,
-      durationSec: 1,
-      warmupSec: 0,
-      initialWarmupSec: 0,
-      connections: 2,
-      workloads: ['case'],
-      profile: false,
-      cpuProfProcess: false,
-      resultsDir,
-      log: () => {},
-    });
+    const result = await runBench(tinyRun(resultsDir));
 
     const [workload] = result.workloads;
     expect(workload?.id).toBe('case');

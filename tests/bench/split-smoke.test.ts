@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../bench/harness.js';
+import { tinyRun } from './tiny.js';
 import { renderReport } from '../../bench/report.js';
 
 const postgresUrl = process.env.CONTINUUM_TEST_DATABASE_URL || undefined;
@@ -36,20 +37,7 @@ describe.skipIf(!postgresUrl)('bench smoke, split layout', () => {
   afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
 
   it('runs each gateway in its own process and reports its RSS and CPU per request', async () => {
-    const result = await runBench({
-      cases: 300,
-      rounds: 1,
-      durationSec: 1,
-      warmupSec: 0,
-      initialWarmupSec: 0,
-      connections: 2,
-      workloads: ['case'],
-      split: { postgresUrl: postgresUrl as string },
-      profile: false,
-      cpuProfProcess: false,
-      resultsDir,
-      log: () => {},
-    });
+    const result = await runBench(tinyRun(resultsDir, { split: { postgresUrl: postgresUrl as string } }));
 
     expect(result.layout).toBe('split');
     expect(result.split?.processes.map((p) => p.label)).toEqual(['systems process', 'bare gateway process', 'Continuum gateway process']);
