@@ -20,7 +20,7 @@
  * token), the signature is checked over the bytes as received before anything in the payload
  * is read, then issuer, audience and lifetime, then the claims' shapes (zod). Each refusal has
  * a stable reason for the subgraph's log.
-  */
+ */
 import { KeyObject, sign, verify } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { z } from 'zod';
