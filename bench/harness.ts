@@ -127,7 +127,8 @@ export interface BenchResult {
   /** Split layout: each process, and its whole-run profile with `cpuProfProcess`. */
   split?: { database: string; processes: { label: string; pid: number | undefined; startupMs: number; profile: { file: string; summary: ProfileSummary } | null }[] };
   workloads: WorkloadReport[];
-  profiles: { workload: WorkloadId; file: string; summary: ProfileSummary }[];
+  /** Under load; in one process both targets are profiled, in the split layout Continuum's gateway. */
+  profiles: { workload: WorkloadId; target: Target; file: string; summary: ProfileSummary; rps: number; requests: number }[];
   processProfile: { file: string; summary: ProfileSummary } | null;
   notes: string[];
 }
@@ -391,15 +392,21 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
 
     if (options.profile) {
+      // The single process serves both targets, so the baseline is profiled under the same load to
+      // compare with; in the split layout the profiled process is Continuum's gateway alone.
+      const profiled: Target[] = servers.layout === 'single-process' ? ['baseline', 'continuum'] : ['continuum'];
       for (const workload of selected.filter((w) => w.targets.includes('continuum'))) {
-        const file = join(options.resultsDir, `${stamp}-continuum-${workload.id}.cpuprofile`);
-        await settle();
-        await servers.profileStart();
-        const result = await load({ url: urlFor(servers, workload, 'continuum'), body: workload.body, headers: headersFor(workload, 'continuum', servers.tokens), connections: options.connections, durationSec: options.durationSec });
-        await servers.profileStop(file);
-        await settle();
-        profiles.push({ workload: workload.id, file, summary: summariseProfile(file) });
-        log(`profiled Continuum on ${workload.id} (${result.rps.toFixed(1)} rps under the profiler, ${servers.profiledProcess}) → ${file}`);
+        for (const target of profiled) {
+          const file = join(options.resultsDir, `${stamp}-${target}-${workload.id}.cpuprofile`);
+          if (target === 'baseline') await scope(workload);
+          await settle();
+          await servers.profileStart();
+          const result = await load({ url: urlFor(servers, workload, target), body: workload.body, headers: headersFor(workload, target, servers.tokens), connections: options.connections, durationSec: options.durationSec });
+          await servers.profileStop(file);
+          await settle();
+          profiles.push({ workload: workload.id, target, file, summary: summariseProfile(file), rps: result.rps, requests: result.requests });
+          log(`profiled ${target} on ${workload.id} (${result.rps.toFixed(1)} rps under the profiler, ${servers.profiledProcess}) → ${file}`);
+        }
       }
     }
   } finally {

@@ -88,7 +88,9 @@ export function renderReport(result: BenchResult): string {
     out.push('');
   }
   for (const profile of result.profiles) {
-    out.push(`CPU profile of the ${split ? 'Continuum gateway process' : 'server process'}, Continuum on ${profile.workload} (${profile.file}); ${profile.summary.busyMs} ms busy, ${profile.summary.idlePercent}% of samples idle; shares below are of busy time`);
+    const who = profile.target === 'baseline' ? 'bare Apollo Gateway' : 'Continuum';
+    const perRequest = profile.requests > 0 ? `, ${(profile.summary.busyMs / profile.requests).toFixed(1)} ms busy per request` : '';
+    out.push(`CPU profile of the ${split ? 'Continuum gateway process' : 'server process'}, ${who} on ${profile.workload} (${profile.file}); ${profile.summary.busyMs} ms busy${perRequest}, ${profile.summary.idlePercent}% of samples idle; shares below are of busy time`);
     out.push(`  by area: ${profile.summary.areas.slice(0, 10).map((a) => `${a.area} ${a.selfPercent}%`).join(', ')}`);
     out.push(table(['self %', 'self ms', 'function', 'location'], profile.summary.top.slice(0, 15).map((s) => [s.selfPercent.toFixed(1), String(s.selfMs), s.function, s.location])).replace(/^/gm, '  '));
     out.push('');
