@@ -9,7 +9,7 @@
  * - rounds alternating baseline and Continuum (A B A B …), each a warm-up then a measured
  *   autocannon run at fixed connections, with the peak RSS of the server process (split: of the
  *   target's own gateway process) and, split, each process's CPU time per request;
- * - optionally a CPU profile of Continuum's gateway under load.
+ * - optionally CPU profiles under load: of both targets in one process, of Continuum's gateway process in the split layout.
  * `bench/main.ts` is the command line; the smoke tests call `runBench` with tiny durations.
  */
 import { deepStrictEqual } from 'node:assert/strict';
@@ -41,7 +41,7 @@ export interface BenchOptions {
    * PostgreSQL server (and dropped afterwards). `databaseUrl` is then unused.
    */
   split?: { postgresUrl: string } | undefined;
-  /** Profile Continuum's gateway under load (inspector CPU profiler, one run per workload 1–3). */
+  /** Profile under load (inspector CPU profiler, one run per workload 1–3): both targets in one process, Continuum's gateway process in the split layout. */
   profile: boolean;
   /** Also start the server process(es) under `node --cpu-prof` (whole-run profile, written at exit). */
   cpuProfProcess: boolean;
