@@ -1,8 +1,9 @@
 /**
  * The smallest run of the benchmark harness that still measures both targets: what the smoke
- * tests of both layouts run (a few seconds, one workload, no warm-up).
+ * tests of both layouts run (a few seconds, one workload, no warm-up), and what both check.
  */
-import type { BenchOptions } from '../../bench/harness.js';
+import { expect } from 'vitest';
+import type { BenchOptions, WorkloadReport } from '../../bench/harness.js';
 
 export function tinyRun(resultsDir: string, layout: Pick<BenchOptions, 'split'> = {}): BenchOptions {
   return {
@@ -19,4 +20,18 @@ export function tinyRun(resultsDir: string, layout: Pick<BenchOptions, 'split'> 
     resultsDir,
     log: () => {},
   };
+}
+
+/** What both layouts' smoke runs must report for each target: requests answered, RPS, p99, RSS. */
+export function expectBothTargetsMeasured(workload: WorkloadReport | undefined): void {
+  expect(workload?.id).toBe('case');
+  for (const target of ['baseline', 'continuum'] as const) {
+    const summary = workload?.targets[target];
+    expect(summary?.requests).toBeGreaterThan(0);
+    expect(Number.isFinite(summary?.rps)).toBe(true);
+    expect(Number.isFinite(summary?.p99Ms)).toBe(true);
+    expect(summary?.maxRssMb).toBeGreaterThan(0);
+  }
+  expect(Number.isFinite(workload?.ratio?.rps)).toBe(true);
+  expect(workload?.batching?.continuum.central?.fetches).toBe(1);
 }
