@@ -8,11 +8,44 @@ import { SPECIAL_CATEGORIES, type DataCategory, type Purpose } from '../schema/v
 import type { Grant, Policy, Relationship } from './policy.js';
 import type { Role } from './roles.js';
 
+/** The codes a field can be denied with (DESIGN §5): the one list the gateway, the kit and the docs use. */
+export const DENIAL_CODES = new Set(['FORBIDDEN_FIELD', 'NO_RELATIONSHIP', 'CONSENT_REQUIRED', 'TRANSFER_BLOCKED'] as const) as ReadonlySet<string>;
+
 export type DenialCode = 'FORBIDDEN_FIELD' | 'NO_RELATIONSHIP' | 'CONSENT_REQUIRED' | 'TRANSFER_BLOCKED';
+
+/** A refusal as a caller is told it: its code and the rule that names it. */
+export interface Disclosure {
+  code: DenialCode;
+  rule: string;
+}
 
 export type Decision =
   | { released: true; rule: string; basis: string }
-  | { released: false; code: DenialCode; rule: string };
+  | {
+      released: false;
+      /** The true reason, for the audit record. */
+      code: DenialCode;
+      rule: string;
+      /** What the caller is told instead, when the true reason would tell it a fact about the case. */
+      shown?: Disclosure;
+    };
+
+/**
+ * What a caller refused a whole case is told (DESIGN §5, "Non-parties learn nothing"): one code
+ * and one rule whether the case does not exist, no relationship holds, or the transfer gate keeps
+ * the case from a third-country recipient. So case references cannot be enumerated, and a
+ * country-of-origin authority cannot tell its nationals returned without a transfer basis from
+ * any other case. The audit record keeps the true reason.
+ */
+export const NOT_A_PARTY: Disclosure = Object.freeze({ code: 'NO_RELATIONSHIP', rule: 'case.not-a-party' });
+
+/** The decision for a reference the case index does not hold: shown as any other case one is not a party to. */
+export const UNKNOWN_CASE: Decision = Object.freeze({ released: false, code: 'NO_RELATIONSHIP', rule: 'case.unknown', shown: NOT_A_PARTY });
+
+/** What the caller is told of a refusal (the true reason stays in the decision for the audit record). */
+export function disclosed(decision: Extract<Decision, { released: false }>): Disclosure {
+  return decision.shown ?? decision;
+}
 
 /** Who asks and why; the subset of the verified caller that decisions need. */
 export interface Requester {
@@ -137,5 +170,9 @@ export function decideForCase(policy: Policy, requester: Requester, category: Da
     }
     return { released: true, rule: grant.rule, basis: grant.basis };
   }
-  return (best as { decision: Decision }).decision;
+  const denial = (best as { decision: Extract<Decision, { released: false }> }).decision;
+  // A caller no relationship ties to the case, or a third-country recipient without a transfer
+  // basis for it, learns nothing about the case from the refusal: not even which rule refused.
+  const transferable = policy.isEuEea(requester.country) || dynamic.hasTransferBasis(dynamic.facts.owningMemberState, requester.organisation);
+  return denial.code === 'NO_RELATIONSHIP' || !transferable ? { ...denial, shown: NOT_A_PARTY } : denial;
 }

@@ -61,7 +61,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     const incoming = options as Extract<GraphQLDataSourceProcessOptions<HubContext>, { incomingRequestContext: unknown }>;
     const { access, requestId } = incoming.context;
     const { request } = incoming;
-    access.subgraphs.add(this.subgraphName);
+    access.calledSubgraph(this.subgraphName);
     const refs = refsOf(request.variables);
     const vectors: Map<string, DecisionVector> = refs.length > 0 ? await access.vectorsFor(refs) : new Map();
     const token = await signContext(this.runtime.keys, this.subgraphName, {
@@ -78,9 +78,11 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
 
     const response = await super.process(options);
     const document = incoming.document ?? this.parsedFetch(request.query ?? '');
-    const incidents = await recheckSubgraphResponse(this.subgraphName, this.runtime.metadata, this.runtime.policy, access, document, request.variables, response, vectors);
+    // Judged by the supergraph version the request was planned with, never a newer one.
+    const metadata = access.metadata ?? this.runtime.metadata;
+    const incidents = await recheckSubgraphResponse(this.subgraphName, metadata, this.runtime.policy, access, document, request.variables, response, vectors);
     for (const incident of incidents) {
-      access.incidents.push(incident);
+      access.reportIncident(incident);
       this.onIncident({ requestId, ...incident });
     }
     return response;

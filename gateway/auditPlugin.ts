@@ -6,6 +6,7 @@
  */
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { sha256Hex, type AuditContent, type AuditOutcome, type AuditWriter } from '../audit/index.js';
+import type { AccessOutcome } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
 import { HubErrors } from './errors.js';
 
@@ -18,11 +19,15 @@ function outcomeOf(errors: number, hasData: boolean, released: number, denied: n
   return 'PARTIAL';
 }
 
+/** The outcome of a request refused before execution (parse, validation, limits): nothing released. */
+const NOTHING_RAN: AccessOutcome = Object.freeze({ cases: { cases: [], accesses: [], paths: [] }, operationHash: null, subgraphs: [], incidents: [] });
+
 export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<HubContext>): AuditContent | null {
   const { access, requestId } = ctx.contextValue;
   if (ctx.response.body.kind !== 'single') return null;
   const result = ctx.response.body.singleResult;
-  const { cases, accesses, paths } = access.cases;
+  const outcome = access.outcome ?? NOTHING_RAN;
+  const { cases, accesses, paths } = outcome.cases;
   const released = cases.reduce((n, c) => n + (accesses[c.access]?.released.length ?? 0), 0);
   const denied = cases.reduce((n, c) => n + (accesses[c.access]?.denied.length ?? 0), 0);
   const isConsentChange = ctx.operation?.operation === 'mutation' && CONSENT_MUTATIONS.test(ctx.source ?? '');
@@ -39,13 +44,13 @@ export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<Hub
       roles: [...access.caller.roles],
     },
     purpose: access.purpose,
-    operation: ctx.operation ? { type: ctx.operation.operation, name: ctx.operationName ?? null, hash: access.operationHash ?? ctx.queryHash ?? '' } : null,
+    operation: ctx.operation ? { type: ctx.operation.operation, name: ctx.operationName ?? null, hash: outcome.operationHash ?? ctx.queryHash ?? '' } : null,
     outcome: outcomeOf(result.errors?.length ?? 0, result.data !== null && result.data !== undefined, released, denied),
-    subgraphs: [...access.subgraphs].sort(),
+    subgraphs: [...outcome.subgraphs],
     cases,
     accesses,
     paths,
-    incidents: access.incidents.map((i) => ({ ...i })),
+    incidents: outcome.incidents.map((i) => ({ ...i })),
     requestHash: sha256Hex(JSON.stringify({ query: ctx.request.query ?? null, operationName: ctx.request.operationName ?? null, variables: ctx.request.variables ?? null })),
     responseHash: sha256Hex(JSON.stringify(result)),
   };

@@ -39,6 +39,8 @@ export const HubErrors = {
   HUB_REGISTRY_NOT_FOUND: define('HUB_REGISTRY_NOT_FOUND', 'NOT_FOUND', 404, 'No such participant or version.'),
   HUB_REGISTRY_CONFLICT: define('HUB_REGISTRY_CONFLICT', 'CONFLICT', 409, 'The registry cannot do that in its current state.'),
   HUB_REGISTRY_NO_SUPERGRAPH: define('HUB_REGISTRY_NO_SUPERGRAPH', 'NOT_READY', 503, 'No supergraph is active.'),
+  HUB_RESERVED_NAME: define('HUB_RESERVED_NAME', 'GRAPHQL_VALIDATION_FAILED', 400, 'Names beginning with "__" are reserved for the schema and the hub: rename the %s.'),
+  HUB_SUPERGRAPH_CHANGED: define('HUB_SUPERGRAPH_CHANGED', 'SUPERGRAPH_CHANGED', 200, 'The schema changed while the request was under way, and the operation does not fit the new one; nothing was served. Retry with an operation valid in the current schema.'),
   HUB_INTROSPECTION_DISABLED: define('HUB_INTROSPECTION_DISABLED', 'INTROSPECTION_DISABLED', 200, 'Introspection is available to the hub operator only.'),
   HUB_SUBGRAPH_UNAVAILABLE: define('HUB_SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_UNAVAILABLE', 200, 'Subgraph "%s" is unavailable; its fields are null in this response.'),
   HUB_SUBGRAPH_ERROR: define('HUB_SUBGRAPH_ERROR', 'SUBGRAPH_ERROR', 200, 'Subgraph "%s" answered with HTTP %s; its fields are null in this response.'),

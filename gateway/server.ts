@@ -21,6 +21,7 @@ import { airGappedPlugins } from '../subgraphs/kit/server.js';
 import { requestSpanPlugin, SPAN_ATTRIBUTES, tracedRoute } from '../subgraphs/kit/tracing.js';
 import { AccessRuntime } from './access/AccessRuntime.js';
 import { enforcingExecutor } from './access/enforce.js';
+import { ReservedNamesRule } from './access/ReservedNamesRule.js';
 import { RequestAccess } from './access/RequestAccess.js';
 import type { AuditWriter } from '../audit/index.js';
 import { auditPlugin, refusalRecord } from './auditPlugin.js';
@@ -168,7 +169,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Apollo's default, stated so nobody turns it off by accident: no simple (form-like) requests.
     csrfPrevention: true,
     parseOptions: { maxLexicalTokens: limits.maxTokens },
-    validationRules: [...limitRules(limits)],
+    // The client's names and the gateway's are disjoint before anything else looks at the document.
+    validationRules: [ReservedNamesRule, ...limitRules(limits)],
     plugins: [
       ...airGappedPlugins(),
       fastifyApolloDrainPlugin(app),

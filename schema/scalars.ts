@@ -68,12 +68,14 @@ export const scalarResolvers = {
 };
 
 /**
- * The case an object belongs to: the gateway's hidden case-reference selection, else its `ref`,
- * else its `caseRef` — the one rule the gateway and every subgraph use to attribute a field to a case.
+ * The case a representation or a backend object belongs to: its `ref`, else its `caseRef`. For
+ * objects the gateway planned (the keys of representations, a subgraph's own rows). Never for a
+ * response a client shaped: its keys are the client's aliases, so the gateway attributes response
+ * objects only by its own hidden selection (gateway/access/walk.ts `helperRefOf`).
  */
 export function caseRefIn(value: unknown): string | null {
   if (!value || typeof value !== 'object') return null;
-  const object = value as { __continuumRef?: unknown; ref?: unknown; caseRef?: unknown };
-  const ref = object.__continuumRef ?? object.ref ?? object.caseRef;
+  const object = value as { ref?: unknown; caseRef?: unknown };
+  const ref = object.ref ?? object.caseRef;
   return isCaseRef(ref) ? ref : null;
 }

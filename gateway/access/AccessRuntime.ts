@@ -1,17 +1,15 @@
 /**
  * Shared, long-lived access state of one gateway: the policy, the central store, the context
- * signing keys, the field metadata of the current supergraph and the cache of static plans.
+ * signing keys, and the field metadata (with its static plans) of the current supergraph.
  */
 import type { ContextKeys } from '../../auth/context-token.js';
 import type { Policy } from '../../auth/policy.js';
 import type { Db } from '../../store/index.js';
 import { AccessMetadata } from './metadata.js';
-import { StaticPlanCache } from './staticPlan.js';
 import type { GraphQLSchema } from 'graphql';
 
 export class AccessRuntime {
   private current: AccessMetadata | undefined;
-  readonly plans = new StaticPlanCache();
 
   constructor(
     readonly policy: Policy,
@@ -25,9 +23,11 @@ export class AccessRuntime {
     return this.current;
   }
 
-  /** A new supergraph: new categories, and every cached plan is stale. */
+  /**
+   * A new supergraph: new categories, and new static plans (each version keeps its own, so a
+   * request still in flight on the old version never leaves a plan behind for the new one).
+   */
   update(apiSchema: GraphQLSchema, coreSupergraphSdl: string): void {
     this.current = AccessMetadata.build(apiSchema, coreSupergraphSdl);
-    this.plans.clear();
   }
 }

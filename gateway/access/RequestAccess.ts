@@ -6,15 +6,23 @@
  */
 import type DataLoader from 'dataloader';
 import type { Caller } from '../../auth/Caller.js';
-import { decide, type Decision, type Requester } from '../../auth/decide.js';
+import { decide, disclosed, UNKNOWN_CASE, type Decision, type Requester } from '../../auth/decide.js';
 import type { CaseAccesses } from '../../audit/record.js';
 import type { Policy } from '../../auth/policy.js';
 import { DATA_CATEGORIES, type DataCategory, type Purpose } from '../../schema/vocabulary.js';
 import type { Db } from '../../store/index.js';
+import type { AccessMetadata } from './metadata.js';
 import { createCaseFactsLoader, type CaseFactsWithConsents } from '../../subgraphs/central/facts.js';
 
 const PERSONAL_CATEGORIES = DATA_CATEGORIES.filter((c): c is Exclude<DataCategory, 'NOT_PERSONAL'> => c !== 'NOT_PERSONAL');
-const UNKNOWN_CASE = Object.fromEntries(PERSONAL_CATEGORIES.map((c) => [c, 'NO_RELATIONSHIP case.unknown']));
+/** The outcome a vector carries for a decision: what the caller (and the subgraph) is told. */
+function outcomeOf(decision: Decision): string {
+  if (decision.released) return 'R';
+  const shown = disclosed(decision);
+  return `${shown.code} ${shown.rule}`;
+}
+const UNKNOWN_CASE_VECTOR: DecisionVector = Object.freeze(Object.fromEntries(PERSONAL_CATEGORIES.map((c) => [c, outcomeOf(UNKNOWN_CASE)])));
+const UNKNOWN_CASE_DECISIONS: ReadonlyMap<string, Decision> = new Map(PERSONAL_CATEGORIES.map((c) => [c, UNKNOWN_CASE]));
 
 export type DecisionVector = Record<string, string>;
 
@@ -23,6 +31,15 @@ export interface Incident {
   coordinate: string;
   code: string;
   rule: string;
+}
+
+/** What one request released and denied, which subgraphs it called and what they did wrong. Immutable. */
+export interface AccessOutcome {
+  readonly cases: CaseAccesses;
+  /** The hash of the operation as planned. */
+  readonly operationHash: string | null;
+  readonly subgraphs: readonly string[];
+  readonly incidents: readonly Readonly<Incident>[];
 }
 
 export class RequestAccess {
@@ -34,16 +51,17 @@ export class RequestAccess {
    * the context token is built per subgraph request by vector identity (encodeDecisions).
    */
   private readonly interned = new Map<string, DecisionVector>();
+  /**
+   * Every decision taken in this request, per case and category, with its true reason (for the
+   * audit record). The vectors carry what the caller is told (auth/decide.ts `disclosed`).
+   */
+  readonly decisions = new Map<string, ReadonlyMap<string, Decision>>();
   /** Fields a subgraph returned although they were denied (stripped by the gateway). */
-  readonly incidents: Incident[] = [];
-  /** Every decision taken in this request, per case and category (for the audit record). */
-  readonly decisions = new Map<string, Map<string, Decision>>();
+  private readonly incidents: Incident[] = [];
   /** Subgraphs this request called. */
-  readonly subgraphs = new Set<string>();
-  /** What the response released and denied, per case; set by the enforcing executor. */
-  cases: CaseAccesses = { cases: [], accesses: [], paths: [] };
-  /** The hash of the operation as planned. */
-  operationHash: string | null = null;
+  private readonly subgraphs = new Set<string>();
+  private settled: AccessOutcome | undefined;
+  private pinned: AccessMetadata | undefined;
 
   private readonly policy: Policy;
   private readonly store: Db;
@@ -57,6 +75,50 @@ export class RequestAccess {
     this.store = runtime.store;
     this.requester = { organisation: caller.organisation, country: caller.country, roles: caller.roles, purpose };
     this.facts = createCaseFactsLoader(this.store, caller.organisation);
+  }
+
+  /**
+   * The supergraph version this request is planned, enforced and re-checked against, from start
+   * to end: pinned once by the enforcing executor, so a switch of supergraph in flight changes
+   * nothing of it (docs/ARCHITECTURE.md, "Hot reload").
+   */
+  pin(metadata: AccessMetadata): void {
+    if (this.pinned && this.pinned !== metadata) throw new Error('a request is pinned to one supergraph version');
+    this.pinned = metadata;
+  }
+
+  get metadata(): AccessMetadata | undefined {
+    return this.pinned;
+  }
+
+  /** A subgraph was called for this request (HubDataSource). */
+  calledSubgraph(name: string): void {
+    this.subgraphs.add(name);
+  }
+
+  /** A subgraph returned a field although it was denied; the gateway stripped it (recheck.ts). */
+  reportIncident(incident: Incident): void {
+    this.incidents.push(incident);
+  }
+
+  /**
+   * What enforcement decided for this request, once: the executor settles it when the response is
+   * final, and the audit plugin reads only this. A request that never ran (refused before
+   * execution) has none.
+   */
+  settle(result: { cases: CaseAccesses; operationHash: string | null }): AccessOutcome {
+    if (this.settled) throw new Error('a request settles its access outcome once');
+    this.settled = Object.freeze({
+      cases: result.cases,
+      operationHash: result.operationHash,
+      subgraphs: Object.freeze([...this.subgraphs].sort()),
+      incidents: Object.freeze(this.incidents.map((incident) => Object.freeze({ ...incident }))),
+    });
+    return this.settled;
+  }
+
+  get outcome(): AccessOutcome | undefined {
+    return this.settled;
   }
 
   /** The decision for every personal category of each case (computed once per case per request). */
@@ -75,7 +137,10 @@ export class RequestAccess {
 
   private async computeVector(ref: string): Promise<DecisionVector> {
     const found = await this.facts.load(ref);
-    if (!found) return UNKNOWN_CASE;
+    if (!found) {
+      this.decisions.set(ref, UNKNOWN_CASE_DECISIONS);
+      return UNKNOWN_CASE_VECTOR;
+    }
     // The facts were read for this caller: the recipient of any transfer is the caller.
     const dynamic = { facts: found.facts, consents: found.consents, hasTransferBasis: () => found.transferToCaller };
     const vector: DecisionVector = {};
@@ -84,7 +149,7 @@ export class RequestAccess {
     for (const category of PERSONAL_CATEGORIES) {
       const decision = decide(this.policy, this.requester, category, dynamic);
       decided.set(category, decision);
-      const outcome = decision.released ? 'R' : `${decision.code} ${decision.rule}`;
+      const outcome = outcomeOf(decision);
       vector[category] = outcome;
       key += `${outcome}\n`;
     }

@@ -6,16 +6,15 @@
  *   for the audit record (never the values);
  * - the gateway's own helper selections (case references, placeholders) are removed.
  */
-import { getOperationAST, Kind, valueFromASTUntyped, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
-import type { Decision } from '../../auth/decide.js';
+import { getOperationAST, valueFromASTUntyped, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { DENIAL_CODES, disclosed, type Decision } from '../../auth/decide.js';
 import type { CaseAccesses, StoredPattern } from '../../audit/record.js';
 import { isCaseRef } from '../../schema/scalars.js';
 import { deniedError, MAX_FIELD_ERRORS, summaryError } from './denials.js';
 import type { AccessMetadata } from './metadata.js';
 import { PLACEHOLDER_KEY, REF_KEY, TYPE_KEY, type StaticDenial } from './staticPlan.js';
-import { fragmentsOf, walkSelectionSet, type ResponsePath, type ResultObject } from './walk.js';
+import { collectRootFields, fragmentsOf, walkSelectionSet, type ResponsePath, type ResultObject, type WalkContext } from './walk.js';
 
-const DENIAL_CODES = new Set(['FORBIDDEN_FIELD', 'NO_RELATIONSHIP', 'CONSENT_REQUIRED', 'TRANSFER_BLOCKED']);
 
 export interface FinishedResult {
   /** Errors for denied fields, made by the gateway at their exact paths. */
@@ -122,18 +121,31 @@ function reachable(data: unknown, path: readonly (string | number)[]): boolean {
   return at !== null && typeof at === 'object';
 }
 
-/** Case references passed as arguments to root fields (e.g. `case(ref:)`), by response key. */
-function rootArgumentRefs(operation: OperationDefinitionNode, variables: Record<string, unknown>): Map<string, string> {
+/**
+ * Case references passed as arguments to root fields (e.g. `case(ref:)`), by response key — root
+ * fields spread from fragments included, as execution collects them.
+ */
+export function rootArgumentRefs(context: Pick<WalkContext, 'metadata' | 'fragments' | 'variables'>, operation: OperationDefinitionNode): Map<string, string> {
   const refs = new Map<string, string>();
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD) continue;
-    for (const argument of selection.arguments ?? []) {
-      const value = valueFromASTUntyped(argument.value, variables);
-      if (isCaseRef(value)) refs.set(selection.alias?.value ?? selection.name.value, value);
+  const root = rootTypeOf(context.metadata, operation);
+  if (!root) return refs;
+  for (const { key, nodes } of collectRootFields(context, operation.selectionSet, root)) {
+    for (const node of nodes) {
+      for (const argument of node.arguments ?? []) {
+        const value = valueFromASTUntyped(argument.value, context.variables);
+        if (isCaseRef(value)) refs.set(key, value);
+      }
     }
   }
   return refs;
 }
+
+function rootTypeOf(metadata: AccessMetadata, operation: OperationDefinitionNode) {
+  return operation.operation === 'mutation' ? metadata.apiSchema.getMutationType() : metadata.apiSchema.getQueryType();
+}
+
+/** Keys the gateway selected for itself; removed from every object before the response leaves. */
+const HELPER_KEYS: ReadonlySet<string> = new Set([TYPE_KEY, REF_KEY, PLACEHOLDER_KEY]);
 
 export function finishResult(
   metadata: AccessMetadata,
@@ -148,7 +160,8 @@ export function finishResult(
   const operation = getOperationAST(document, operationName);
   const summary = new AccessSummary();
   const deny = (ref: string, category: string, code: string, rule: string, path: string) => summary.add(ref, false, category, code, rule, path);
-  const argumentRefs = operation ? rootArgumentRefs(operation, variables) : new Map<string, string>();
+  const fragments = fragmentsOf(document);
+  const argumentRefs = operation ? rootArgumentRefs({ metadata, fragments, variables }, operation) : new Map<string, string>();
   for (const ref of argumentRefs.values()) summary.touch(ref);
 
   // Per-case denials are answered by the gateway itself below, at paths it can reach; a denial
@@ -163,57 +176,82 @@ export function finishResult(
   // A denial the gateway had to enforce itself (a subgraph returned the field anyway) stays marked.
   const incidents = new Map<string, unknown>();
   for (const error of priorErrors) if (regenerated(error) && error.extensions?.incident) incidents.set(pattern([...(error.path ?? [])]) + JSON.stringify(error.path), error.extensions.incident);
-  // A root field refused for a named case (e.g. case(ref:) → NO_RELATIONSHIP) is a denial too.
+  // A root field refused for a named case (e.g. case(ref:) → NO_RELATIONSHIP) is a denial too; the
+  // record keeps the true reason, which the caller may not have been told (auth/decide.ts `disclosed`).
   for (const error of kept) {
     const code = error.extensions?.code;
     if (typeof code !== 'string' || !DENIAL_CODES.has(code) || error.path?.length !== 1) continue;
     const ref = argumentRefs.get(String(error.path[0]));
-    if (ref) deny(ref, String(error.extensions?.category ?? 'CASE_ADMIN'), code, String(error.extensions?.rule ?? ''), pattern([...error.path]));
+    if (!ref) continue;
+    const category = String(error.extensions?.category ?? 'CASE_ADMIN');
+    const decision = decisionsOf(ref)?.get(category);
+    const truth = decision && !decision.released ? decision : { code, rule: String(error.extensions?.rule ?? '') };
+    deny(ref, category, truth.code, truth.rule, pattern([...error.path]));
   }
 
   const errors: GraphQLError[] = [];
   let omitted = 0;
+  const report = (error: () => GraphQLError) => {
+    if (errors.length < MAX_FIELD_ERRORS) errors.push(error());
+    else omitted++;
+  };
   // Helper keys are removed after the walk: fragments on the same object still need them.
   const visited: ResultObject[] = [];
-  const root = operation?.operation === 'mutation' ? metadata.apiSchema.getMutationType() : metadata.apiSchema.getQueryType();
+  const root = operation ? rootTypeOf(metadata, operation) : undefined;
   if (operation && root && data) {
     walkSelectionSet(
       {
         metadata,
-        fragments: fragmentsOf(document),
-        onObject: (object) => {
+        fragments,
+        variables,
+        onObject: (object, keys) => {
           visited.push(object);
+          // What the record says is what the response holds: a key the operation does not ask of
+          // this object (its type seen otherwise than the engine saw it) is not served unrecorded.
+          for (const key in object) if (!keys.has(key) && !HELPER_KEYS.has(key)) delete object[key];
         },
-        onField: ({ parent, typename, field, info, key, object, path, pattern: at, patterns, ref }) => {
-          const denial = removed.get(info.coordinate);
-          if (denial) {
-            // Another selection of the same key may have been allowed; only what is missing is denied.
-            if (!(key in object)) {
-              object[key] = null;
-              if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(info.coordinate, denial.category, denial.code, denial.rule, [...path, key]));
-              else omitted++;
-              if (ref) deny(ref, denial.category, denial.code, denial.rule, patterns.of(at, key));
-            }
-            return true;
-          }
-          const category = info.category;
-          if (!ref || !category || category === 'NOT_PERSONAL') return false;
-          const decision = decisionsOf(ref)?.get(category);
-          if (decision && !decision.released) {
-            // Denied for this case: null, with the gateway's own error at this exact path.
+        onField: ({ parent, typename, field, infos, key, object, path, pattern: at, patterns, ref }) => {
+          // A field selected on several static types (through fragments) was planned when any of
+          // those selections was kept; it is denied statically only when every one was removed.
+          const kept = infos.filter((i) => !removed.has(i.coordinate));
+          if (kept.length === 0) {
+            const info = infos[0]!;
+            const denial = removed.get(info.coordinate)!;
             object[key] = null;
-            const fullPath = [...path, key];
-            const fieldAt = patterns.of(at, key);
-            const incident = incidents.size > 0 ? incidents.get(fieldAt + JSON.stringify(fullPath)) : undefined;
-            // Errors name the object's own type when the response says it (GermanCaseFile.medical).
-            if (errors.length < MAX_FIELD_ERRORS) errors.push(deniedError(`${typename ?? parent.name}.${field}`, category, decision.code, decision.rule, fullPath, incident ? { incident } : {}));
-            else omitted++;
-            deny(ref, category, decision.code, decision.rule, fieldAt);
+            report(() => deniedError(info.coordinate, denial.category, denial.code, denial.rule, [...path, key]));
+            if (ref) deny(ref, denial.category, denial.code, denial.rule, patterns.of(at, key));
             return true;
           }
-          const value = object[key];
-          if (value === null || value === undefined) return false;
-          summary.add(ref, true, category, decision?.released ? decision.basis : 'UNRECORDED', decision?.released ? decision.rule : 'UNRECORDED', patterns.of(at, key));
+          const categories = new Set(kept.map((i) => i.category));
+          if (kept[0]!.onRoot) return false;
+          for (const category of categories) {
+            if (category === 'NOT_PERSONAL') continue;
+            const value = object[key];
+            if (category === undefined) {
+              // Undeclared (pre-planning removes these; a version switch must not serve one either).
+              if (value === null || value === undefined) continue;
+              object[key] = null;
+              report(() => deniedError(`${typename ?? parent.name}.${field}`, 'UNDECLARED', 'FORBIDDEN_FIELD', 'category.undeclared', [...path, key]));
+              return true;
+            }
+            if (!ref) continue;
+            const decision = decisionsOf(ref)?.get(category);
+            if (decision && !decision.released) {
+              // Denied for this case: null, with the gateway's own error at this exact path, telling
+              // the caller only what it may be told; the record keeps the true reason.
+              object[key] = null;
+              const fullPath = [...path, key];
+              const fieldAt = patterns.of(at, key);
+              const incident = incidents.size > 0 ? incidents.get(fieldAt + JSON.stringify(fullPath)) : undefined;
+              const shown = disclosed(decision);
+              // Errors name the object's own type when the response says it (GermanCaseFile.medical).
+              report(() => deniedError(`${typename ?? parent.name}.${field}`, category, shown.code, shown.rule, fullPath, incident ? { incident } : {}));
+              deny(ref, category, decision.code, decision.rule, fieldAt);
+              return true;
+            }
+            if (value === null || value === undefined) continue;
+            summary.add(ref, true, category, decision?.released ? decision.basis : 'UNRECORDED', decision?.released ? decision.rule : 'UNRECORDED', patterns.of(at, key));
+          }
           return false;
         },
       },

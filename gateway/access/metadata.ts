@@ -5,6 +5,7 @@
  */
 import { getNamedType, isAbstractType, isCompositeType, isInterfaceType, isObjectType, Kind, parse, type GraphQLCompositeType, type GraphQLSchema } from 'graphql';
 import { DATA_CATEGORIES, PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../../schema/vocabulary.js';
+import { StaticPlanCache } from './staticPlan.js';
 
 const KNOWN = new Set<string>(DATA_CATEGORIES);
 
@@ -21,6 +22,8 @@ export interface FieldInfo {
 }
 
 export class AccessMetadata {
+  /** Static plans made against this version of the supergraph (staticPlan.ts). */
+  readonly plans = new StaticPlanCache();
   private readonly fields = new Map<GraphQLCompositeType, Map<string, FieldInfo>>();
   private readonly conditions = new Map<string, boolean>();
 

@@ -11,7 +11,7 @@ import { caseRefIn } from '../../schema/scalars.js';
 import type { DataCategory } from '../../schema/vocabulary.js';
 import type { AccessMetadata } from './metadata.js';
 import type { DecisionVector, Incident, RequestAccess } from './RequestAccess.js';
-import { fragmentsOf, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
+import { fragmentsOf, helperRefOf, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
 
 export interface SubgraphResponse {
   data?: Record<string, unknown> | null;
@@ -68,10 +68,11 @@ export async function recheckSubgraphResponse(
   // Root answers (central's case index) name their cases only in the data: decide those too.
   const refs = new Set<string>();
   for (const target of targets) {
-    walkSelectionSet({ metadata, fragments, onField: () => false, onObject: (o) => {
-      const ref = caseRefIn(o);
+    const onObject = (object: ResultObject) => {
+      const ref = helperRefOf(object);
       if (ref && !signed.has(ref)) refs.add(ref);
-    } }, target.selectionSet, target.parent, target.value, target.path, target.ref);
+    };
+    walkSelectionSet({ metadata, fragments, variables: variables ?? {}, onField: () => false, onObject }, target.selectionSet, target.parent, target.value, target.path, target.ref);
   }
   const vectors = refs.size > 0 ? new Map([...signed, ...(await access.vectorsFor([...refs]))]) : signed;
 
@@ -101,7 +102,7 @@ export async function recheckSubgraphResponse(
     let outcome = staticOutcomeOf(category);
     if (outcome === null) {
       // A container without its own reference (a page edge) is decided by the case it holds.
-      const caseRef = ref ?? (Array.isArray(value) ? null : caseRefIn(value));
+      const caseRef = ref ?? (value && typeof value === 'object' && !Array.isArray(value) ? helperRefOf(value as ResultObject) : null);
       if (caseRef) outcome = vectors.get(caseRef)?.[category as string] ?? 'NO_RELATIONSHIP decision.missing';
       // Root answers come from central, which decided them with the store's own facts; without a
       // case to check against, only the static decision can be re-checked here.
@@ -121,7 +122,7 @@ export async function recheckSubgraphResponse(
     }
     return true;
   };
-  for (const target of targets) walkSelectionSet({ metadata, fragments, onField: check(target.entity) }, target.selectionSet, target.parent, target.value, target.path, target.ref);
+  for (const target of targets) walkSelectionSet({ metadata, fragments, variables: variables ?? {}, onField: check(target.entity) }, target.selectionSet, target.parent, target.value, target.path, target.ref);
   if (incidents.length > 0) (response as { errors?: readonly GraphQLFormattedError[] }).errors = errors;
   return incidents;
 }

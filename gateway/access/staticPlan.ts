@@ -4,7 +4,7 @@
  * holds it is not even asked. The result is cached per (operation, roles, purpose): a repeated
  * operation is decided once.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { isAbstractType, Kind, print, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
 import { decideStatically, type DenialCode, type Requester } from '../../auth/decide.js';
 import type { Policy } from '../../auth/policy.js';
@@ -28,16 +28,23 @@ export interface StaticPlan {
   introspection: boolean;
 }
 
+/**
+ * The gateway's own selections share the response with the client's, so their names must be ones
+ * a client can neither produce nor guess: every name a client writes that begins with `__` is
+ * refused in validation (ReservedNamesRule.ts), and these carry a random part drawn once per
+ * process on top. The client's namespace and the gateway's are disjoint by construction.
+ */
+export const HELPER_PREFIX = `__continuum${randomBytes(6).toString('hex')}`;
 /** Stands in for a selection set whose every field was removed (a selection set cannot be empty). */
-export const PLACEHOLDER_KEY = '__continuumRemoved';
+export const PLACEHOLDER_KEY = `${HELPER_PREFIX}_removed`;
 /**
  * Selected on every object that has a case reference, so the gateway can attribute every field of
  * the response to its case (for the audit record and the re-check) even when the client did not
- * ask for the reference. Removed from the response before it leaves.
+ * ask for the reference. The only key the walks read a case from. Removed before the response leaves.
  */
-export const REF_KEY = '__continuumRef';
+export const REF_KEY = `${HELPER_PREFIX}_ref`;
 /** Selected on abstract types, so the gateway knows which fragments applied to each object. */
-export const TYPE_KEY = '__continuumType';
+export const TYPE_KEY = `${HELPER_PREFIX}_type`;
 const TYPENAME: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: TYPE_KEY }, name: { kind: Kind.NAME, value: '__typename' } };
 
 function refField(fieldName: 'ref' | 'caseRef'): FieldNode {

@@ -176,7 +176,7 @@ export class HubMetrics {
             this.requests.inc({ operation, outcome });
             this.requestDuration.observe({ operation }, (performance.now() - started) / 1000);
             // One decision per case and category; cases sharing an access pattern are counted together.
-            const { cases, accesses } = contextValue.access.cases;
+            const { cases, accesses } = contextValue.access.outcome?.cases ?? { cases: [], accesses: [] };
             const casesPerPattern = new Map<number, number>();
             for (const { access } of cases) casesPerPattern.set(access, (casesPerPattern.get(access) ?? 0) + 1);
             for (const [index, count] of casesPerPattern) {

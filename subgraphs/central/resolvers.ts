@@ -8,7 +8,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { SubgraphContext } from '../../auth/context-token.js';
-import { CASE_INDEPENDENT, decide, decideWithoutCase, type Decision, type Requester } from '../../auth/decide.js';
+import { CASE_INDEPENDENT, decide, decideWithoutCase, disclosed, UNKNOWN_CASE, type Decision, type Requester } from '../../auth/decide.js';
 import type { Grant, Policy } from '../../auth/policy.js';
 import { isCaseRef, isIsoDateTime } from '../../schema/scalars.js';
 import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../schema/vocabulary.js';
@@ -87,7 +87,7 @@ export function requesterOf(caller: SubgraphContext): Requester {
 /** Decides one category of one case with the facts of the central store. */
 export async function decideHere(policy: Policy, context: Context, ref: string, category: DataCategory): Promise<Decision> {
   const found = await context.facts.load(ref);
-  if (!found) return { released: false, code: 'NO_RELATIONSHIP', rule: 'case.unknown' };
+  if (!found) return UNKNOWN_CASE;
   // The facts were read for this caller: the recipient of any transfer is the caller.
   return decide(policy, requesterOf(context.caller), category, { facts: found.facts, consents: found.consents, hasTransferBasis: () => found.transferToCaller });
 }
@@ -99,7 +99,7 @@ export function localDecider(policy: Policy) {
   const decideOnce = async (context: Context, ref: string | null, category: DataCategory): Promise<FieldOutcome> => {
     // Audit records and aggregates are decided without the case, even when they name one.
     const decision = ref === null || CASE_INDEPENDENT.has(category) ? decideWithoutCase(policy, requesterOf(context.caller), category) : await decideHere(policy, context, ref, category);
-    return decision.released ? 'R' : { code: decision.code, rule: decision.rule };
+    return decision.released ? 'R' : disclosed(decision);
   };
   return (context: Context, ref: string | null, category: DataCategory): FieldOutcome | Promise<FieldOutcome> => {
     let byKey = decided.get(context);
@@ -215,10 +215,14 @@ export function centralResolvers(db: Db, policy: Policy): Resolvers<Context> {
   return {
     Query: {
       case: async (_root, { ref }: { ref: string }, context: Context) => {
+        // A reference the index does not hold is refused exactly as a case the caller is not a
+        // party to: references cannot be enumerated (DESIGN §5, "Non-parties learn nothing").
         const row = await context.caseByRef.load(ref);
-        if (!row) return null;
-        const decision = await decideHere(policy, context, ref, 'CASE_ADMIN');
-        if (!decision.released) return denied(`Case "${ref}" is not released to you: ${decision.code} by rule ${decision.rule}.`, decision.code, decision.rule, 'CASE_ADMIN');
+        const decision = row ? await decideHere(policy, context, ref, 'CASE_ADMIN') : UNKNOWN_CASE;
+        if (!decision.released) {
+          const shown = disclosed(decision);
+          return denied(`Case "${ref}" is not released to you: ${shown.code} by rule ${shown.rule}.`, shown.code, shown.rule, 'CASE_ADMIN');
+        }
         return row;
       },
       cases: async (_root, args: CasesArgs, context: Context) => {

@@ -14,7 +14,7 @@ type ${fileType} implements MemberStateFile @key(fields: "caseRef", resolvable: 
 
 export const centralTypeDefs = `
 type Query {
-  "One case by its EU reference; null when the index holds no such case."
+  "One case by its EU reference; null with NO_RELATIONSHIP (rule case.not-a-party) when the caller is not a party to it or the index holds no such case: the two cannot be told apart."
   case(ref: CaseRef!): Case
   "Cases in the index, in reference order, a page at a time (first: 1 to 100)."
   cases(filter: CaseFilter, first: Int! = 20, after: String): CaseConnection!

@@ -154,6 +154,41 @@ describe.each(testStores)('bypass attempts on $name', (store) => {
     });
   });
 
+  // The gateway adds selections of its own to every document (case references, runtime types).
+  // A client that named its own fields like them shared response keys with the gateway: data it
+  // received under those names was not attributed to its case, nor in the audit record.
+  describe("the gateway's own names", () => {
+    const ONE_CASE = 'query($ref: CaseRef!) { case(ref: $ref) { KEY: memberStateFile { person { familyName } medical { fitToTravel } } } }';
+    const reservedName = (kind: string) => ({
+      message: `Names beginning with "__" are reserved for the schema and the hub: rename the ${kind}.`,
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', hubCode: 'HUB_RESERVED_NAME' },
+    });
+
+    it.each([
+      { kind: 'alias', name: 'the helper prefix', query: ONE_CASE.replace('KEY', '__continuumRef') },
+      { kind: 'alias', name: 'any double underscore', query: ONE_CASE.replace('KEY', '__file') },
+      { kind: 'alias', name: '__typename on another field', query: ONE_CASE.replace('KEY', '__typename') },
+      { kind: 'fragment', name: 'a fragment', query: 'query($ref: CaseRef!) { case(ref: $ref) { ...__continuumRef } } fragment __continuumRef on Case { status }' },
+      { kind: 'operation', name: 'an operation', query: 'query __continuumOp($ref: CaseRef!) { case(ref: $ref) { status } }' },
+      { kind: 'variable', name: 'a variable', query: 'query($__ref: CaseRef!) { case(ref: $__ref) { status } }' },
+    ])('refuses a reserved name for $kind ($name), serving nothing', async ({ kind, query }) => {
+      const variables = query.includes('$__ref') ? { __ref: CASE.ref } : { ref: CASE.ref };
+      const result = await federation.query('be-counsellor', 'RETURN_COUNSELLING', query, variables);
+      expect(result.status).toBe(400);
+      expect(result.data).toBeUndefined();
+      expect(result.errors).toEqual([expect.objectContaining(reservedName(kind))]);
+      expect(JSON.stringify(result)).not.toContain(CASE.person.familyName);
+    });
+
+    it('answers the same operation under an ordinary alias, recording the case and its categories', async () => {
+      const result = await federation.query('be-counsellor', 'RETURN_COUNSELLING', ONE_CASE.replace('KEY', 'file'), { ref: CASE.ref });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.case.file.person.familyName).toBe(CASE.person.familyName);
+      const [record] = await federation.db.query<{ cases: string[] }>("SELECT cases FROM audit.record WHERE kind = 'ACCESS' ORDER BY seq DESC LIMIT 1");
+      expect(record?.cases).toEqual([CASE.ref]);
+    });
+  });
+
   describe('operations and the schema', () => {
     it('refuses a batched HTTP request (a JSON array of operations)', async () => {
       const query = 'query($ref: CaseRef!) { case(ref: $ref) { status } }';

@@ -168,8 +168,8 @@ const EXPECTED: readonly Row[] = [
     },
   },
   // The other Iraqi partner is not assigned to the case: it is refused the case itself.
-  { persona: 'other-partner', purpose: 'REINTEGRATION_ASSISTANCE', case: DE_CASE, cells: withheld(deny('NO_RELATIONSHIP', 'partner.reintegration')) },
-  { persona: 'other-partner', purpose: 'CONTINUITY_OF_CARE', case: DE_CASE, cells: withheld(deny('NO_RELATIONSHIP', 'partner.continuity-of-care')) },
+  { persona: 'other-partner', purpose: 'REINTEGRATION_ASSISTANCE', case: DE_CASE, cells: withheld(deny('NO_RELATIONSHIP', 'case.not-a-party')) },
+  { persona: 'other-partner', purpose: 'CONTINUITY_OF_CARE', case: DE_CASE, cells: withheld(deny('NO_RELATIONSHIP', 'case.not-a-party')) },
   { persona: 'iq-authority', purpose: 'REINTEGRATION_ASSISTANCE', case: BE_CASE, cells: COO_AUTHORITY_CELLS },
   { persona: 'iq-authority', purpose: 'REFERRAL', case: BE_CASE, cells: COO_AUTHORITY_CELLS },
   // No rule gives these roles any case category: aggregates, audit records and the registry only.

@@ -5,9 +5,12 @@
  * and never its asylum history or return decision — not with a consent, and not even when the
  * policy file wrongly grants them (a second federation runs such a policy).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseAccessesOf, type AuditContent } from '../../audit/index.js';
 import { DEFAULT_POLICY_PATH, parsePolicy } from '../../auth/policy.js';
+import { postGraphQL } from '../harness/graphql.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { testStores } from '../harness/stores.js';
 import {
@@ -37,6 +40,12 @@ const LIST_REFS = '{ cases(first: 100) { totalCount pageInfo { hasNextPage } edg
 const READ_CASE = 'query($ref: CaseRef!) { case(ref: $ref) { ref memberStateFile { person { familyName } } } }';
 const NEVER_TO_COO = 'query($ref: CaseRef!) { case(ref: $ref) { memberStateFile { asylumHistory { outcome } returnDecision { decidedOn } } } }';
 
+/** A reference in the right format that the case index does not hold. */
+const UNKNOWN_REF = 'EU-2099-999999';
+
+/** The one refusal a caller gets for a case it is not a party to, whatever the true reason. */
+const notAParty = (ref: string) => caseRefused(ref, 'NO_RELATIONSHIP', 'case.not-a-party');
+
 const caseRefused = (ref: string, code: string, rule: string) => ({
   message: `Case "${ref}" is not released to you: ${code} by rule ${rule}.`,
   path: ['case'],
@@ -53,6 +62,16 @@ function policyGrantingAsylumHistoryToAuthorities() {
 
 describe.each(testStores)('relationship and transfer on $name', (store) => {
   let federation: TestFederation;
+  /** The denials the audit record of `requestId` keeps for `ref` (the true reasons). */
+  const recordedDenials = async (requestId: string, ref: string) => {
+    const [record] = await federation.db.query<{ content: AuditContent }>('SELECT content FROM audit.record WHERE request_id = $1', [requestId]);
+    return caseAccessesOf(record!.content).find((access) => access.ref === ref)?.denied.map(({ category, code, rule }) => ({ category, code, rule }));
+  };
+  const readCase = async (persona: 'other-partner' | 'iq-authority', ref: string) => {
+    const requestId = randomUUID();
+    const result = await postGraphQL(federation.gateway.url, READ_CASE, { ref }, { ...(await federation.as(persona, 'REINTEGRATION_ASSISTANCE')), 'x-request-id': requestId });
+    return { requestId, result };
+  };
   const listRefs = async (persona: 'iq-partner' | 'other-partner' | 'iq-authority', purpose: 'REINTEGRATION_ASSISTANCE') => {
     const result = await federation.query(persona, purpose, LIST_REFS);
     expect(result.errors).toBeUndefined();
@@ -71,7 +90,20 @@ describe.each(testStores)('relationship and transfer on $name', (store) => {
     it('refuses a partner the case of another partner (NO_RELATIONSHIP), with nothing of it in the answer', async () => {
       const result = await federation.query('other-partner', 'REINTEGRATION_ASSISTANCE', READ_CASE, { ref: PARTNER_CASE.ref });
       expect(result.data).toEqual({ case: null });
-      expect(result.errors).toEqual([caseRefused(PARTNER_CASE.ref, 'NO_RELATIONSHIP', 'partner.reintegration')]);
+      expect(result.errors).toEqual([notAParty(PARTNER_CASE.ref)]);
+    });
+
+    it('refuses a reference the index does not hold exactly as a case of another partner', async () => {
+      const missing = await federation.query('other-partner', 'REINTEGRATION_ASSISTANCE', READ_CASE, { ref: UNKNOWN_REF });
+      expect(missing.data).toEqual({ case: null });
+      expect(missing.errors).toEqual([notAParty(UNKNOWN_REF)]);
+    });
+
+    it('keeps the true reasons in the audit record: the rule that found no relationship, or the unknown case', async () => {
+      const other = await readCase('other-partner', PARTNER_CASE.ref);
+      const missing = await readCase('other-partner', UNKNOWN_REF);
+      expect(await recordedDenials(other.requestId, PARTNER_CASE.ref)).toEqual([{ category: 'CASE_ADMIN', code: 'NO_RELATIONSHIP', rule: 'partner.reintegration' }]);
+      expect(await recordedDenials(missing.requestId, UNKNOWN_REF)).toEqual([{ category: 'CASE_ADMIN', code: 'NO_RELATIONSHIP', rule: 'case.unknown' }]);
     });
 
     it('lists a partner exactly the cases assigned to it, and none of another partner', async () => {
@@ -94,16 +126,31 @@ describe.each(testStores)('relationship and transfer on $name', (store) => {
       expect(result.data).toEqual({ case: { ref: BE_RETURNED.ref, memberStateFile: { person: { familyName: BE_RETURNED.person.familyName } } } });
     });
 
-    it('is refused a returned case of a Member State without a recorded transfer basis (TRANSFER_BLOCKED), consent notwithstanding', async () => {
+    // A returned national of its own country without a transfer basis, a case before return and
+    // a reference that does not exist all answer alike: the authority cannot learn who returned from where.
+    it('is refused a returned case of a Member State without a recorded transfer basis as any case it is not a party to, consent notwithstanding', async () => {
       const result = await federation.query('iq-authority', 'REINTEGRATION_ASSISTANCE', READ_CASE, { ref: DE_RETURNED.ref });
       expect(result.data).toEqual({ case: null });
-      expect(result.errors).toEqual([caseRefused(DE_RETURNED.ref, 'TRANSFER_BLOCKED', 'transfer.no-recorded-basis')]);
+      expect(result.errors).toEqual([notAParty(DE_RETURNED.ref)]);
     });
 
-    it('is refused a case before return (NO_RELATIONSHIP)', async () => {
+    it('is refused a case before return as any case it is not a party to', async () => {
       const result = await federation.query('iq-authority', 'REINTEGRATION_ASSISTANCE', READ_CASE, { ref: BE_NOT_RETURNED.ref });
       expect(result.data).toEqual({ case: null });
-      expect(result.errors).toEqual([caseRefused(BE_NOT_RETURNED.ref, 'NO_RELATIONSHIP', 'coo-authority.after-return')]);
+      expect(result.errors).toEqual([notAParty(BE_NOT_RETURNED.ref)]);
+    });
+
+    it('is refused a reference the index does not hold as any case it is not a party to', async () => {
+      const result = await federation.query('iq-authority', 'REINTEGRATION_ASSISTANCE', READ_CASE, { ref: UNKNOWN_REF });
+      expect(result.data).toEqual({ case: null });
+      expect(result.errors).toEqual([notAParty(UNKNOWN_REF)]);
+    });
+
+    it('keeps the true reasons in the audit record: the transfer gate, and the rule that found no relationship', async () => {
+      const blocked = await readCase('iq-authority', DE_RETURNED.ref);
+      const before = await readCase('iq-authority', BE_NOT_RETURNED.ref);
+      expect(await recordedDenials(blocked.requestId, DE_RETURNED.ref)).toEqual([{ category: 'CASE_ADMIN', code: 'TRANSFER_BLOCKED', rule: 'transfer.no-recorded-basis' }]);
+      expect(await recordedDenials(before.requestId, BE_NOT_RETURNED.ref)).toEqual([{ category: 'CASE_ADMIN', code: 'NO_RELATIONSHIP', rule: 'coo-authority.after-return' }]);
     });
 
     it('lists exactly the returned cases of its country owned by Member States with a recorded transfer basis', async () => {

@@ -91,10 +91,16 @@ describe.each(testStores)('federation on $name', (store) => {
     expect(result.data?.case.assignedPartner).toEqual({ id: 'IQ/NGO/IQ-REINTEGRATION-PARTNER', name: 'Reintegration partner Iraq (synthetic)', country: 'IQ' });
   });
 
-  it('answers null for a case the index does not hold', async () => {
+  it('refuses a case the index does not hold exactly as one the caller is not a party to', async () => {
     const result = await query('{ case(ref: "EU-2099-999999") { ref } }');
-    expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ case: null });
+    expect(result.errors).toEqual([
+      {
+        message: 'Case "EU-2099-999999" is not released to you: NO_RELATIONSHIP by rule case.not-a-party.',
+        path: ['case'],
+        extensions: { code: 'NO_RELATIONSHIP', rule: 'case.not-a-party', category: 'CASE_ADMIN', serviceName: 'central' },
+      },
+    ]);
   });
 
   it('serves a page of 50 cases with at most one backend query per subgraph per query-plan fetch', async () => {
