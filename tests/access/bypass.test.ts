@@ -264,6 +264,9 @@ describe.each(testStores)('bypass attempts on $name', (store) => {
     const callWith = (token: string, purpose = 'RETURN_COUNSELLING') =>
       postRaw(federation.gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${token}`, 'x-purpose': purpose });
     const refused = (code: HubErrorCode) => ({ status: HubErrors[code].httpStatus, body: refusalBody(code) });
+    const PARTNER = 'IQ/NGO/IQ-REINTEGRATION-PARTNER';
+    /** The Iraqi partner's own organisation and country, with the roles and purposes given. */
+    const partnerAs = (roles: string[], purposes: string[]) => ({ iss: claimsOf(federation.identities, 'iq-partner').iss, org: PARTNER, country: 'IQ', roles, purposes });
 
     it('accepts a well-formed token (control)', async () => {
       expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }))).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
@@ -310,6 +313,22 @@ describe.each(testStores)('bypass attempts on $name', (store) => {
       const [header, , signature] = (await sign(federation.identities, claims(), { organisation: BE })).split('.');
       const tampered = compact(JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as Record<string, unknown>, claims({ roles: ['MS_CASE_OFFICER', 'HUB_OPERATOR'] }), signature);
       expect(await callWith(tampered)).toEqual(refused('HUB_AUTH_BAD_SIGNATURE'));
+    });
+
+    it("refuses a partner's identity provider making its user a DPO, before any audit record is read", async () => {
+      const token = await sign(federation.identities, { ...claims(), ...partnerAs(['DPO'], ['AUDIT']) }, { organisation: PARTNER });
+      expect(await callWith(token, 'AUDIT')).toEqual(refused('HUB_AUTH_ROLE_NOT_VOUCHED'));
+    });
+
+    it("refuses a partner's identity provider making its user a hub operator", async () => {
+      const token = await sign(federation.identities, { ...claims(), ...partnerAs(['HUB_OPERATOR'], ['OPERATIONS']) }, { organisation: PARTNER });
+      expect(await callWith(token, 'OPERATIONS')).toEqual(refused('HUB_AUTH_ROLE_NOT_VOUCHED'));
+    });
+
+    it("refuses a research institute's identity provider making its user an EU programme manager", async () => {
+      const research = { ...claimsOf(federation.identities, 'researcher'), iat: now(), exp: now() + 600, roles: ['EU_PROGRAMME_MANAGER'] };
+      const token = await sign(federation.identities, research, { organisation: 'EU/EDU/EU-RETURN-RESEARCH' });
+      expect(await callWith(token, 'MONITORING_EVALUATION')).toEqual(refused('HUB_AUTH_ROLE_NOT_VOUCHED'));
     });
 
     it('refuses a request that declares no purpose', async () => {
