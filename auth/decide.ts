@@ -29,7 +29,8 @@ export interface CaseFacts {
   countryOfOrigin: string;
   returned: boolean;
   assignedPartner: string | null;
-  enrolledInEuProgramme: boolean;
+  /** The organisations whose systems take part in the case (the case index's participating systems). */
+  participants: readonly string[];
 }
 
 /** An active consent of the data subject (already filtered to unexpired, unwithdrawn ones). */
@@ -73,7 +74,7 @@ export function decideStatically(policy: Policy, requester: Requester, category:
   return { grants };
 }
 
-function relationshipHolds(relationship: Relationship, requester: Requester, facts: CaseFacts): boolean {
+function relationshipHolds(policy: Policy, relationship: Relationship, requester: Requester, facts: CaseFacts): boolean {
   switch (relationship) {
     case 'OWNING_MEMBER_STATE':
       return requester.country === facts.owningMemberState;
@@ -82,7 +83,8 @@ function relationshipHolds(relationship: Relationship, requester: Requester, fac
     case 'COUNTRY_OF_ORIGIN_AFTER_RETURN':
       return facts.returned && requester.country === facts.countryOfOrigin;
     case 'EU_PROGRAMME':
-      return facts.enrolledInEuProgramme;
+      // The programme itself, not whoever asserts its role, on a case the programme takes part in.
+      return requester.organisation === policy.document.parties.EU_PROGRAMME && facts.participants.includes(requester.organisation);
     case 'NONE':
       // Only AUDIT and STATISTICS are granted without a relationship (the policy schema enforces
       // it): audit records and aggregates, never a case's own fields.
@@ -123,7 +125,7 @@ export function decideForCase(policy: Policy, requester: Requester, category: Da
     if (!best || depth > best.depth) best = { decision: { released: false, code, rule }, depth };
   };
   for (const grant of grants) {
-    if (!relationshipHolds(grant.relationship, requester, dynamic.facts)) {
+    if (!relationshipHolds(policy, grant.relationship, requester, dynamic.facts)) {
       deny('NO_RELATIONSHIP', grant.rule, 1);
       continue;
     }
