@@ -2,7 +2,7 @@
  * The trust list is configuration: a bad setting stops start-up with a TypeError naming it (never
  * an AuthError), and an issuer can only be listed with public, asymmetric keys.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -126,6 +126,28 @@ describe('oversight roles: auditors, DPOs and hub operators', () => {
   it('accepts oversight roles and purposes from an EU public body marked for oversight', () => {
     const entry = issuer({ issuer: 'https://idp.eu-data-protection-supervisor.continuum.test', organisation: 'EU/GOV/EU-DATA-PROTECTION-SUPERVISOR', country: 'EU', roles: ['DPO'], purposes: ['AUDIT'], oversight: true });
     expect(parseTrustList({ audience: AUDIENCE, issuers: [entry] }).issuers[0]).toMatchObject({ roles: ['DPO'], purposes: ['AUDIT'], oversight: true });
+  });
+});
+
+describe('the trust list example in docs/DEPLOYMENT.md', () => {
+  const page = readFileSync(new URL('../../docs/DEPLOYMENT.md', import.meta.url), 'utf8');
+  const section = page.slice(page.indexOf('## The trust list'));
+  const example = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section)?.[1] ?? 'null') as { issuers: Record<string, unknown>[] };
+
+  it('is a trust list the hub loads', () => {
+    const trust = parseTrustList(example, { baseDir: '/etc/continuum' });
+    expect(trust.issuers.map((entry) => [entry.organisation, entry.oversight, entry.jwks])).toStrictEqual([
+      ['EU/GOV/BE-RETURN', true, { url: 'https://idp.be-return.example/realms/continuum/certs' }],
+      ['IQ/NGO/IQ-REINTEGRATION-PARTNER', false, { file: '/etc/continuum/jwks/iq-reintegration-partner.json' }],
+    ]);
+  });
+
+  it('stops loading when its partner entry is given an oversight role, with the message the page shows', () => {
+    const [member, partner] = example.issuers;
+    const wrong = { ...example, issuers: [member, { ...partner, roles: ['REINTEGRATION_PARTNER', 'DPO'] }] };
+    expect(() => parseTrustList(wrong, { source: '/etc/continuum/trust.json' })).toThrow(
+      new TypeError('Invalid trust list /etc/continuum/trust.json: issuers.1.roles: DPO is an oversight role: only an issuer marked "oversight": true may assert it (https://idp.reintegration-partner.example)'),
+    );
   });
 });
 
