@@ -331,17 +331,46 @@ describe.each(testStores)('bypass attempts on $name', (store) => {
       expect(await callWith(token, 'MONITORING_EVALUATION')).toEqual(refused('HUB_AUTH_ROLE_NOT_VOUCHED'));
     });
 
-    it('refuses a request that declares no purpose', async () => {
+    /** A purpose refusal, whole: it names what the token allows, so the caller can correct the header. */
+    const refusedPurpose = (code: 'HUB_PURPOSE_MISSING' | 'HUB_PURPOSE_UNKNOWN' | 'HUB_PURPOSE_NOT_ALLOWED', message: string) => ({
+      status: HubErrors[code].httpStatus,
+      body: { errors: [{ message, extensions: { code: HubErrors[code].graphqlCode, hubCode: code, requestId: expect.any(String) } }] },
+    });
+    const ALLOWED = 'RETURN_COUNSELLING, RETURN_PREPARATION, CONTINUITY_OF_CARE';
+
+    it('refuses a request that declares no purpose, naming the purposes its token allows', async () => {
       const { authorization } = await federation.as('be-counsellor', 'RETURN_COUNSELLING');
-      expect(await postRaw(federation.gateway.url, { query: '{ __typename }' }, { authorization: authorization! })).toEqual(refused('HUB_PURPOSE_MISSING'));
+      expect(await postRaw(federation.gateway.url, { query: '{ __typename }' }, { authorization: authorization! })).toEqual(
+        refusedPurpose('HUB_PURPOSE_MISSING', `Declare the purpose of the request in the x-purpose header; your token allows ${ALLOWED}.`),
+      );
     });
 
-    it('refuses a purpose the hub does not know', async () => {
-      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'CURIOSITY')).toEqual(refused('HUB_PURPOSE_UNKNOWN'));
+    it('refuses a purpose the hub does not know, naming the purpose sent and the ones its token allows', async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'CURIOSITY')).toEqual(
+        refusedPurpose('HUB_PURPOSE_UNKNOWN', `x-purpose: "CURIOSITY" is not a purpose the hub knows; your token allows ${ALLOWED}.`),
+      );
     });
 
-    it("refuses a purpose the caller's token does not allow", async () => {
-      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'REINTEGRATION_ASSISTANCE')).toEqual(refused('HUB_PURPOSE_NOT_ALLOWED'));
+    it('never quotes back a declared purpose that is not a purpose-shaped word', async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), '<script>alert(1)</script>')).toEqual(
+        refusedPurpose('HUB_PURPOSE_UNKNOWN', `x-purpose: the value sent is not a purpose the hub knows; your token allows ${ALLOWED}.`),
+      );
+    });
+
+    it("refuses a purpose the caller's token does not allow, naming it and the ones the token allows", async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'REINTEGRATION_ASSISTANCE')).toEqual(
+        refusedPurpose('HUB_PURPOSE_NOT_ALLOWED', `Your token does not allow the purpose REINTEGRATION_ASSISTANCE; it allows ${ALLOWED}.`),
+      );
+    });
+
+    it('accepts a purpose in any letter case, as the purpose it names', async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'return_Counselling')).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    });
+
+    it('refuses a purpose in another letter case that the token does not allow, naming it in its canonical form', async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'reintegration_assistance')).toEqual(
+        refusedPurpose('HUB_PURPOSE_NOT_ALLOWED', `Your token does not allow the purpose REINTEGRATION_ASSISTANCE; it allows ${ALLOWED}.`),
+      );
     });
   });
 });
