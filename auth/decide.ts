@@ -29,8 +29,8 @@ export interface CaseFacts {
   countryOfOrigin: string;
   returned: boolean;
   assignedPartner: string | null;
-  /** The organisations whose systems take part in the case (the case index's participating systems). */
-  participants: readonly string[];
+  /** The EU programme's system takes part in the case. */
+  enrolledInEuProgramme: boolean;
 }
 
 /** An active consent of the data subject (already filtered to unexpired, unwithdrawn ones). */
@@ -83,8 +83,8 @@ function relationshipHolds(policy: Policy, relationship: Relationship, requester
     case 'COUNTRY_OF_ORIGIN_AFTER_RETURN':
       return facts.returned && requester.country === facts.countryOfOrigin;
     case 'EU_PROGRAMME':
-      // The programme itself, not whoever asserts its role, on a case the programme takes part in.
-      return requester.organisation === policy.document.parties.EU_PROGRAMME && facts.participants.includes(requester.organisation);
+      // The programme itself (auth/policy.yaml, parties), not whoever asserts its role, on an enrolled case.
+      return facts.enrolledInEuProgramme && requester.organisation === policy.document.parties.EU_PROGRAMME;
     case 'NONE':
       // Only AUDIT and STATISTICS are granted without a relationship (the policy schema enforces
       // it): audit records and aggregates, never a case's own fields.

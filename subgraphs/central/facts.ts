@@ -1,6 +1,6 @@
 /**
  * The facts field decisions need about cases — owning Member State, country of origin, return,
- * assigned partner, the organisations taking part, active consents — and the recorded transfer bases, read
+ * assigned partner, programme enrolment, active consents — and the recorded transfer bases, read
  * from the central store. The gateway (which signs decisions into subgraph requests) and the
  * central subgraph (which decides its own root queries) both load them through here, per request:
  * a withdrawn consent counts from the very next request.
@@ -9,6 +9,7 @@ import DataLoader from 'dataloader';
 import type { CaseFacts, ConsentGrant } from '../../auth/decide.js';
 import type { Db } from '../../store/index.js';
 import { byKeys } from '../kit/mapping.js';
+import { EU_PROGRAMME_SYSTEM } from './participants.js';
 
 export interface CaseFactsWithConsents {
   facts: CaseFacts;
@@ -23,19 +24,18 @@ export interface FactsRow {
   country_of_origin: string;
   returned: boolean;
   assigned_partner: string | null;
-  participating_systems: string[];
+  enrolled: boolean;
   transfer_to_caller: boolean;
   consents: ConsentGrant[] | string;
 }
 
 /**
- * The extra columns that make a `central.case_index c` row carry its decision facts: return, a
- * transfer basis to the caller and the active consents (with `c.participating_systems`, which
- * the row selects itself). Central's own case queries select them too, so deciding a page of
- * cases costs no statement beyond reading the page.
+ * The extra columns that make a `central.case_index c` row carry its decision facts: programme
+ * enrolment and the active consents. Central's own case queries select them too, so deciding a
+ * page of cases costs no statement beyond reading the page.
  */
-export function factsColumns(callerParam: string): string {
-  return `c.returned_on IS NOT NULL AS returned,
+export function factsColumns(euProgrammeParam: string, callerParam: string): string {
+  return `c.returned_on IS NOT NULL AS returned, ${euProgrammeParam} = ANY(c.participating_systems) AS enrolled,
     EXISTS (SELECT 1 FROM central.transfer_basis t WHERE t.exporter_member_state = c.owning_member_state
             AND t.recipient = ${callerParam} AND t.valid_from <= current_date
             AND (t.valid_until IS NULL OR t.valid_until >= current_date)) AS transfer_to_caller,
@@ -45,6 +45,8 @@ export function factsColumns(callerParam: string): string {
                 AND (k.valid_until IS NULL OR k.valid_until > now())), '[]'::json) AS consents`;
 }
 
+export { EU_PROGRAMME_SYSTEM };
+
 export function factsOf(row: FactsRow): CaseFactsWithConsents {
   return {
     facts: {
@@ -53,7 +55,7 @@ export function factsOf(row: FactsRow): CaseFactsWithConsents {
       countryOfOrigin: row.country_of_origin,
       returned: row.returned,
       assignedPartner: row.assigned_partner ? organisationOf(row.assigned_partner) : null,
-      participants: [...new Set(row.participating_systems.map(organisationOf))],
+      enrolledInEuProgramme: row.enrolled,
     },
     consents: typeof row.consents === 'string' ? (JSON.parse(row.consents) as ConsentGrant[]) : row.consents,
     transferToCaller: row.transfer_to_caller,
@@ -64,9 +66,9 @@ export function factsOf(row: FactsRow): CaseFactsWithConsents {
 export function createCaseFactsLoader(db: Db, caller: string): DataLoader<string, CaseFactsWithConsents | null> {
   return new DataLoader(async (refs) => {
     const rows = await db.query<FactsRow>(
-      `SELECT c.ref, c.owning_member_state, c.country_of_origin, c.assigned_partner, c.participating_systems, ${factsColumns('$2')}
+      `SELECT c.ref, c.owning_member_state, c.country_of_origin, c.assigned_partner, ${factsColumns('$2', '$3')}
        FROM central.case_index c WHERE c.ref = ANY($1)`,
-      [refs, caller],
+      [refs, EU_PROGRAMME_SYSTEM, caller],
     );
     return byKeys(refs, rows, (row) => row.ref).map((row) => (row ? factsOf(row) : null));
   });

@@ -15,8 +15,8 @@ import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../schema/vocab
 import type { Db } from '../../store/index.js';
 import type { FieldOutcome } from '../kit/access.js';
 import { byKeys, nativeDateTime, type KitContext, type Resolvers } from '../kit/index.js';
-import { createCaseFactsLoader, factsColumns, factsOf, type CaseFactsWithConsents, type FactsRow } from './facts.js';
-import { MEMBER_STATE_SYSTEMS } from './participants.js';
+import { createCaseFactsLoader, factsColumns, factsOf, organisationOf, type CaseFactsWithConsents, type FactsRow } from './facts.js';
+import { EU_PROGRAMME_SYSTEM, MEMBER_STATE_SYSTEMS } from './participants.js';
 
 interface CaseRow extends FactsRow {
   ref: string;
@@ -54,10 +54,10 @@ export interface CentralLoaders {
 
 type Context = CentralLoaders & KitContext;
 
-/** Case columns plus the decision facts ($1: the caller's organisation). */
+/** Case columns plus the decision facts ($1: the EU programme's system identifier, $2: the caller's organisation). */
 const CASE_COLUMNS = `c.ref, c.owning_member_state, c.country_of_origin, c.status, c.return_type, c.opened_on,
   c.returned_on, c.updated_at, c.assigned_partner, o.name AS partner_name, o.country AS partner_country,
-  c.participating_systems, ${factsColumns('$1')}`;
+  c.participating_systems, ${factsColumns('$1', '$2')}`;
 const CASE_FROM = 'central.case_index c LEFT JOIN central.organisation o ON o.id = c.assigned_partner';
 const CONSENT_COLUMNS = 'id, case_ref, recipient, categories, purposes, valid_from, valid_until, evidence_hash, recorded_at, withdrawn_at';
 const MAX_PAGE = 100;
@@ -67,7 +67,7 @@ export function createCentralLoaders(db: Db, caller: string): CentralLoaders {
   const facts = createCaseFactsLoader(db, caller);
   return {
     caseByRef: new DataLoader(async (refs) => {
-      const rows = await db.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.ref = ANY($2)`, [caller, refs]);
+      const rows = await db.query<CaseRow>(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.ref = ANY($3)`, [EU_PROGRAMME_SYSTEM, caller, refs]);
       // Reading a case is reading its decision facts: no second statement to decide its fields.
       for (const row of rows) facts.prime(row.ref, factsOf(row));
       return byKeys(refs, rows, (row) => row.ref);
@@ -148,13 +148,11 @@ function grantPredicate(policy: Policy, requester: Requester, grant: Grant, para
     case 'COUNTRY_OF_ORIGIN_AFTER_RETURN':
       clauses.push(`c.country_of_origin = ${param(requester.country)} AND c.returned_on IS NOT NULL`);
       break;
-    case 'EU_PROGRAMME': {
-      // The programme itself (auth/policy.yaml, parties), on a case one of its systems takes part in.
+    case 'EU_PROGRAMME':
+      // The programme itself (auth/policy.yaml, parties), not whoever asserts its role, on an enrolled case.
       if (requester.organisation !== policy.document.parties.EU_PROGRAMME) return 'false';
-      const programme = param(requester.organisation);
-      clauses.push(`EXISTS (SELECT 1 FROM unnest(c.participating_systems) AS s WHERE s = ${programme} OR starts_with(s, ${programme} || '/'))`);
+      clauses.push(`${param(EU_PROGRAMME_SYSTEM)} = ANY(c.participating_systems)`);
       break;
-    }
     case 'NONE':
       return null;
   }
@@ -207,6 +205,10 @@ function consentObject(row: ConsentRow) {
 }
 
 export function centralResolvers(db: Db, policy: Policy): Resolvers<Context> {
+  // Enrolment is read from the programme's system taking part in a case: it must be the programme's own.
+  if (organisationOf(EU_PROGRAMME_SYSTEM) !== policy.document.parties.EU_PROGRAMME) {
+    throw new TypeError(`The policy names ${policy.document.parties.EU_PROGRAMME} as the EU programme, but its system ${EU_PROGRAMME_SYSTEM} belongs to another organisation.`);
+  }
   /** Consent changes are for officers of the Member State that owns the case. */
   const assertOwningOfficer = async (context: Context, ref: string) => {
     const row = await context.caseByRef.load(ref);
@@ -227,7 +229,7 @@ export function centralResolvers(db: Db, policy: Policy): Resolvers<Context> {
       },
       cases: async (_root, args: CasesArgs, context: Context) => {
         if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) throw badInput(`first: must be between 1 and ${MAX_PAGE}`);
-        const params: unknown[] = [context.caller.organisation];
+        const params: unknown[] = [EU_PROGRAMME_SYSTEM, context.caller.organisation];
         const param = (value: unknown) => {
           params.push(value);
           return `$${params.length}`;

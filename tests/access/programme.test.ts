@@ -6,10 +6,14 @@
  * trusted issuer, relates nobody to a case: the research institute lists no enrolled case and
  * reads none, on every store in `testStores`.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevIdentities, issueDevToken, type DevIdentities } from '../../auth/dev-identities.js';
+import { DEFAULT_POLICY_PATH, parsePolicy } from '../../auth/policy.js';
 import type { TrustList } from '../../auth/trust.js';
 import { startFederation, type RunningFederation } from '../../gateway/embedded.js';
+import type { Db } from '../../store/index.js';
+import { centralResolvers } from '../../subgraphs/central/resolvers.js';
 import { claimsOf, sign } from '../auth/harness.js';
 import { postGraphQL } from '../harness/graphql.js';
 import { testStores } from '../harness/stores.js';
@@ -36,10 +40,12 @@ describe.each(testStores)('the EU-programme relationship on $name', (store) => {
   let federation: RunningFederation;
   let identities: DevIdentities;
   let drop: () => Promise<void>;
+  let db: Db;
 
   beforeAll(async () => {
     const opened = await store.open();
     drop = opened.drop;
+    db = opened.db;
     identities = await createDevIdentities();
     federation = await startFederation({ db: opened.db, trust: trustWithResearchAsProgramme(identities), seedCases: CASES, logLevel: 'silent', subgraphPortBase: 0, gatewayPort: 0 });
   }, 120_000);
@@ -73,5 +79,13 @@ describe.each(testStores)('the EU-programme relationship on $name', (store) => {
     const result = await postGraphQL(federation.gateway.url, READ_CASE, { ref: AN_ENROLLED_CASE.ref }, await asResearchProgrammeManager());
     expect(result.data?.case ?? null).toBeNull();
     expect(result.errors?.map((error) => error.extensions?.code)).toStrictEqual(['NO_RELATIONSHIP']);
+  });
+
+  it("refuses to start the central subgraph when the policy's programme is not the organisation of the programme's system", () => {
+    const shipped = readFileSync(DEFAULT_POLICY_PATH, 'utf8');
+    const other = parsePolicy(shipped.replace('EU_PROGRAMME: EU/GOV/EU-REINTEGRATION-PROGRAMME\n', 'EU_PROGRAMME: EU/GOV/EU-OTHER-PROGRAMME\n'), 'policy naming another programme');
+    expect(() => centralResolvers(db, other)).toThrow(
+      new TypeError('The policy names EU/GOV/EU-OTHER-PROGRAMME as the EU programme, but its system EU/GOV/EU-REINTEGRATION-PROGRAMME/riat belongs to another organisation.'),
+    );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The EU_PROGRAMME relationship, decided without a store: it holds only for the programme's own
- * organisation (named in auth/policy.yaml, `parties.EU_PROGRAMME`), and only on a case one of the
- * programme's systems takes part in. A role alone relates nobody to a case.
+ * organisation (named in auth/policy.yaml, `parties.EU_PROGRAMME`), and only on a case enrolled in
+ * the programme (its system takes part in the case). A role alone relates nobody to a case.
  */
 import { describe, expect, it } from 'vitest';
 import { decide, type CaseFacts, type Requester } from '../../auth/decide.js';
@@ -16,9 +16,9 @@ const ENROLLED: CaseFacts = {
   countryOfOrigin: 'IQ',
   returned: true,
   assignedPartner: null,
-  participants: ['EU/GOV/DE-RETURN', PROGRAMME],
+  enrolledInEuProgramme: true,
 };
-const NOT_ENROLLED: CaseFacts = { ...ENROLLED, participants: ['EU/GOV/DE-RETURN'] };
+const NOT_ENROLLED: CaseFacts = { ...ENROLLED, enrolledInEuProgramme: false };
 
 const manager = (organisation: string, country = 'EU'): Requester => ({ organisation, country, roles: ['EU_PROGRAMME_MANAGER'], purpose: 'REINTEGRATION_ASSISTANCE' });
 const decideOn = (requester: Requester, facts: CaseFacts) => decide(policy, requester, 'IDENTITY', { facts, consents: [], hasTransferBasis: () => false });
