@@ -62,6 +62,7 @@ export interface CaseFacts {
   countryOfOrigin: string;
   returned: boolean;
   assignedPartner: string | null;
+  /** The EU programme's system takes part in the case. */
   enrolledInEuProgramme: boolean;
 }
 
@@ -106,7 +107,7 @@ export function decideStatically(policy: Policy, requester: Requester, category:
   return { grants };
 }
 
-function relationshipHolds(relationship: Relationship, requester: Requester, facts: CaseFacts): boolean {
+function relationshipHolds(policy: Policy, relationship: Relationship, requester: Requester, facts: CaseFacts): boolean {
   switch (relationship) {
     case 'OWNING_MEMBER_STATE':
       return requester.country === facts.owningMemberState;
@@ -115,7 +116,8 @@ function relationshipHolds(relationship: Relationship, requester: Requester, fac
     case 'COUNTRY_OF_ORIGIN_AFTER_RETURN':
       return facts.returned && requester.country === facts.countryOfOrigin;
     case 'EU_PROGRAMME':
-      return facts.enrolledInEuProgramme;
+      // The programme itself (auth/policy.yaml, parties), not whoever asserts its role, on an enrolled case.
+      return facts.enrolledInEuProgramme && requester.organisation === policy.document.parties.EU_PROGRAMME;
     case 'NONE':
       // Only AUDIT and STATISTICS are granted without a relationship (the policy schema enforces
       // it): audit records and aggregates, never a case's own fields.
@@ -156,7 +158,7 @@ export function decideForCase(policy: Policy, requester: Requester, category: Da
     if (!best || depth > best.depth) best = { decision: { released: false, code, rule }, depth };
   };
   for (const grant of grants) {
-    if (!relationshipHolds(grant.relationship, requester, dynamic.facts)) {
+    if (!relationshipHolds(policy, grant.relationship, requester, dynamic.facts)) {
       deny('NO_RELATIONSHIP', grant.rule, 1);
       continue;
     }

@@ -9,7 +9,9 @@
  * survive restarts:
  * - `issuers.json` — the private JWKs (file mode 0600);
  * - `trust.json` — a trust list (auth/trust) with the public keys inline, ready for
- *   `loadTrustList`.
+ *   `loadTrustList`. Each issuer is bound to exactly the roles and purposes its organisation's
+ *   personas carry, and marked for oversight only when one of them is an auditor, DPO or hub
+ *   operator — so the demo trust list obeys the same rules as a production one.
  *
  * Issuer URLs use the reserved `.test` TLD; nothing is ever fetched from them.
  */
@@ -20,7 +22,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT,
 import { z } from 'zod';
 import type { Purpose } from '../schema/vocabulary.js';
 import type { Role } from './roles.js';
-import { parseTrustList, type TrustList, type TrustListInput } from './trust.js';
+import { OVERSIGHT_PURPOSES, OVERSIGHT_ROLES, parseTrustList, type TrustList, type TrustListInput } from './trust.js';
 
 export interface PersonaDefinition {
   organisation: string;
@@ -107,6 +109,15 @@ function organisations(): Map<string, string> {
   return result;
 }
 
+/** What a demo issuer may vouch for: the union of its organisation's personas, in persona order. */
+function bindingOf(organisation: string): { roles: Role[]; purposes: Purpose[]; oversight: boolean } {
+  const personas = Object.values(PERSONAS).filter((definition) => definition.organisation === organisation);
+  const roles = [...new Set(personas.flatMap((definition) => definition.roles))];
+  const purposes = [...new Set(personas.flatMap((definition) => definition.purposes))];
+  const oversight = roles.some((role) => OVERSIGHT_ROLES.includes(role)) || purposes.some((purpose) => OVERSIGHT_PURPOSES.includes(purpose));
+  return { roles, purposes, oversight };
+}
+
 async function generateIssuer(organisation: string, country: string): Promise<StoredIssuer> {
   const { privateKey } = await generateKeyPair(DEV_ALGORITHM, { extractable: true });
   const privateJwk = await exportJWK(privateKey);
@@ -130,10 +141,12 @@ function trustListOf(file: IssuersFile): TrustListInput {
   return {
     audience: file.audience,
     clockToleranceSeconds: DEV_CLOCK_TOLERANCE_SECONDS,
-    issuers: file.issuers.map((entry) => ({
+    // An issuer kept from an older set of personas vouches for nobody any more, so is not trusted.
+    issuers: file.issuers.filter((entry) => bindingOf(entry.organisation).roles.length > 0).map((entry) => ({
       issuer: entry.issuer,
       organisation: entry.organisation,
       country: entry.country,
+      ...bindingOf(entry.organisation),
       jwks: { keys: [{ ...publicPart(entry.privateJwk), kid: entry.privateJwk.kid, alg: DEV_ALGORITHM, use: 'sig' }] },
     })),
   };

@@ -33,6 +33,8 @@ export const AUTH_ERRORS = Object.freeze({
   HUB_AUTH_WRONG_AUDIENCE: define('HUB_AUTH_WRONG_AUDIENCE', 'The token is not intended for this hub.'),
   HUB_AUTH_INVALID_CLAIMS: define('HUB_AUTH_INVALID_CLAIMS', 'The token claims are missing or invalid.'),
   HUB_AUTH_ORGANISATION_MISMATCH: define('HUB_AUTH_ORGANISATION_MISMATCH', 'The token organisation or country does not match its issuer.'),
+  HUB_AUTH_ROLE_NOT_VOUCHED: define('HUB_AUTH_ROLE_NOT_VOUCHED', 'The token asserts a role its issuer may not vouch for.'),
+  HUB_AUTH_PURPOSE_NOT_VOUCHED: define('HUB_AUTH_PURPOSE_NOT_VOUCHED', 'The token allows a purpose its issuer may not vouch for.'),
   /** The issuer's key set could not be fetched: not the caller's fault, so 503 rather than 401. */
   HUB_AUTH_KEYS_UNAVAILABLE: define('HUB_AUTH_KEYS_UNAVAILABLE', 'The token cannot be checked right now; try again later.', 503, 'SERVICE_UNAVAILABLE'),
 });

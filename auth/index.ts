@@ -31,6 +31,8 @@ export { AUTH_ERRORS, AuthError, isAuthError, type AuthErrorCode, type AuthError
 export {
   loadJwksFile,
   loadTrustList,
+  OVERSIGHT_PURPOSES,
+  OVERSIGHT_ROLES,
   parseTrustList,
   TrustListSchema,
   type JwksSource,

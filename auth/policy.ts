@@ -19,6 +19,10 @@ const PolicySchema = z
     version: z.literal(1),
     legalBases: z.record(z.string().regex(/^[A-Z_]+$/), z.string().min(1)),
     relationships: z.record(z.enum(RELATIONSHIPS), z.string().min(1)),
+    /** The organisation a relationship names: EU_PROGRAMME holds only for the programme's own officials. */
+    parties: z.strictObject({
+      EU_PROGRAMME: z.string().regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, 'must be an X-Road style organisation identifier INSTANCE/CLASS/CODE'),
+    }),
     rules: z
       .array(
         z.strictObject({

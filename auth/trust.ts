@@ -4,6 +4,15 @@
  * claims anything else is refused (`HUB_AUTH_ORGANISATION_MISMATCH`), so a compromised or careless
  * partner IdP cannot speak for a Member State.
  *
+ * Each issuer is also bound to the roles and purposes it may assert (`roles`, `purposes`, both
+ * required: nothing is assumed). A token asserting any other role or purpose is refused
+ * (`HUB_AUTH_ROLE_NOT_VOUCHED`, `HUB_AUTH_PURPOSE_NOT_VOUCHED`). The oversight roles — auditors,
+ * DPOs, hub operators, who read the access log or run the hub — and their purposes may be listed
+ * only for an issuer the operator marks `"oversight": true`, and only an EU public body (an
+ * organisation `EU/GOV/…`) can be so marked. A partner's, a country-of-origin authority's or a
+ * research institute's identity provider therefore can never make its users auditors, DPOs or hub
+ * operators, whatever else its entry says: such an entry stops start-up (docs/DEPLOYMENT.md).
+ *
  * The list is configuration: it is parsed with zod at start-up and a bad setting throws a
  * `TypeError` naming it. Nothing here is an `AuthError`.
  */
@@ -12,6 +21,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import { isCountryCode } from '../schema/scalars.js';
+import { PURPOSES, type Purpose } from '../schema/vocabulary.js';
+import { ROLES, type Role } from './roles.js';
 
 /** Members a public JWK must not carry: private (EC/RSA/OKP/AKP) or symmetric key material. */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'] as const;
@@ -52,15 +63,64 @@ const JwksSourceSchema = z
     return { keys: source.keys ?? [] };
   });
 
-const TrustedIssuerSchema = z.strictObject({
-  /** The exact `iss` value the issuer puts in its tokens. */
-  issuer: z.url({ protocol: /^https?$/ }),
-  /** The one X-Road style organisation identifier this issuer vouches for, e.g. `EU/GOV/BE-RETURN`. */
-  organisation: z.string().regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, 'must be an X-Road style identifier INSTANCE/CLASS/CODE'),
-  /** The one country this issuer vouches for: ISO 3166-1 alpha-2, or `EU` for EU bodies. */
-  country: z.string().refine((value) => value === 'EU' || isCountryCode(value), { message: 'must be an ISO 3166-1 alpha-2 code or EU' }),
-  jwks: JwksSourceSchema,
-});
+/** Roles that oversee the hub and everyone on it: only an issuer marked for oversight may assert them. */
+export const OVERSIGHT_ROLES: readonly Role[] = Object.freeze(['AUDITOR', 'DPO', 'HUB_OPERATOR']);
+/** Purposes only oversight work declares: only an issuer marked for oversight may allow them. */
+export const OVERSIGHT_PURPOSES: readonly Purpose[] = Object.freeze(['AUDIT', 'OPERATIONS']);
+
+/** An EU public body: X-Road instance `EU`, member class `GOV`. The only kind that may oversee. */
+function isEuPublicBody(organisation: string): boolean {
+  const [instance, memberClass] = organisation.split('/');
+  return instance === 'EU' && memberClass === 'GOV';
+}
+
+/** A non-empty list of distinct values from a closed vocabulary. */
+function distinctList<const T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .array(z.enum(values))
+    .min(1)
+    .superRefine((list, context) => {
+      const twice = list.find((value, index) => list.indexOf(value) !== index);
+      if (twice !== undefined) context.addIssue({ code: 'custom', message: `${twice} is listed twice` });
+    });
+}
+
+const TrustedIssuerSchema = z
+  .strictObject({
+    /** The exact `iss` value the issuer puts in its tokens. */
+    issuer: z.url({ protocol: /^https?$/ }),
+    /** The one X-Road style organisation identifier this issuer vouches for, e.g. `EU/GOV/BE-RETURN`. */
+    organisation: z.string().regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, 'must be an X-Road style identifier INSTANCE/CLASS/CODE'),
+    /** The one country this issuer vouches for: ISO 3166-1 alpha-2, or `EU` for EU bodies. */
+    country: z.string().refine((value) => value === 'EU' || isCountryCode(value), { message: 'must be an ISO 3166-1 alpha-2 code or EU' }),
+    /** The roles this issuer may assert for its officials; a token asserting any other is refused. */
+    roles: distinctList(ROLES),
+    /** The purposes this issuer may allow its officials; a token allowing any other is refused. */
+    purposes: distinctList(PURPOSES),
+    /**
+     * The operator's mark that this issuer may appoint overseers: only then may `roles` and
+     * `purposes` list {@link OVERSIGHT_ROLES} and {@link OVERSIGHT_PURPOSES}. EU public bodies only.
+     * @default false
+     */
+    oversight: z.boolean().default(false),
+    jwks: JwksSourceSchema,
+  })
+  .superRefine((entry, context) => {
+    if (entry.oversight && !isEuPublicBody(entry.organisation)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['oversight'],
+        message: `only an EU public body (organisation EU/GOV/…) may be marked for oversight; ${entry.organisation} is not one (${entry.issuer})`,
+      });
+    }
+    if (entry.oversight) return;
+    for (const role of entry.roles.filter((candidate) => OVERSIGHT_ROLES.includes(candidate))) {
+      context.addIssue({ code: 'custom', path: ['roles'], message: `${role} is an oversight role: only an issuer marked "oversight": true may assert it (${entry.issuer})` });
+    }
+    for (const purpose of entry.purposes.filter((candidate) => OVERSIGHT_PURPOSES.includes(candidate))) {
+      context.addIssue({ code: 'custom', path: ['purposes'], message: `${purpose} is an oversight purpose: only an issuer marked "oversight": true may allow it (${entry.issuer})` });
+    }
+  });
 
 export const TrustListSchema = z
   .strictObject({

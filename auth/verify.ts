@@ -8,6 +8,7 @@
  *    allowlist (never `none`, never HS*: an HMAC "signed" with an issuer's public key is refused
  *    before any key is resolved), `requiredClaims`, `clockTolerance` and `currentDate` pinned.
  * 4. Continuum's claims are validated with zod, and `org`/`country` must be the issuer's own.
+ * 5. Every role and purpose the token asserts must be one the trust list lets its issuer assert.
  *
  * Every jose failure is mapped to a hub code in {@link toAuthError}; nothing else leaks.
  */
@@ -198,8 +199,10 @@ export function createTokenVerifier(trust: TrustList, options: TokenVerifierOpti
   const cacheSize = options.cacheSize ?? 1000;
   const cacheSeconds = options.cacheSeconds ?? 300;
   const tolerance = trust.clockToleranceSeconds;
-  const issuers = new Map<string, { entry: TrustedIssuer; keySet: JWTVerifyGetKey }>();
-  for (const entry of trust.issuers) issuers.set(entry.issuer, { entry, keySet: keySetFor(entry, options.remoteJwks ?? {}) });
+  const issuers = new Map<string, { entry: TrustedIssuer; keySet: JWTVerifyGetKey; roles: ReadonlySet<string>; purposes: ReadonlySet<string> }>();
+  for (const entry of trust.issuers) {
+    issuers.set(entry.issuer, { entry, keySet: keySetFor(entry, options.remoteJwks ?? {}), roles: new Set(entry.roles), purposes: new Set(entry.purposes) });
+  }
 
   /*
    * Verified tokens, keyed by the whole compact token. Safe because the key is the exact bytes that
@@ -278,6 +281,9 @@ export function createTokenVerifier(trust: TrustList, options: TokenVerifierOpti
     if (claims.org !== trusted.entry.organisation || claims.country !== trusted.entry.country) {
       throw new AuthError('HUB_AUTH_ORGANISATION_MISMATCH');
     }
+    // …and only for the roles and purposes the trust list gives it (auth/trust.ts).
+    if (!claims.roles.every((role) => trusted.roles.has(role))) throw new AuthError('HUB_AUTH_ROLE_NOT_VOUCHED');
+    if (!claims.purposes.every((purpose) => trusted.purposes.has(purpose))) throw new AuthError('HUB_AUTH_PURPOSE_NOT_VOUCHED');
     // jose checks `iat` for the future only with maxTokenAge; a token issued later than now is not yet valid.
     if (claims.iat > now + tolerance) throw new AuthError('HUB_AUTH_TOKEN_NOT_YET_VALID');
 

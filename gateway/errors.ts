@@ -22,9 +22,9 @@ function define<const C extends string>(code: C, graphqlCode: string, httpStatus
 export const HubErrors = {
   // Authentication (auth/errors.ts): 401, or 503 when an issuer's keys cannot be fetched.
   ...AUTH_ERRORS,
-  HUB_PURPOSE_MISSING: define('HUB_PURPOSE_MISSING', 'BAD_REQUEST', 400, 'Declare the purpose of the request in the x-purpose header.'),
-  HUB_PURPOSE_UNKNOWN: define('HUB_PURPOSE_UNKNOWN', 'BAD_REQUEST', 400, 'The declared purpose is not one the hub knows.'),
-  HUB_PURPOSE_NOT_ALLOWED: define('HUB_PURPOSE_NOT_ALLOWED', 'FORBIDDEN', 403, 'Your token does not allow the declared purpose.'),
+  HUB_PURPOSE_MISSING: define('HUB_PURPOSE_MISSING', 'BAD_REQUEST', 400, 'Declare the purpose of the request in the x-purpose header; your token allows %s.'),
+  HUB_PURPOSE_UNKNOWN: define('HUB_PURPOSE_UNKNOWN', 'BAD_REQUEST', 400, 'x-purpose: %s is not a purpose the hub knows; your token allows %s.'),
+  HUB_PURPOSE_NOT_ALLOWED: define('HUB_PURPOSE_NOT_ALLOWED', 'FORBIDDEN', 403, 'Your token does not allow the purpose %s; it allows %s.'),
   HUB_AUDIT_UNAVAILABLE: define('HUB_AUDIT_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 503, 'The access log cannot be written right now, so no data is served. Try again shortly.'),
   HUB_AUDIT_EXPORT_INVALID: define('HUB_AUDIT_EXPORT_INVALID', 'BAD_REQUEST', 400, 'The export parameters are invalid: %s.'),
   HUB_AUDIT_EXPORT_FORBIDDEN: define('HUB_AUDIT_EXPORT_FORBIDDEN', 'FORBIDDEN', 403, 'The access log export is open to auditors and data protection officers, for purpose AUDIT.'),
@@ -68,10 +68,15 @@ function format(message: string, args: readonly string[]): string {
   return message.replace(/%s/g, () => args[i++] ?? '');
 }
 
+/** A catalogue entry's message with its placeholders filled. */
+export function hubMessage(code: HubErrorCode, args: readonly string[] = []): string {
+  return format(HubErrors[code].message, args);
+}
+
 /** Builds the GraphQL error for a catalogue entry. */
 export function hubError(code: HubErrorCode, args: readonly string[] = [], extensions: Record<string, unknown> = {}): GraphQLError {
   const definition: HubErrorDefinition = HubErrors[code];
-  return new GraphQLError(format(definition.message, args), {
+  return new GraphQLError(hubMessage(code, args), {
     extensions: { code: definition.graphqlCode, hubCode: definition.code, ...extensions },
   });
 }

@@ -30,11 +30,26 @@ export function isIsoDateTime(value: unknown): value is string {
   return typeof value === 'string' && DATE_TIME_PATTERN.test(value) && !Number.isNaN(Date.parse(value));
 }
 
-function stringScalar(name: string, description: string, valid: (value: unknown) => boolean, normalise?: (value: unknown) => unknown) {
+/** How much of a refused value an error may quote: enough to recognise it, too little to be personal data. */
+const QUOTED_PREFIX = 6;
+
+/** `"BE-850…" (16 characters)`: a short prefix of a refused string, or the kind of a value that is not one. */
+function describeRefused(value: unknown): string {
+  if (typeof value !== 'string') return value === null ? 'null' : `a ${typeof value}`;
+  if (value.length <= QUOTED_PREFIX) return JSON.stringify(value);
+  return `${JSON.stringify(`${[...value].slice(0, QUOTED_PREFIX).join('')}…`)} (${value.length} characters)`;
+}
+
+/**
+ * A string scalar that refuses, on input and on output, any value `valid` rejects, with a message
+ * stating `expected` and quoting at most a short prefix of the value: a wrong value in a case
+ * reference or a date may be a national id or a date of birth, and errors reach clients and logs.
+ */
+function stringScalar(name: string, description: string, expected: string, valid: (value: unknown) => boolean, normalise?: (value: unknown) => unknown) {
   const check = (value: unknown, ast?: ValueNode) => {
     const candidate = normalise ? normalise(value) : value;
     if (!valid(candidate)) {
-      throw new GraphQLError(`${name} cannot represent value: ${JSON.stringify(value)}`, {
+      throw new GraphQLError(`${name} must be ${expected}; got ${describeRefused(candidate)}.`, {
         ...(ast ? { nodes: ast } : {}),
         extensions: { code: 'BAD_USER_INPUT' },
       });
@@ -47,17 +62,26 @@ function stringScalar(name: string, description: string, valid: (value: unknown)
     serialize: (value) => check(value),
     parseValue: (value) => check(value),
     parseLiteral: (ast) => {
-      if (ast.kind !== Kind.STRING) throw new GraphQLError(`${name} must be a string`, { nodes: ast, extensions: { code: 'BAD_USER_INPUT' } });
+      if (ast.kind !== Kind.STRING) throw new GraphQLError(`${name} must be a string: ${expected}.`, { nodes: ast, extensions: { code: 'BAD_USER_INPUT' } });
       return check(ast.value, ast);
     },
   });
 }
 
-export const CaseRefScalar = stringScalar('CaseRef', 'EU-wide pseudonymous case reference, e.g. EU-2026-000123.', isCaseRef);
-export const CountryCodeScalar = stringScalar('CountryCode', 'ISO 3166-1 alpha-2 country code.', isCountryCode);
-export const DateScalar = stringScalar('Date', 'Calendar date, ISO 8601 (YYYY-MM-DD).', isIsoDate);
-export const DateTimeScalar = stringScalar('DateTime', 'Instant in UTC, ISO 8601.', isIsoDateTime, (value) =>
-  value instanceof Date ? value.toISOString() : value,
+export const CaseRefScalar = stringScalar(
+  'CaseRef',
+  'EU-wide pseudonymous case reference, e.g. EU-2026-000123.',
+  'an EU case reference EU-YYYY-NNNNNN, e.g. EU-2026-000123',
+  isCaseRef,
+);
+export const CountryCodeScalar = stringScalar('CountryCode', 'ISO 3166-1 alpha-2 country code.', 'an ISO 3166-1 alpha-2 country code in upper case, e.g. BE', isCountryCode);
+export const DateScalar = stringScalar('Date', 'Calendar date, ISO 8601 (YYYY-MM-DD).', 'a calendar date YYYY-MM-DD, e.g. 2026-03-31', isIsoDate);
+export const DateTimeScalar = stringScalar(
+  'DateTime',
+  'Instant in UTC, ISO 8601.',
+  'an instant in UTC, YYYY-MM-DDTHH:MM:SSZ (milliseconds optional), e.g. 2026-03-31T09:30:00Z',
+  isIsoDateTime,
+  (value) => (value instanceof Date ? value.toISOString() : value),
 );
 
 export const scalarResolvers = {

@@ -125,6 +125,7 @@ export function renderPolicy(policy: Policy, format: Format, source: string): st
     ['Rules and the relationship to the case each requires', render(rulesTable(policy))],
     ['Legal bases', render(legendTable('basis', policy.document.legalBases))],
     ['Relationships', render(legendTable('relationship', policy.document.relationships))],
+    ['Parties the relationships name', render({ header: ['relationship', 'holds only for the organisation'], rows: Object.entries(policy.document.parties) })],
     ['Transfers to third countries', render(transfersTable(policy))],
   ];
   const intro = [

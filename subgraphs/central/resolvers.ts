@@ -15,7 +15,7 @@ import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../schema/vocab
 import type { Db } from '../../store/index.js';
 import type { FieldOutcome } from '../kit/access.js';
 import { byKeys, nativeDateTime, type KitContext, type Resolvers } from '../kit/index.js';
-import { createCaseFactsLoader, factsColumns, factsOf, type CaseFactsWithConsents, type FactsRow } from './facts.js';
+import { createCaseFactsLoader, factsColumns, factsOf, organisationOf, type CaseFactsWithConsents, type FactsRow } from './facts.js';
 import { EU_PROGRAMME_SYSTEM, MEMBER_STATE_SYSTEMS } from './participants.js';
 
 interface CaseRow extends FactsRow {
@@ -149,6 +149,8 @@ function grantPredicate(policy: Policy, requester: Requester, grant: Grant, para
       clauses.push(`c.country_of_origin = ${param(requester.country)} AND c.returned_on IS NOT NULL`);
       break;
     case 'EU_PROGRAMME':
+      // The programme itself (auth/policy.yaml, parties), not whoever asserts its role, on an enrolled case.
+      if (requester.organisation !== policy.document.parties.EU_PROGRAMME) return 'false';
       clauses.push(`${param(EU_PROGRAMME_SYSTEM)} = ANY(c.participating_systems)`);
       break;
     case 'NONE':
@@ -203,6 +205,10 @@ function consentObject(row: ConsentRow) {
 }
 
 export function centralResolvers(db: Db, policy: Policy): Resolvers<Context> {
+  // Enrolment is read from the programme's system taking part in a case: it must be the programme's own.
+  if (organisationOf(EU_PROGRAMME_SYSTEM) !== policy.document.parties.EU_PROGRAMME) {
+    throw new TypeError(`The policy names ${policy.document.parties.EU_PROGRAMME} as the EU programme, but its system ${EU_PROGRAMME_SYSTEM} belongs to another organisation.`);
+  }
   /** Consent changes are for officers of the Member State that owns the case. */
   const assertOwningOfficer = async (context: Context, ref: string) => {
     const row = await context.caseByRef.load(ref);

@@ -299,6 +299,9 @@ describe.each(testStores)('bypass attempts on $name', (store) => {
     const callWith = (token: string, purpose = 'RETURN_COUNSELLING') =>
       postRaw(federation.gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${token}`, 'x-purpose': purpose });
     const refused = (code: HubErrorCode) => ({ status: HubErrors[code].httpStatus, body: refusalBody(code) });
+    const PARTNER = 'IQ/NGO/IQ-REINTEGRATION-PARTNER';
+    /** The Iraqi partner's own organisation and country, with the roles and purposes given. */
+    const partnerAs = (roles: string[], purposes: string[]) => ({ iss: claimsOf(federation.identities, 'iq-partner').iss, org: PARTNER, country: 'IQ', roles, purposes });
 
     it('accepts a well-formed token (control)', async () => {
       expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }))).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
@@ -347,17 +350,62 @@ describe.each(testStores)('bypass attempts on $name', (store) => {
       expect(await callWith(tampered)).toEqual(refused('HUB_AUTH_BAD_SIGNATURE'));
     });
 
-    it('refuses a request that declares no purpose', async () => {
+    it("refuses a partner's identity provider making its user a DPO, before any audit record is read", async () => {
+      const token = await sign(federation.identities, { ...claims(), ...partnerAs(['DPO'], ['AUDIT']) }, { organisation: PARTNER });
+      expect(await callWith(token, 'AUDIT')).toEqual(refused('HUB_AUTH_ROLE_NOT_VOUCHED'));
+    });
+
+    it("refuses a partner's identity provider making its user a hub operator", async () => {
+      const token = await sign(federation.identities, { ...claims(), ...partnerAs(['HUB_OPERATOR'], ['OPERATIONS']) }, { organisation: PARTNER });
+      expect(await callWith(token, 'OPERATIONS')).toEqual(refused('HUB_AUTH_ROLE_NOT_VOUCHED'));
+    });
+
+    it("refuses a research institute's identity provider making its user an EU programme manager", async () => {
+      const research = { ...claimsOf(federation.identities, 'researcher'), iat: now(), exp: now() + 600, roles: ['EU_PROGRAMME_MANAGER'] };
+      const token = await sign(federation.identities, research, { organisation: 'EU/EDU/EU-RETURN-RESEARCH' });
+      expect(await callWith(token, 'MONITORING_EVALUATION')).toEqual(refused('HUB_AUTH_ROLE_NOT_VOUCHED'));
+    });
+
+    /** A purpose refusal, whole: it names what the token allows, so the caller can correct the header. */
+    const refusedPurpose = (code: 'HUB_PURPOSE_MISSING' | 'HUB_PURPOSE_UNKNOWN' | 'HUB_PURPOSE_NOT_ALLOWED', message: string) => ({
+      status: HubErrors[code].httpStatus,
+      body: { errors: [{ message, extensions: { code: HubErrors[code].graphqlCode, hubCode: code, requestId: expect.any(String) } }] },
+    });
+    const ALLOWED = 'RETURN_COUNSELLING, RETURN_PREPARATION, CONTINUITY_OF_CARE';
+
+    it('refuses a request that declares no purpose, naming the purposes its token allows', async () => {
       const { authorization } = await federation.as('be-counsellor', 'RETURN_COUNSELLING');
-      expect(await postRaw(federation.gateway.url, { query: '{ __typename }' }, { authorization: authorization! })).toEqual(refused('HUB_PURPOSE_MISSING'));
+      expect(await postRaw(federation.gateway.url, { query: '{ __typename }' }, { authorization: authorization! })).toEqual(
+        refusedPurpose('HUB_PURPOSE_MISSING', `Declare the purpose of the request in the x-purpose header; your token allows ${ALLOWED}.`),
+      );
     });
 
-    it('refuses a purpose the hub does not know', async () => {
-      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'CURIOSITY')).toEqual(refused('HUB_PURPOSE_UNKNOWN'));
+    it('refuses a purpose the hub does not know, naming the purpose sent and the ones its token allows', async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'CURIOSITY')).toEqual(
+        refusedPurpose('HUB_PURPOSE_UNKNOWN', `x-purpose: "CURIOSITY" is not a purpose the hub knows; your token allows ${ALLOWED}.`),
+      );
     });
 
-    it("refuses a purpose the caller's token does not allow", async () => {
-      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'REINTEGRATION_ASSISTANCE')).toEqual(refused('HUB_PURPOSE_NOT_ALLOWED'));
+    it('never quotes back a declared purpose that is not a purpose-shaped word', async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), '<script>alert(1)</script>')).toEqual(
+        refusedPurpose('HUB_PURPOSE_UNKNOWN', `x-purpose: the value sent is not a purpose the hub knows; your token allows ${ALLOWED}.`),
+      );
+    });
+
+    it("refuses a purpose the caller's token does not allow, naming it and the ones the token allows", async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'REINTEGRATION_ASSISTANCE')).toEqual(
+        refusedPurpose('HUB_PURPOSE_NOT_ALLOWED', `Your token does not allow the purpose REINTEGRATION_ASSISTANCE; it allows ${ALLOWED}.`),
+      );
+    });
+
+    it('accepts a purpose in any letter case, as the purpose it names', async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'return_Counselling')).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    });
+
+    it('refuses a purpose in another letter case that the token does not allow, naming it in its canonical form', async () => {
+      expect(await callWith(await sign(federation.identities, claims(), { organisation: BE }), 'reintegration_assistance')).toEqual(
+        refusedPurpose('HUB_PURPOSE_NOT_ALLOWED', `Your token does not allow the purpose REINTEGRATION_ASSISTANCE; it allows ${ALLOWED}.`),
+      );
     });
   });
 });

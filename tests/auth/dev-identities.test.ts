@@ -48,6 +48,23 @@ describe('personas', () => {
     expect(new Set(kids).size).toBe(organisations.size);
   });
 
+  it('binds each demo issuer to exactly the roles and purposes its personas need, and only hub bodies to oversight', () => {
+    const bindings = Object.fromEntries(identities.trust.issuers.map((entry) => [entry.organisation, { roles: entry.roles, purposes: entry.purposes, oversight: entry.oversight }]));
+    const ms = ['RETURN_COUNSELLING', 'RETURN_PREPARATION', 'CONTINUITY_OF_CARE'];
+    const partner = { roles: ['REINTEGRATION_PARTNER'], purposes: ['REINTEGRATION_ASSISTANCE', 'CONTINUITY_OF_CARE'], oversight: false };
+    expect(bindings).toStrictEqual({
+      'EU/GOV/BE-RETURN': { roles: ['MS_COUNSELLOR', 'AUDITOR'], purposes: [...ms, 'AUDIT'], oversight: true },
+      'EU/GOV/DE-RETURN': { roles: ['MS_CASE_OFFICER'], purposes: ms, oversight: false },
+      'EU/GOV/EU-REINTEGRATION-PROGRAMME': { roles: ['EU_PROGRAMME_MANAGER'], purposes: ['REINTEGRATION_ASSISTANCE', 'MONITORING_EVALUATION'], oversight: false },
+      'IQ/NGO/IQ-REINTEGRATION-PARTNER': partner,
+      'IQ/NGO/IQ-OTHER-PARTNER': partner,
+      'IQ/GOV/IQ-MIGRATION-AUTHORITY': { roles: ['COO_AUTHORITY'], purposes: ['REINTEGRATION_ASSISTANCE', 'REFERRAL'], oversight: false },
+      'EU/EDU/EU-RETURN-RESEARCH': { roles: ['RESEARCHER'], purposes: ['MONITORING_EVALUATION', 'STATISTICS'], oversight: false },
+      'EU/GOV/EU-DATA-PROTECTION-SUPERVISOR': { roles: ['DPO'], purposes: ['AUDIT'], oversight: true },
+      'EU/GOV/CONTINUUM-HUB': { roles: ['HUB_OPERATOR'], purposes: ['OPERATIONS'], oversight: true },
+    });
+  });
+
   it('publishes no private key material in the trust list', () => {
     const text = JSON.stringify(identities.trust);
     expect(text).not.toMatch(/"d":/);

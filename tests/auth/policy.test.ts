@@ -63,6 +63,16 @@ describe('loadPolicy', () => {
     expect(error.message).toMatch(problem);
   });
 
+  it("refuses a policy that does not name the EU programme's organisation", () => {
+    const file = policyFileWith('no-programme', 'parties:\n  EU_PROGRAMME: EU/GOV/EU-REINTEGRATION-PROGRAMME\n', '');
+    expect(loadError(file).message).toBe(`${file}: invalid policy: parties: Invalid input: expected object, received undefined`);
+  });
+
+  it('refuses a programme organisation that is not an X-Road style identifier', () => {
+    const file = policyFileWith('bad-programme', 'EU_PROGRAMME: EU/GOV/EU-REINTEGRATION-PROGRAMME\n', 'EU_PROGRAMME: the programme\n');
+    expect(loadError(file).message).toBe(`${file}: invalid policy: parties.EU_PROGRAMME: must be an X-Road style organisation identifier INSTANCE/CLASS/CODE`);
+  });
+
   it('refuses a file that is not YAML, naming the file', () => {
     const file = join(dir, 'not-yaml.yaml');
     writeFileSync(file, 'rules: [unclosed\n');

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDevIdentities, createTokenVerifier, issueDevToken, type DevIdentities, type TokenVerifier, type TrustList } from '../../auth/index.js';
+import { createDevIdentities, createTokenVerifier, issueDevToken, PERSONAS, type DevIdentities, type TokenVerifier, type TrustList } from '../../auth/index.js';
 import { AUDIENCE, bearer, claimsOf, compact, NOW, NOW_SECONDS, sign } from './harness.js';
 
 const BE = 'EU/GOV/BE-RETURN';
@@ -219,6 +219,41 @@ describe('an issuer vouches only for its own organisation and country', () => {
   });
 });
 
+describe('an issuer vouches only for the roles and purposes the trust list gives it', () => {
+  const roleRefused = { code: 'HUB_AUTH_ROLE_NOT_VOUCHED', message: 'The token asserts a role its issuer may not vouch for.', httpStatus: 401 };
+  const purposeRefused = { code: 'HUB_AUTH_PURPOSE_NOT_VOUCHED', message: 'The token allows a purpose its issuer may not vouch for.', httpStatus: 401 };
+  const tokenOf = (persona: 'iq-partner' | 'researcher' | 'be-counsellor', overrides: Record<string, unknown>) =>
+    sign(identities, { ...claimsOf(identities, persona), ...overrides }, { organisation: PERSONAS[persona].organisation });
+
+  it("refuses a partner's identity provider making its user a DPO", async () => {
+    await expect(verifier.verify(bearer(await tokenOf('iq-partner', { roles: ['DPO'], purposes: ['AUDIT'] })))).rejects.toMatchObject(roleRefused);
+  });
+
+  it("refuses a partner's identity provider making its user a hub operator", async () => {
+    await expect(verifier.verify(bearer(await tokenOf('iq-partner', { roles: ['HUB_OPERATOR'], purposes: ['OPERATIONS'] })))).rejects.toMatchObject(roleRefused);
+  });
+
+  it("refuses a research institute's identity provider making its user an EU programme manager", async () => {
+    await expect(verifier.verify(bearer(await tokenOf('researcher', { roles: ['EU_PROGRAMME_MANAGER'], purposes: ['MONITORING_EVALUATION'] })))).rejects.toMatchObject(roleRefused);
+  });
+
+  it("refuses a Member State's identity provider making its user a hub operator, though it may appoint auditors", async () => {
+    await expect(verifier.verify(bearer(await tokenOf('be-counsellor', { roles: ['HUB_OPERATOR'], purposes: ['OPERATIONS'] })))).rejects.toMatchObject(roleRefused);
+  });
+
+  it('refuses the whole token when one role of several is not vouched for', async () => {
+    await expect(verifier.verify(bearer(await tokenOf('iq-partner', { roles: ['REINTEGRATION_PARTNER', 'DPO'] })))).rejects.toMatchObject(roleRefused);
+  });
+
+  it("refuses a partner's token allowing a purpose its issuer may not vouch for", async () => {
+    await expect(verifier.verify(bearer(await tokenOf('iq-partner', { purposes: ['REINTEGRATION_ASSISTANCE', 'RETURN_PREPARATION'] })))).rejects.toMatchObject(purposeRefused);
+  });
+
+  it('accepts a token asserting a subset of what its issuer vouches for', async () => {
+    await expect(verifier.verify(bearer(await tokenOf('iq-partner', { purposes: ['CONTINUITY_OF_CARE'] })))).resolves.toMatchObject({ roles: ['REINTEGRATION_PARTNER'], purposes: ['CONTINUITY_OF_CARE'] });
+  });
+});
+
 describe('Continuum claims', () => {
   it.each([
     ['roles missing', { roles: undefined }],
@@ -263,8 +298,10 @@ describe('a JWKS served over HTTP', () => {
     return { url: `http://127.0.0.1:${port}/jwks.json`, requests: () => count };
   }
 
+  const vouchesFor = (persona: 'be-counsellor') => ({ roles: [...PERSONAS[persona].roles], purposes: [...PERSONAS[persona].purposes], oversight: false });
+
   function remoteTrust(url: string): TrustList {
-    return { audience: AUDIENCE, clockToleranceSeconds: 30, issuers: [{ issuer: 'https://idp.remote.continuum.test', organisation: BE, country: 'BE', jwks: { url } }] };
+    return { audience: AUDIENCE, clockToleranceSeconds: 30, issuers: [{ issuer: 'https://idp.remote.continuum.test', organisation: BE, country: 'BE', ...vouchesFor('be-counsellor'), jwks: { url } }] };
   }
 
   async function remoteToken(key: CryptoKey, kid: string): Promise<string> {
