@@ -447,12 +447,12 @@ export class Registry {
 
   /** Whether the active version includes a subgraph of `participant` (whatever its state now). */
   private async servedIncluding(db: Db, participant: string): Promise<boolean> {
-    const [row] = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM registry.active a JOIN registry.supergraph_version v ON v.version = a.version
-       JOIN registry.subgraph_version s ON s.id IN (SELECT (jsonb_array_elements(v.subgraphs)->>'id')::bigint) WHERE a.id AND s.participant = $1`,
-      [participant],
+    const [active] = await db.query<{ subgraphs: { id: number }[] }>(
+      'SELECT v.subgraphs FROM registry.active a JOIN registry.supergraph_version v ON v.version = a.version WHERE a.id',
     );
-    return Number(row?.n ?? 0) > 0;
+    if (!active) return false;
+    const rows = await db.query('SELECT 1 FROM registry.subgraph_version WHERE id = ANY($1) AND participant = $2 LIMIT 1', [active.subgraphs.map((s) => s.id), participant]);
+    return rows.length > 0;
   }
 
   private async storeVersion(
@@ -550,6 +550,7 @@ export class Registry {
    * (approval is `approve`, with its changes on record) and for revoked participants' subgraphs.
    */
   async rollback(actor: Actor, toVersion: number, reason?: string): Promise<number> {
+    const before = (await this.active())?.version ?? null;
     try {
       const version = await this.db.transaction(async (tx) => {
         await tx.query('SELECT version FROM registry.active WHERE id FOR UPDATE');
@@ -566,7 +567,9 @@ export class Registry {
         if (!composed.ok) throw new RegistryError('HUB_REGISTRY_CONFLICT', `version ${toVersion} does not compose: ${composed.errors.map((e) => e.message).join('; ')}`);
         return this.storeVersion(tx, composed.supergraphSdl, rows, actor, reason ?? `rollback to version ${toVersion}`);
       });
-      await this.record(actor, 'supergraph.rollback', { to: toVersion, version });
+      // What the rollback changed, per subgraph, like the changes of a publish.
+      const changes = before === null ? [] : await this.diff(before, version);
+      await this.record(actor, 'supergraph.rollback', { to: toVersion, version, changes });
       return version;
     } catch (error) {
       if (error instanceof RegistryError) await this.record(actor, 'supergraph.rollback', { to: toVersion, refused: error.code }, 'REFUSED', error.code);

@@ -235,14 +235,26 @@ describe.each(testStores)('registry on $name', (store) => {
     expect(answer.data?.case).toEqual({ ref: belgianCase.ref, referralCount: Number(belgianCase.ref.slice(-1)) });
   });
 
+  it('drops a revoked participant’s subgraphs from the schema for good', async () => {
+    const revoked = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'REVOKED' }, token);
+    expect(revoked.body).toMatchObject({ ok: true, participant: { state: 'REVOKED' }, version: expect.any(Number) });
+    await federation.watching.until(revoked.body.version, 5000);
+    const answer = await federation.query('be-counsellor', 'RETURN_COUNSELLING', REFERRAL_QUERY, { ref: belgianCase.ref });
+    expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await publish(submission(partner))).toMatchObject({ status: 403, body: { error: { code: 'HUB_REGISTRY_NOT_APPROVED' } } });
+  });
+
   it('records registry actions in the audit log', async () => {
     const rows = await federation.db.query<{ content: { registry: { action: string }; outcome: string } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq");
     const actions = rows.map((r) => `${r.content.registry.action}:${r.content.outcome}`);
     expect(actions).toEqual(
-      expect.arrayContaining(['hub.start-up:OK', 'participant.add:OK', 'participant.approved:OK', 'subgraph.publish:OK', 'subgraph.publish:REFUSED', 'subgraph.approve:OK', 'supergraph.rollback:OK', 'participant.suspended:OK']),
+      expect.arrayContaining(['hub.start-up:OK', 'participant.add:OK', 'participant.approved:OK', 'subgraph.publish:OK', 'subgraph.publish:REFUSED', 'subgraph.approve:OK', 'supergraph.rollback:OK', 'participant.suspended:OK', 'participant.revoked:OK']),
     );
     // The first record is the hub's own start-up registration, naming its systems and the version served.
     expect(rows[0]?.content.registry).toMatchObject({ action: 'hub.start-up', systems: expect.arrayContaining(['central']), newVersion: true, version: 1 });
+    // A rollback lists what it changed, like a publish.
+    const rollback = rows.map((r) => r.content.registry as { action: string; changes?: { subgraph: string; status: string }[] }).find((r) => r.action === 'supergraph.rollback');
+    expect(rollback?.changes).toEqual([expect.objectContaining({ subgraph: 'test-referrals', status: 'CHANGED' })]);
   });
 });
 
