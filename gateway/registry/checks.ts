@@ -12,6 +12,7 @@ import { graphqlSync, parse, print, type DocumentNode } from 'graphql';
 import { composeSupergraph, type CompositionProblem } from '../../schema/compose.js';
 import { diffSubgraphSdl, type CategoryClassifier, type SchemaChange } from '../../schema/changes.js';
 import { lintSubgraph, type LintOptions } from '../../schema/lint/index.js';
+import { fieldCategories } from '../../subgraphs/kit/access.js';
 import { suspendedRoutingUrl } from './suspension.js';
 
 /** A subgraph version as the registry stores it. */
@@ -136,6 +137,34 @@ export const ChangesCheck: RegistryCheck = {
   },
 };
 
+/**
+ * A field that another served subgraph also declares (an entity key, a shared field) must not be
+ * declared more openly here: otherwise a partner could widen who sees a field by publishing it
+ * under a second subgraph, whose own history has nothing to compare with. Reported as a change.
+ */
+export const SharedFieldCategoryCheck: RegistryCheck = {
+  name: 'shared-field-category',
+  run(context) {
+    if (!context.document) return;
+    const mine = fieldCategories(context.submission.sdl);
+    for (const other of context.others) {
+      for (const [coordinate, theirs] of fieldCategories(other.sdl)) {
+        const ours = mine.get(coordinate);
+        if (ours === undefined || ours === theirs) continue;
+        const verdict = (context.classify ?? (() => ({ widens: true, breaking: true, gained: [] })))(theirs, ours);
+        if (!verdict.widens) continue;
+        const who = verdict.gained.length > 0 ? verdict.gained.join(', ') : 'anyone';
+        context.changes.push({
+          type: 'CATEGORY_WIDER_THAN_SERVED',
+          breaking: false,
+          widens: true,
+          description: `${coordinate} is ${theirs} in subgraph "${other.name}" but declared ${ours} here. Newly released to ${who}.`,
+        });
+      }
+    }
+  },
+};
+
 /** A breaking change is refused unless the partner says its consumers are ready. */
 export const BreakingAcknowledgedCheck: RegistryCheck = {
   name: 'breaking-acknowledged',
@@ -190,6 +219,8 @@ export const registryChecks: readonly RegistryCheck[] = Object.freeze([
   CompositionCheck,
   // Reports breaking changes (DESIGN §7; schema/changes.ts).
   ChangesCheck,
+  // …and across subgraphs: a shared field is not declared more openly than it is served.
+  SharedFieldCategoryCheck,
   BreakingAcknowledgedCheck,
   // The routing URL serves what was checked.
   RoutingServesSdlCheck,

@@ -48,7 +48,7 @@ function contextFor(overrides: Partial<CheckContext> = {}): CheckContext & { pro
 
 describe('registry checks', () => {
   it('run in the documented order', () => {
-    expect(registryChecks.map((c) => c.name)).toEqual(['name-owned', 'sdl-syntax', 'lint', 'composition', 'changes', 'breaking-acknowledged', 'routing-serves-sdl', 'operator-approval']);
+    expect(registryChecks.map((c) => c.name)).toEqual(['name-owned', 'sdl-syntax', 'lint', 'composition', 'changes', 'shared-field-category', 'breaking-acknowledged', 'routing-serves-sdl', 'operator-approval']);
   });
 
   it('pass a subgraph that is new, within its remit, and served as submitted', async () => {
@@ -66,6 +66,17 @@ describe('registry checks', () => {
     expect(context.errors).toEqual([{ code: 'REGISTRY_NAME_TAKEN', message: 'subgraph name "test-referrals" belongs to another participant' }]);
     expect(context.supergraphSdl).toBeUndefined();
     expect(context.probed).toEqual([]);
+  });
+
+  it('ask for the hub operator’s approval when a subgraph declares a served shared field more openly', async () => {
+    const open = SDL.replace('ref: CaseRef! @personalData(category: CASE_ADMIN)', 'ref: CaseRef! @personalData(category: NOT_PERSONAL)');
+    const context = contextFor({ submission: { name: 'test-referrals-2', routingUrl: 'http://127.0.0.1:1/graphql', sdl: open }, probe: async () => served(open) });
+    await runRegistryChecks(context);
+    expect(context.errors).toEqual([]);
+    expect(context.changes).toEqual([
+      { type: 'CATEGORY_WIDER_THAN_SERVED', breaking: false, widens: true, description: 'Case.ref is CASE_ADMIN in subgraph "cases" but declared NOT_PERSONAL here. Newly released to anyone.' },
+    ]);
+    expect(context.approvals.map((a) => a.code)).toEqual(['REGISTRY_APPROVAL_WIDENING']);
   });
 
   it('ask for the hub operator’s approval of a widening category change, naming who gains it', async () => {
