@@ -302,8 +302,7 @@ export class Registry {
       return { report, version: stored.version, held };
     } catch (error) {
       if (error instanceof RegistryError) {
-        const subgraph = error.report?.subgraph ?? (typeof (input as { name?: unknown })?.name === 'string' ? String((input as { name: string }).name).slice(0, 60) : null);
-        await this.record(actor, 'subgraph.publish', { participant: participantId, subgraph, refused: error.code, changes: error.report?.changes ?? [] }, 'REFUSED', error.code);
+        await this.record(actor, 'subgraph.publish', { participant: participantId, subgraph: error.report?.subgraph ?? null, refused: error.code, changes: error.report?.changes ?? [] }, 'REFUSED', error.code);
       }
       throw error;
     }
