@@ -213,6 +213,12 @@ export class Registry {
   }
 
   async addParticipant(actor: Actor, input: unknown): Promise<Participant> {
+    const claimed = (input as { id?: unknown } | null)?.id;
+    const participant = typeof claimed === 'string' && PARTICIPANT_ID.test(claimed) ? claimed : null;
+    return this.refusalsRecorded(actor, 'participant.add', { participant }, () => this.insertParticipant(actor, input));
+  }
+
+  private async insertParticipant(actor: Actor, input: unknown): Promise<Participant> {
     const parsed = ParticipantInput.safeParse(input);
     if (!parsed.success) throw new RegistryError('HUB_REGISTRY_INVALID_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
     const p = parsed.data;
@@ -234,6 +240,10 @@ export class Registry {
    * restores them; revoking drops them from the supergraph. Each takes effect at once.
    */
   async setState(actor: Actor, id: string, state: ParticipantState): Promise<{ participant: Participant; version: number | null }> {
+    return this.refusalsRecorded(actor, `participant.${state.toLowerCase()}`, { participant: PARTICIPANT_ID.test(id) ? id : null }, () => this.changeState(actor, id, state));
+  }
+
+  private async changeState(actor: Actor, id: string, state: ParticipantState): Promise<{ participant: Participant; version: number | null }> {
     const allowed: Record<ParticipantState, ParticipantState[]> = {
       PENDING: ['APPROVED', 'REVOKED'],
       APPROVED: ['SUSPENDED', 'REVOKED'],
@@ -622,6 +632,16 @@ export class Registry {
     if (!active) throw new RegistryError('HUB_REGISTRY_NO_SUPERGRAPH', 'no active supergraph');
     await this.record(actor, 'hub.start-up', { systems: own.map((s) => s.name), participantsRegistered: outcome.registered, version: active.version, newVersion: outcome.changed, partnersLeftOut: outcome.partnersLeftOut });
     return active;
+  }
+
+  /** Runs a registry action; a refusal is on record too, with its code (the action itself records success). */
+  private async refusalsRecorded<T>(actor: Actor, action: string, details: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof RegistryError) await this.record(actor, action, { ...details, refused: error.code }, 'REFUSED', error.code);
+      throw error;
+    }
   }
 
   private async record(actor: Actor, action: string, details: Record<string, unknown>, outcome: 'OK' | 'REFUSED' = 'OK', code?: string): Promise<void> {

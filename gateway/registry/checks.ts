@@ -200,6 +200,7 @@ export const RoutingServesSdlCheck: RegistryCheck = {
  */
 export const OperatorApprovalCheck: RegistryCheck = {
   name: 'operator-approval',
+  needsPassing: true,
   run(context) {
     const breaking = context.changes.filter((c) => c.breaking);
     const widening = context.changes.filter((c) => c.widens);

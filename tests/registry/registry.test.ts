@@ -57,6 +57,13 @@ describe.each(testStores)('registry on $name', (store) => {
     expect(await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'APPROVED' }, token)).toMatchObject({ status: 200, body: { participant: { state: 'APPROVED' } } });
   });
 
+  it('records a refused participant change with its code', async () => {
+    const refused = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'APPROVED' }, token);
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'HUB_REGISTRY_CONFLICT', message: `participant ${PARTNER} cannot go from APPROVED to APPROVED` } } });
+    const [last] = (await federation.db.query<{ content: { outcome: string; code?: string; registry: Record<string, unknown> } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq DESC LIMIT 1")).map((r) => r.content);
+    expect(last).toMatchObject({ outcome: 'REFUSED', code: 'HUB_REGISTRY_CONFLICT', registry: { action: 'participant.approved', participant: PARTNER, refused: 'HUB_REGISTRY_CONFLICT' } });
+  });
+
   it('refuses registry administration to anyone but the hub operator', async () => {
     const counsellor = ((await federation.as('be-counsellor', 'RETURN_COUNSELLING')).authorization ?? '').slice('Bearer '.length);
     const answer = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'SUSPENDED' }, counsellor);
