@@ -14,7 +14,7 @@ interface SubcommandEntry {
 const SUBCOMMANDS: Record<string, SubcommandEntry> = {
   token: { summary: 'print a development bearer token for a demo persona', load: async () => (await import('./commands/token.js')).run },
   audit: { summary: 'verify the audit chain (audit verify), apply retention (audit purge)', load: async () => (await import('./commands/audit.js')).run },
-  subgraph: { summary: 'check, publish, list, diff or roll back subgraphs (like rover subgraph)', load: async () => (await import('./commands/subgraph.js')).run },
+  subgraph: { summary: 'check, publish, list, diff, approve, reject or roll back subgraphs (like rover subgraph)', load: async () => (await import('./commands/subgraph.js')).run },
   participant: { summary: 'onboard partner systems: add, approve, suspend, revoke, list', load: async () => (await import('./commands/participant.js')).run },
   policy: { summary: 'print the access policy as a matrix a DPO can read (policy --matrix)', load: async () => (await import('./commands/policy.js')).run },
 };

@@ -5,6 +5,8 @@
  * - the re-check of the response against those decisions, stripping and reporting what a
  *   subgraph returned although it was denied;
  * - coded errors naming the subgraph when it cannot be reached, so the rest of the query answers;
+ * - no call at all to a subgraph whose participant is suspended (routed to the registry's
+ *   suspension marker): its fields are null with HUB_SUBGRAPH_SUSPENDED;
  * - a deadline, retries for queries and the subgraph's circuit breaker (../resilience/), so a
  *   failing subgraph costs a partial answer, never a hung request;
  * - the request id and a W3C `traceparent` (./tracing.ts) on every call.
@@ -22,6 +24,7 @@ import type { DecisionVector } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
 import { hubError, type HubErrorCode } from './errors.js';
 import { CircuitOpenError, FETCH_KIND_HEADER, isAbort, resilientFetcher, SubgraphTimeoutError, type ResilienceOptions, type SubgraphBreakers, type SubgraphOutcome } from './resilience/index.js';
+import { isSuspendedRoutingUrl } from './registry/suspension.js';
 import { outgoingTraceparent } from './tracing.js';
 
 export interface IncidentLogger {
@@ -42,6 +45,8 @@ function refsOf(variables: Record<string, unknown> | undefined): string[] {
 }
 
 export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
+  private readonly suspended: boolean;
+
   constructor(
     readonly subgraphName: string,
     url: string,
@@ -50,6 +55,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     private readonly resilience?: { options: ResilienceOptions; breakers: SubgraphBreakers; observe?: (subgraph: string, outcome: SubgraphOutcome, seconds: number) => void },
   ) {
     super({ url });
+    this.suspended = isSuspendedRoutingUrl(url);
     if (resilience) {
       this.fetcher = resilientFetcher({ subgraph: subgraphName, inner: this.fetcher, breaker: resilience.breakers.for(subgraphName), options: resilience.options, observe: resilience.observe });
     }
@@ -58,6 +64,8 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
   override async process(options: GraphQLDataSourceProcessOptions<HubContext>) {
     // Health checks and schema loading carry no caller; only operations are signed and checked.
     if ((options.kind as string) !== 'incoming operation') return super.process(options);
+    // Suspended by the hub operator (gateway/registry/suspension.ts): never called, not even signed for.
+    if (this.suspended) throw hubError('HUB_SUBGRAPH_SUSPENDED', [this.subgraphName], { serviceName: this.subgraphName });
     const incoming = options as Extract<GraphQLDataSourceProcessOptions<HubContext>, { incomingRequestContext: unknown }>;
     const { access, requestId } = incoming.context;
     const { request } = incoming;

@@ -112,7 +112,8 @@ export interface RunningReplica {
 export async function startGatewayReplica(options: ReplicaOptions): Promise<RunningReplica> {
   await migrateAudit(options.db);
   const audit = new AuditWriter(options.db, options.auditKeys);
-  const registry = new Registry(options.db, audit, sdlProbe(options.contextKeys));
+  const policy = options.policy ?? loadPolicy();
+  const registry = new Registry(options.db, audit, sdlProbe(options.contextKeys), policy);
   await registry.migrate();
   const active = await registry.active();
   if (!active) {
@@ -125,7 +126,7 @@ export async function startGatewayReplica(options: ReplicaOptions): Promise<Runn
     supergraph,
     registry,
     verifier: createTokenVerifier(options.trust),
-    policy: options.policy ?? loadPolicy(),
+    policy,
     store: options.db,
     contextKeys: options.contextKeys,
     audit,
@@ -164,7 +165,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   await migrateAudit(options.db);
   const auditKeys = options.auditKeys ?? (await generateAuditKeys());
   const audit = new AuditWriter(options.db, auditKeys, options.auditOptions);
-  const registry = new Registry(options.db, audit, sdlProbe(contextKeys));
+  const registry = new Registry(options.db, audit, sdlProbe(contextKeys), policy);
   await registry.migrate();
 
   const running = new Map<string, RunningSystem>();

@@ -41,10 +41,12 @@ export const HubErrors = {
   HUB_REGISTRY_NO_SUPERGRAPH: define('HUB_REGISTRY_NO_SUPERGRAPH', 'NOT_READY', 503, 'No supergraph is active.'),
   HUB_RESERVED_NAME: define('HUB_RESERVED_NAME', 'GRAPHQL_VALIDATION_FAILED', 400, 'Names beginning with "__" are reserved for the schema and the hub: rename the %s.'),
   HUB_SUPERGRAPH_CHANGED: define('HUB_SUPERGRAPH_CHANGED', 'SUPERGRAPH_CHANGED', 200, 'The schema changed while the request was under way, and the operation does not fit the new one; nothing was served. Retry with an operation valid in the current schema.'),
+  HUB_REGISTRY_HELD: define('HUB_REGISTRY_HELD', 'HELD', 202, 'The subgraph passed its checks, but it breaks consumers or widens who may see a field: it is held until the hub operator approves it.'),
   HUB_INTROSPECTION_DISABLED: define('HUB_INTROSPECTION_DISABLED', 'INTROSPECTION_DISABLED', 200, 'Introspection is available to the hub operator only.'),
   HUB_SUBGRAPH_UNAVAILABLE: define('HUB_SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_UNAVAILABLE', 200, 'Subgraph "%s" is unavailable; its fields are null in this response.'),
   HUB_SUBGRAPH_ERROR: define('HUB_SUBGRAPH_ERROR', 'SUBGRAPH_ERROR', 200, 'Subgraph "%s" answered with HTTP %s; its fields are null in this response.'),
   HUB_SUBGRAPH_TIMEOUT: define('HUB_SUBGRAPH_TIMEOUT', 'SUBGRAPH_TIMEOUT', 200, 'Subgraph "%s" did not answer within %s ms; its fields are null in this response.'),
+  HUB_SUBGRAPH_SUSPENDED: define('HUB_SUBGRAPH_SUSPENDED', 'SUBGRAPH_SUSPENDED', 200, 'Subgraph "%s" is suspended by the hub operator and is not called; its fields are null in this response.'),
   HUB_SUBGRAPH_CIRCUIT_OPEN: define('HUB_SUBGRAPH_CIRCUIT_OPEN', 'SUBGRAPH_CIRCUIT_OPEN', 200, 'Subgraph "%s" is failing and is not being called for a while; its fields are null in this response.'),
   // Abuse limits (gateway/limits/): each refuses its attack before any subgraph is called.
   HUB_LIMIT_BODY_TOO_LARGE: define('HUB_LIMIT_BODY_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 413, 'The request body is larger than %s bytes.'),

@@ -43,6 +43,7 @@ import { trustedDocumentsGuard } from './limits/trustedDocuments.js';
 import { HubMetrics } from './metrics/HubMetrics.js';
 import { requestTrace } from './tracing.js';
 import { DEFAULT_RESILIENCE, SubgraphBreakers, type ResilienceOptions } from './resilience/index.js';
+import { isSuspendedRoutingUrl } from './registry/suspension.js';
 import { subgraphsOf, type SupergraphSource } from './SupergraphSource.js';
 
 export interface GatewayOptions {
@@ -224,6 +225,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const subgraphs = subgraphsOf(options.supergraph.current);
     const checks = await Promise.all(
       subgraphs.map(async ({ name, url }) => {
+        // Suspended by the hub operator: deliberately not called, so not a reason to be unready.
+        if (isSuspendedRoutingUrl(url)) return { name, ready: true, suspended: true };
         try {
           const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(timeout) });
           return { name, ready: response.ok };

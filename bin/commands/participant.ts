@@ -1,7 +1,8 @@
 /**
  * `continuum participant …` — the hub operator onboarding partner systems (X-Road style):
  *   add --id ID --name NAME --public-key FILE --categories A,B --contributions Type,Type.field
- *   approve|suspend|revoke --id ID
+ *   approve|suspend|revoke --id ID   (suspend: its fields answer null, nothing is called; approve
+ *                                     again: its last active version is served; revoke: final)
  *   list
  * Needs an operator token (--token or CONTINUUM_TOKEN). Exit 0 success, 1 refused, 2 usage.
  */
@@ -67,6 +68,11 @@ export const run: SubcommandHandler = async (args) => {
   const answer = await callHub(hub, 'POST', `/registry/participants/${encodeURIComponent(values.id)}/state`, { state }, token);
   if (!answer.body.ok) return (printError(answer), 1);
   const version = answer.body.version as number | null;
-  console.log(`${values.id} is ${state}.${version ? ` Its subgraphs left the supergraph (version ${version} is active).` : ''}`);
+  const effect: Record<typeof state, string> = {
+    SUSPENDED: 'Its fields stay in the schema and answer null (HUB_SUBGRAPH_SUSPENDED); its subgraphs are not called',
+    APPROVED: 'Its last active subgraph versions are served again',
+    REVOKED: 'Its subgraphs left the supergraph',
+  };
+  console.log(`${values.id} is ${state}.${version ? ` ${effect[state]} (version ${version} is active).` : ''}`);
   return 0;
 };

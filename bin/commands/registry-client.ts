@@ -61,11 +61,24 @@ export function printError(answer: HubAnswer): void {
   console.error(`✗ ${error?.code ?? `HTTP ${answer.status}`}: ${error?.message ?? 'unexpected answer'}`);
 }
 
-export function printReport(report: { ok: boolean; subgraph: string; errors: { code: string; message: string; subgraph?: string }[]; changes: { type: string; breaking: boolean; description: string }[] }): void {
+interface PrintedChange {
+  type: string;
+  breaking: boolean;
+  widens?: boolean;
+  description: string;
+}
+
+/** BREAKING and WIDENS in front of a change, as the registry classified it. */
+export function changeLabel(change: PrintedChange): string {
+  return `${change.breaking ? 'BREAKING ' : ''}${change.widens ? 'WIDENS ' : ''}`;
+}
+
+export function printReport(report: { ok: boolean; subgraph: string; errors: { code: string; message: string; subgraph?: string }[]; changes: PrintedChange[]; approvals?: { code: string; message: string }[] }): void {
   console.log(report.ok ? `✓ ${report.subgraph}: every check passed.` : `✗ ${report.subgraph}: ${report.errors.length} problem(s); nothing was changed.`);
   for (const error of report.errors) console.log(`  [${error.code}] ${error.message}`);
+  for (const approval of report.approvals ?? []) console.log(`  ! [${approval.code}] ${approval.message}`);
   if (report.changes.length > 0) {
     console.log('  Changes against the previous version:');
-    for (const change of report.changes) console.log(`    ${change.breaking ? 'BREAKING ' : ''}${change.type}: ${change.description}`);
+    for (const change of report.changes) console.log(`    ${changeLabel(change)}${change.type}: ${change.description}`);
   }
 }

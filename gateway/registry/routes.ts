@@ -5,8 +5,12 @@
  * /registry/subgraphs/publish with `{ "jws": "<compact JWS>" }` whose payload is
  * `{ participant, iat, nonce, submission: { name, routingUrl, sdl, reason?, allowBreaking? } }`.
  *
+ * A publish that breaks consumers or widens who may see a field answers 202 HUB_REGISTRY_HELD:
+ * stored, not served, until the hub operator approves it.
+ *
  * The hub operator (bearer token, role HUB_OPERATOR, x-purpose OPERATIONS): participants (list,
- * add, change state), supergraph versions (list, show, diff, roll back).
+ * add, change state), supergraph versions (list, show, diff, approve or reject a held one, roll
+ * back).
  *
  * Anyone: GET /.well-known/continuum/context-jwks.json, the key subgraphs verify the gateway's
  * signed contexts with.
@@ -107,7 +111,8 @@ export function registerRegistryRoutes(app: FastifyInstance, options: RegistryRo
         return reply.code(report.ok ? 200 : 422).send({ ok: report.ok, report });
       }
       if (!(await options.firstSeen(verified.digest))) return send(reply, 'HUB_REGISTRY_REPLAYED');
-      const { report, version } = await registry.publish(participantActor(verified.participant), verified.participant.id, verified.payload.submission);
+      const { report, version, held } = await registry.publish(participantActor(verified.participant), verified.participant.id, verified.payload.submission);
+      if (held) return send(reply, 'HUB_REGISTRY_HELD', undefined, { held: { version }, report });
       return reply.send({ ok: true, version, report });
     } catch (error) {
       return sendRegistryError(reply, error);
@@ -156,6 +161,14 @@ export function registerRegistryRoutes(app: FastifyInstance, options: RegistryRo
       return reply.send({ ok: true, from: from.data, to: to.data, subgraphs: await registry.diff(from.data, to.data) });
     }),
   );
+  const decision = (decide: 'approve' | 'reject') => (request: FastifyRequest, reply: FastifyReply) =>
+    guarded(reply, async () => {
+      const body = z.strictObject({ version: z.number().int().positive(), reason: z.string().max(500).optional() }).safeParse(request.body);
+      if (!body.success) return send(reply, 'HUB_REGISTRY_INVALID_REQUEST', 'version: the held supergraph version');
+      return reply.send({ ok: true, ...(await registry[decide](actorOf(request), body.data.version, body.data.reason)) });
+    });
+  app.post('/registry/supergraph/approve', { preHandler: operator }, decision('approve'));
+  app.post('/registry/supergraph/reject', { preHandler: operator }, decision('reject'));
   app.post('/registry/supergraph/rollback', { preHandler: operator }, (request, reply) =>
     guarded(reply, async () => {
       const body = z.strictObject({ version: z.number().int().positive(), reason: z.string().max(500).optional() }).safeParse(request.body);

@@ -1,7 +1,8 @@
 /**
  * The registry's tables (schema `registry`, in the central store): participants with their public
  * keys and remit, every subgraph version ever published, every supergraph version ever composed,
- * and the one active supergraph. Activating a version notifies every gateway replica.
+ * the one active supergraph, and held versions waiting for the hub operator. Activating a
+ * version notifies every gateway replica.
  */
 import { migrate, type Db } from '../../store/index.js';
 
@@ -56,6 +57,22 @@ export async function migrateRegistry(db: Db): Promise<void> {
           digest text PRIMARY KEY,
           seen_at timestamptz NOT NULL DEFAULT now()
         );
+      `,
+    },
+    {
+      // Held versions: a publish that breaks consumers or widens who may see a field waits for
+      // the hub operator (docs/ARCHITECTURE.md, "Registry"). NULL: never held.
+      id: '002_held_versions',
+      sql: `
+        ALTER TABLE registry.supergraph_version
+          ADD COLUMN hold text CHECK (hold IN ('HELD', 'APPROVED', 'REJECTED')),
+          ADD COLUMN based_on bigint,
+          ADD COLUMN changes jsonb,
+          ADD COLUMN decided_by text,
+          ADD COLUMN decided_at timestamptz;
+        ALTER TABLE registry.subgraph_version
+          ADD COLUMN hold text CHECK (hold IN ('HELD', 'APPROVED', 'REJECTED')),
+          ADD COLUMN replaces bigint;
       `,
     },
   ]);

@@ -57,6 +57,13 @@ describe.each(testStores)('registry on $name', (store) => {
     expect(await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'APPROVED' }, token)).toMatchObject({ status: 200, body: { participant: { state: 'APPROVED' } } });
   });
 
+  it('records a refused participant change with its code', async () => {
+    const refused = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'APPROVED' }, token);
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'HUB_REGISTRY_CONFLICT', message: `participant ${PARTNER} cannot go from APPROVED to APPROVED` } } });
+    const [last] = (await federation.db.query<{ content: { outcome: string; code?: string; registry: Record<string, unknown> } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq DESC LIMIT 1")).map((r) => r.content);
+    expect(last).toMatchObject({ outcome: 'REFUSED', code: 'HUB_REGISTRY_CONFLICT', registry: { action: 'participant.approved', participant: PARTNER, refused: 'HUB_REGISTRY_CONFLICT' } });
+  });
+
   it('refuses registry administration to anyone but the hub operator', async () => {
     const counsellor = ((await federation.as('be-counsellor', 'RETURN_COUNSELLING')).authorization ?? '').slice('Bearer '.length);
     const answer = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'SUSPENDED' }, counsellor);
@@ -146,15 +153,17 @@ describe.each(testStores)('registry on $name', (store) => {
     expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 409, body: { error: { code: 'HUB_REGISTRY_REPLAYED' } } });
   });
 
-  it('lists breaking changes and refuses them unless the partner says it is ready', async () => {
+  it('lists breaking changes, refuses them unless the partner says it is ready, and holds them for the hub operator', async () => {
     const v2 = await startPartnerSubgraph(federation, REFERRAL_QUERY_LESS_SDL);
     try {
       const refused = await publish(submission(v2));
       expect(refused.status).toBe(422);
       expect(refused.body.report.changes).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'FIELD_REMOVED', breaking: true })]));
       expect(refused.body.report.errors.map((e: { code: string }) => e.code)).toEqual(['REGISTRY_BREAKING_CHANGE']);
-      const accepted = await publish(submission(v2, { allowBreaking: true, reason: 'referralCount retired' }));
-      expect(accepted.body.ok).toBe(true);
+      const held = await publish(submission(v2, { allowBreaking: true, reason: 'referralCount retired' }));
+      expect(held).toMatchObject({ status: 202, body: { error: { code: 'HUB_REGISTRY_HELD' }, report: { approvals: [{ code: 'REGISTRY_APPROVAL_BREAKING' }] } } });
+      const accepted = await hubPost(federation, '/registry/supergraph/approve', { version: held.body.held.version }, token);
+      expect(accepted.body).toMatchObject({ ok: true, version: held.body.held.version });
       await federation.watching.until(accepted.body.version, 5000);
       const gone = await federation.query('be-counsellor', 'RETURN_COUNSELLING', REFERRAL_QUERY, { ref: belgianCase.ref });
       expect(gone.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -201,20 +210,58 @@ describe.each(testStores)('registry on $name', (store) => {
     expect(outcomes.filter((o) => o.status !== 200 || o.errors > 0)).toEqual([]);
   });
 
-  it('drops a suspended participant’s subgraph from the supergraph at once', async () => {
+  it('keeps a suspended participant’s fields in the schema, answering null with a coded error, without calling it', async () => {
     const published = await publish(submission(partner, { reason: 'before suspension' }));
     await federation.watching.until(published.body.version, 5000);
+    const calls = partner.stats.requests;
     const suspended = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'SUSPENDED' }, token);
     expect(suspended.body).toMatchObject({ ok: true, participant: { state: 'SUSPENDED' } });
     await federation.watching.until(suspended.body.version, 5000);
+    const answer = await federation.query('be-counsellor', 'RETURN_COUNSELLING', 'query($ref: CaseRef!) { case(ref: $ref) { ref status referralCount } }', { ref: belgianCase.ref });
+    expect(answer.status).toBe(200);
+    expect(answer.data?.case).toEqual({ ref: belgianCase.ref, status: belgianCase.status, referralCount: null });
+    expect(answer.errors).toEqual([
+      expect.objectContaining({
+        message: 'Subgraph "test-referrals" is suspended by the hub operator and is not called; its fields are null in this response.',
+        extensions: expect.objectContaining({ code: 'SUBGRAPH_SUSPENDED', hubCode: 'HUB_SUBGRAPH_SUSPENDED', serviceName: 'test-referrals' }),
+      }),
+    ]);
+    expect(JSON.stringify(answer)).not.toContain(partner.url);
+    expect(partner.stats.requests).toBe(calls);
+    // Readiness does not wait for a subgraph that is deliberately not called.
+    const ready = await fetch(new URL('/readyz', federation.gateway.url));
+    expect(ready.status).toBe(200);
+  });
+
+  it('restores the suspended participant’s last active version when it is approved again', async () => {
+    const approved = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'APPROVED' }, token);
+    expect(approved.body).toMatchObject({ ok: true, participant: { state: 'APPROVED' }, version: expect.any(Number) });
+    await federation.watching.until(approved.body.version, 5000);
+    const answer = await federation.query('be-counsellor', 'RETURN_COUNSELLING', REFERRAL_QUERY, { ref: belgianCase.ref });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.case).toEqual({ ref: belgianCase.ref, referralCount: Number(belgianCase.ref.slice(-1)) });
+  });
+
+  it('drops a revoked participant’s subgraphs from the schema for good', async () => {
+    const revoked = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'REVOKED' }, token);
+    expect(revoked.body).toMatchObject({ ok: true, participant: { state: 'REVOKED' }, version: expect.any(Number) });
+    await federation.watching.until(revoked.body.version, 5000);
     const answer = await federation.query('be-counsellor', 'RETURN_COUNSELLING', REFERRAL_QUERY, { ref: belgianCase.ref });
     expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await publish(submission(partner))).toMatchObject({ status: 403, body: { error: { code: 'HUB_REGISTRY_NOT_APPROVED' } } });
   });
 
   it('records registry actions in the audit log', async () => {
     const rows = await federation.db.query<{ content: { registry: { action: string }; outcome: string } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq");
     const actions = rows.map((r) => `${r.content.registry.action}:${r.content.outcome}`);
-    expect(actions).toEqual(expect.arrayContaining(['participant.add:OK', 'participant.approved:OK', 'subgraph.publish:OK', 'subgraph.publish:REFUSED', 'supergraph.rollback:OK', 'participant.suspended:OK']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['hub.start-up:OK', 'participant.add:OK', 'participant.approved:OK', 'subgraph.publish:OK', 'subgraph.publish:REFUSED', 'subgraph.approve:OK', 'supergraph.rollback:OK', 'participant.suspended:OK', 'participant.revoked:OK']),
+    );
+    // The first record is the hub's own start-up registration, naming its systems and the version served.
+    expect(rows[0]?.content.registry).toMatchObject({ action: 'hub.start-up', systems: expect.arrayContaining(['central']), newVersion: true, version: 1 });
+    // A rollback lists what it changed, like a publish.
+    const rollback = rows.map((r) => r.content.registry as { action: string; changes?: { subgraph: string; status: string }[] }).find((r) => r.action === 'supergraph.rollback');
+    expect(rollback?.changes).toEqual([expect.objectContaining({ subgraph: 'test-referrals', status: 'CHANGED' })]);
   });
 });
 
