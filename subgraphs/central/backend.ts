@@ -72,7 +72,44 @@ export async function migrateCentral(db: Db): Promise<void> {
         );
       `,
     },
+    {
+      id: '003_transfer_basis_lifecycle',
+      sql: `
+        -- Transfer bases are recorded and revoked through the typed API (docs/POLICY.md): each
+        -- gets an identity and keeps who recorded and revoked it, and a revoked basis stays as
+        -- history. A pair may hold a new basis next to an expired or revoked one.
+        ALTER TABLE central.transfer_basis DROP CONSTRAINT transfer_basis_pkey;
+        ALTER TABLE central.transfer_basis ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid();
+        ALTER TABLE central.transfer_basis ADD PRIMARY KEY (id);
+        ALTER TABLE central.transfer_basis
+          ADD COLUMN recorded_by text,
+          ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT now(),
+          ADD COLUMN revoked_at timestamptz,
+          ADD COLUMN revoked_by text;
+        -- Bases written in SQL named their instrument in words; the article decides its code. A
+        -- basis naming none of Art. 45, 46 or 49 fails the check below: classify it by hand first.
+        UPDATE central.transfer_basis SET instrument = CASE
+          WHEN instrument ~ 'Art\\. ?45' THEN 'ADEQUACY_DECISION'
+          WHEN instrument ~ 'Art\\. ?46' THEN 'APPROPRIATE_SAFEGUARDS'
+          WHEN instrument ~ 'Art\\. ?49' THEN 'DEROGATION'
+          ELSE instrument END;
+        ALTER TABLE central.transfer_basis ADD CONSTRAINT transfer_basis_instrument
+          CHECK (instrument IN ('ADEQUACY_DECISION', 'APPROPRIATE_SAFEGUARDS', 'DEROGATION'));
+        ALTER TABLE central.transfer_basis ADD CONSTRAINT transfer_basis_window
+          CHECK (valid_until IS NULL OR valid_until >= valid_from);
+        CREATE INDEX transfer_basis_pair ON central.transfer_basis (exporter_member_state, recipient) WHERE revoked_at IS NULL;
+      `,
+    },
   ]);
+}
+
+/** The instrument code of a basis described in words, by the GDPR article it names. */
+function instrumentOf(description: string): string {
+  const article = /Art\. ?(45|46|49)/.exec(description)?.[1];
+  if (article === '45') return 'ADEQUACY_DECISION';
+  if (article === '46') return 'APPROPRIATE_SAFEGUARDS';
+  if (article === '49') return 'DEROGATION';
+  throw new Error(`synthetic transfer basis names no GDPR article 45, 46 or 49: ${description}`);
 }
 
 export async function isCentralSeeded(db: Db): Promise<boolean> {
@@ -115,11 +152,12 @@ export async function seedCentral(db: Db, cases: readonly SyntheticCase[]): Prom
     ],
   );
   const bases = syntheticTransferBases();
+  // Seeding runs once per chunk of cases: the bases go in with the first chunk only.
   await db.query(
-    `INSERT INTO central.transfer_basis (exporter_member_state, recipient, instrument, reference, valid_from)
-     SELECT e, r, i, ref, DATE '2024-01-01' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(e, r, i, ref)
-     ON CONFLICT DO NOTHING`,
-    [bases.map((b) => b.exporter), bases.map((b) => b.recipient), bases.map((b) => b.instrument), bases.map((b) => b.reference)],
+    `INSERT INTO central.transfer_basis (exporter_member_state, recipient, instrument, reference, valid_from, recorded_by)
+     SELECT e, r, i, ref, DATE '2024-01-01', 'synthetic-seed' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(e, r, i, ref)
+     WHERE NOT EXISTS (SELECT 1 FROM central.transfer_basis x WHERE x.exporter_member_state = t.e AND x.recipient = t.r)`,
+    [bases.map((b) => b.exporter), bases.map((b) => b.recipient), bases.map((b) => instrumentOf(b.instrument)), bases.map((b) => b.reference)],
   );
   const consents = cases.flatMap((c) => syntheticConsents(c).map((consent) => ({ ref: c.ref, from: c.openedOn, ...consent })));
   if (consents.length === 0) return;
