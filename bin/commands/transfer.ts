@@ -83,15 +83,18 @@ async function ask(hub: string, token: string, purpose: string, query: string, v
     });
   } catch (error) {
     const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
-    return { errors: [{ message: `cannot reach the hub at ${hub}: ${cause}`, extensions: { code: 'HUB_UNREACHABLE' } }] };
+    throw new HubUnreachable(`cannot reach the hub at ${hub}: ${cause}`);
   }
   const text = await response.text();
   try {
     return JSON.parse(text) as GraphQLAnswer;
   } catch {
-    return { errors: [{ message: `the hub answered HTTP ${response.status} with a body that is not JSON`, extensions: { code: `HTTP_${response.status}` } }] };
+    throw new HubUnreachable(`the hub at ${hub} answered HTTP ${response.status} with a body that is not JSON`);
   }
 }
+
+/** No GraphQL answer at all: nothing the hub decided, so no code to show. */
+class HubUnreachable extends Error {}
 
 function refused(answer: GraphQLAnswer): number {
   for (const error of answer.errors ?? []) console.error(`✗ ${error.extensions?.code ?? 'ERROR'}: ${error.message}`);
@@ -102,6 +105,16 @@ const window = (b: TransferBasis) => `${b.validFrom}..${b.validUntil ?? '(open-e
 const state = (b: TransferBasis) => (b.revokedAt ? 'REVOKED' : b.inForce ? 'IN FORCE' : 'NOT IN FORCE');
 
 export const run: SubcommandHandler = async (args) => {
+  try {
+    return await transfer(args);
+  } catch (error) {
+    if (!(error instanceof HubUnreachable)) throw error;
+    console.error(`continuum transfer: ${error.message}`);
+    return 1;
+  }
+};
+
+async function transfer(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   let values;
   try {
@@ -139,6 +152,7 @@ export const run: SubcommandHandler = async (args) => {
   if (!purpose) return usageError(`a purpose is needed: --purpose PURPOSE or CONTINUUM_PURPOSE (one your token allows: ${PURPOSES.join(', ')}).`);
   if (!(PURPOSES as readonly string[]).includes(purpose)) return usageError(`unknown purpose "${purpose}". Valid purposes: ${PURPOSES.join(', ')}.`);
   const hub = values.hub as string;
+  if (!URL.canParse(hub) || !/^https?:$/.test(new URL(hub).protocol)) return usageError('--hub must be an http:// or https:// URL (default CONTINUUM_HUB_URL).');
 
   if (action === 'list') {
     const answer = await ask(hub, token, purpose, `{ transferBases { ${FIELDS} } }`, {});
@@ -177,4 +191,4 @@ export const run: SubcommandHandler = async (args) => {
   const b = answer.data.recordTransferBasis as TransferBasis;
   console.log(`Recorded transfer basis ${b.id}: ${b.exporter} → ${b.recipient}, ${b.instrument} "${b.reference}", valid ${window(b)}; ${b.inForce ? 'in force now' : 'not in force today'}.`);
   return 0;
-};
+}

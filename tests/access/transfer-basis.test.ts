@@ -146,6 +146,15 @@ describe.each(testStores)('transfer bases on $name', (store) => {
     await expectWithheld();
   });
 
+  it('shows auditors the changes as TRANSFER_BASIS_CHANGE records, refused ones with their code', async () => {
+    await send('iq-authority', 'REINTEGRATION_ASSISTANCE', RECORD, { input: safeguards() });
+    const { response } = await send('dpo', 'AUDIT', '{ auditRecords(filter: { kind: TRANSFER_BASIS_CHANGE, organisation: "IQ/GOV/IQ-MIGRATION-AUTHORITY" }, first: 1) { edges { node { kind outcome code organisation officialId operationType } } } }');
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.auditRecords.edges).toEqual([
+      { node: { kind: 'TRANSFER_BASIS_CHANGE', outcome: 'ERROR', code: 'FORBIDDEN_FIELD', organisation: IQ_AUTHORITY, officialId: 'iq-authority-001', operationType: 'mutation' } },
+    ]);
+  });
+
   it("refuses to revoke another Member State's basis as if it did not exist, and the basis stays in force", async () => {
     const [belgian] = await federation.db.query<{ id: string }>("SELECT id FROM central.transfer_basis WHERE exporter_member_state = 'BE' AND recipient = $1", [IQ_AUTHORITY]);
     const { response, record } = await send('de-case-officer', 'RETURN_PREPARATION', REVOKE, { id: belgian!.id });

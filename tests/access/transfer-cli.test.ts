@@ -6,6 +6,7 @@
  * exit 2 before anything is sent.
  */
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDevToken, type PersonaName } from '../../auth/dev-identities.js';
@@ -79,12 +80,24 @@ describe('continuum transfer', () => {
       args: ['record', '--recipient', IQ_AUTHORITY, '--instrument', 'FRIENDSHIP', '--reference', 'none', '--valid-from', '2026-01-01'],
       stderr: 'continuum transfer: --instrument must be one of ADEQUACY_DECISION, APPROPRIATE_SAFEGUARDS, DEROGATION. Run "continuum transfer --help" for the options.\n',
     },
+    { what: 'a hub that is not a URL', env: { CONTINUUM_TOKEN: 'a.b.c', CONTINUUM_PURPOSE: 'RETURN_PREPARATION', CONTINUUM_HUB_URL: 'hub.example' }, args: ['list'], stderr: 'continuum transfer: --hub must be an http:// or https:// URL (default CONTINUUM_HUB_URL).\n' },
     { what: 'a revocation without a UUID', env: { CONTINUUM_TOKEN: 'a.b.c', CONTINUUM_PURPOSE: 'RETURN_PREPARATION' }, args: ['revoke', '--id', '42'], stderr: 'continuum transfer: --id must be a transfer basis identifier (a UUID, from "continuum transfer list").\n' },
   ])('exits 2 for $what, before asking the hub', async ({ env, args, stderr }) => {
     expect(await continuum(env, ...args)).toEqual({ code: 2, stdout: '', stderr });
   });
 
-  it('prints its options with --help and exits 0', async () => {
+  it('exits 1 naming the hub when it cannot be reached', async () => {
+    // A port that was just free: listened on (port 0) and closed again.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const result = await continuum({ ...(await officer()), CONTINUUM_HUB_URL: `http://127.0.0.1:${port}` }, 'list');
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(new RegExp(`^continuum transfer: cannot reach the hub at http://127\\.0\\.0\\.1:${port}: .+\\n$`));
+  });
+
+    it('prints its options with --help and exits 0', async () => {
     const result = await continuum({}, '--help');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/^Usage: continuum transfer record --recipient ORG --instrument INSTRUMENT/);
