@@ -98,6 +98,21 @@ describe.each(testStores)('transfer bases on $name', (store) => {
     await expectWithheld();
   });
 
+  it("lists the Member State's cases to the authority while a basis is in force, and no more once it is revoked", async () => {
+    const listed = async () => {
+      const { response } = await send('iq-authority', 'REINTEGRATION_ASSISTANCE', '{ cases(first: 100) { edges { node { ref owningMemberState } } } }');
+      expect(response.errors).toBeUndefined();
+      return (response.data?.cases.edges as { node: { ref: string; owningMemberState: string } }[]).map((e) => e.node);
+    };
+    expect((await listed()).filter((c) => c.owningMemberState === 'DE')).toEqual([]);
+
+    const recorded = await send('de-case-officer', 'RETURN_PREPARATION', RECORD, { input: safeguards() });
+    expect((await listed()).map((c) => c.ref)).toContain(DE_RETURNED.ref);
+
+    await send('de-case-officer', 'RETURN_PREPARATION', REVOKE, { id: recorded.response.data?.recordTransferBasis.id });
+    expect((await listed()).filter((c) => c.owningMemberState === 'DE')).toEqual([]);
+  });
+
   it.each([
     { when: 'starts tomorrow', window: { validFrom: day(1) } },
     { when: 'ended yesterday', window: { validFrom: day(-30), validUntil: day(-1) } },
