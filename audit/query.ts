@@ -13,7 +13,7 @@ import { isCaseRef, isIsoDateTime } from '../schema/scalars.js';
 import { PURPOSES } from '../schema/vocabulary.js';
 import { caseAccessesOf, type AuditContent, type AuditKind, type AuditOutcome, type DeniedCategory, type ReleasedCategory, type StoredAuditContent } from './record.js';
 
-export const AUDIT_KINDS = ['ACCESS', 'CONSENT_CHANGE', 'REGISTRY'] as const satisfies readonly AuditKind[];
+export const AUDIT_KINDS = ['ACCESS', 'CONSENT_CHANGE', 'TRANSFER_BASIS_CHANGE', 'REGISTRY'] as const satisfies readonly AuditKind[];
 export const AUDIT_OUTCOMES = ['OK', 'PARTIAL', 'DENIED', 'REFUSED', 'ERROR'] as const satisfies readonly AuditOutcome[];
 
 /** Who is asking, as far as the log is concerned (a verified caller or the gateway-signed context). */

@@ -10,7 +10,7 @@
  * case its full lists back, and that is all readers ever see. Version 1 records (lists per case)
  * stay readable and verifiable.
  */
-export type AuditKind = 'ACCESS' | 'CONSENT_CHANGE' | 'REGISTRY';
+export type AuditKind = 'ACCESS' | 'CONSENT_CHANGE' | 'TRANSFER_BASIS_CHANGE' | 'REGISTRY';
 export type AuditOutcome = 'OK' | 'PARTIAL' | 'DENIED' | 'REFUSED' | 'ERROR';
 
 export interface ReleasedCategory {
@@ -68,6 +68,8 @@ interface ContentBase {
   outcome: AuditOutcome;
   /** Catalogue code of a refusal or failure, when there was one. */
   code?: string;
+  /** The rule that refused a consent or transfer-basis change, when one did. */
+  rule?: string;
   subgraphs: string[];
   incidents: { subgraph: string; coordinate: string; code: string; rule: string }[];
   /** Registry actions: what was done to which participant, subgraph or version. */

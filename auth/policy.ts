@@ -47,6 +47,11 @@ const PolicySchema = z
       specialCategoryPurposes: z.array(z.enum(PURPOSES)),
       neverToCountryOfOriginAuthorities: z.array(Category),
       euEea: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1),
+      derogationMaxDays: z.int().min(1).max(366),
+    }),
+    changes: z.strictObject({
+      consents: z.array(z.enum(ROLES)),
+      transferBases: z.array(z.enum(ROLES)),
     }),
   })
   .superRefine((policy, ctx) => {
@@ -81,7 +86,12 @@ export interface Policy {
   grantsFor(roles: readonly Role[], purpose: Purpose): ReadonlyMap<DataCategory, readonly Grant[]>;
   legalBasis(code: string): string;
   isEuEea(country: string): boolean;
+  /** Whether one of `roles` may change `what` (for their own Member State only; see `changes:`). */
+  mayChange(what: ChangeableFact, roles: readonly Role[]): boolean;
 }
+
+/** The facts the gates read that the typed API lets a Member State change. */
+export type ChangeableFact = 'consents' | 'transferBases';
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
@@ -158,5 +168,6 @@ function indexPolicy(document: PolicyDocument): Policy {
     },
     legalBasis: (code) => document.legalBases[code] ?? code,
     isEuEea: (country) => euEea.has(country),
+    mayChange: (what, roles) => roles.some((role) => document.changes[what].includes(role)),
   };
 }

@@ -17,6 +17,7 @@ const SUBCOMMANDS: Record<string, SubcommandEntry> = {
   subgraph: { summary: 'check, publish, list, diff, approve, reject or roll back subgraphs (like rover subgraph)', load: async () => (await import('./commands/subgraph.js')).run },
   participant: { summary: 'onboard partner systems: add, approve, suspend, revoke, list', load: async () => (await import('./commands/participant.js')).run },
   policy: { summary: 'print the access policy as a matrix a DPO can read (policy --matrix)', load: async () => (await import('./commands/policy.js')).run },
+  transfer: { summary: "record, revoke or list your Member State's transfer bases (GDPR Chapter V)", load: async () => (await import('./commands/transfer.js')).run },
 };
 
 function usage(): string {

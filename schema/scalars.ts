@@ -27,7 +27,8 @@ export function isIsoDate(value: unknown): value is string {
 }
 
 export function isIsoDateTime(value: unknown): value is string {
-  return typeof value === 'string' && DATE_TIME_PATTERN.test(value) && !Number.isNaN(Date.parse(value));
+  // Date.parse alone takes 2026-02-30 for 2 March: the calendar day is checked as a Date is.
+  return typeof value === 'string' && DATE_TIME_PATTERN.test(value) && isIsoDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value));
 }
 
 /** How much of a refused value an error may quote: enough to recognise it, too little to be personal data. */

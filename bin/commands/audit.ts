@@ -13,7 +13,7 @@ import { applyRetention, importAuditPublicKey, readPublicJwk, verifyChain } from
 import { openDb } from '../../store/index.js';
 import { EXIT_USAGE, type SubcommandHandler } from './types.js';
 
-const KINDS = ['ACCESS', 'CONSENT_CHANGE', 'REGISTRY'] as const;
+const KINDS = ['ACCESS', 'CONSENT_CHANGE', 'TRANSFER_BASIS_CHANGE', 'REGISTRY'] as const;
 
 function storeFromEnvironment() {
   const url = process.env.DATABASE_URL;
@@ -63,6 +63,6 @@ export const run: SubcommandHandler = async (args) => {
   const [action, ...rest] = args;
   if (action === 'verify') return verify(rest);
   if (action === 'purge') return purge(rest);
-  console.error('Usage: continuum audit verify [--public-key FILE] [--json]\n       continuum audit purge --kind ACCESS|CONSENT_CHANGE|REGISTRY --older-than-days N');
+  console.error('Usage: continuum audit verify [--public-key FILE] [--json]\n       continuum audit purge --kind ACCESS|CONSENT_CHANGE|TRANSFER_BASIS_CHANGE|REGISTRY --older-than-days N');
   return EXIT_USAGE;
 };

@@ -96,10 +96,22 @@ function transfersTable(policy: Policy): Table {
   return {
     header: ['transfer rule (GDPR Chapter V)', 'value'],
     rows: [
-      ['recipients outside the EU/EEA need', 'a transfer basis recorded in the central store for the (owning Member State, recipient) pair'],
+      ['recipients outside the EU/EEA need', 'a transfer basis in force (recorded, not revoked, today within its validity) for the (owning Member State, recipient) pair'],
       ['special categories leave the EU/EEA only for', transfers.specialCategoryPurposes.join(', ')],
       ['never sent to a country-of-origin authority', transfers.neverToCountryOfOriginAuthorities.join(', ')],
       ['EU/EEA (no transfer)', transfers.euEea.join(', ')],
+      ['an Art. 49 derogation must end at most', `${transfers.derogationMaxDays} days after its first day`],
+    ],
+  };
+}
+
+function changesTable(policy: Policy): Table {
+  const { changes } = policy.document;
+  return {
+    header: ['what the gates read', 'changed through the typed API by', 'only for'],
+    rows: [
+      ['consents (recordConsent, withdrawConsent)', changes.consents.join(', ') || NOT_RELEASED, "the cases their own Member State owns"],
+      ['transfer bases (recordTransferBasis, revokeTransferBasis, transferBases)', changes.transferBases.join(', ') || NOT_RELEASED, 'their own Member State as exporter'],
     ],
   };
 }
@@ -127,6 +139,7 @@ export function renderPolicy(policy: Policy, format: Format, source: string): st
     ['Relationships', render(legendTable('relationship', policy.document.relationships))],
     ['Parties the relationships name', render({ header: ['relationship', 'holds only for the organisation'], rows: Object.entries(policy.document.parties) })],
     ['Transfers to third countries', render(transfersTable(policy))],
+    ['Who may change consents and transfer bases', render(changesTable(policy))],
   ];
   const intro = [
     `Access policy ${source} (version ${policy.document.version}).`,

@@ -22,6 +22,7 @@ extend type Query {
 enum AuditKind {
   ACCESS
   CONSENT_CHANGE
+  TRANSFER_BASIS_CHANGE
   REGISTRY
 }
 

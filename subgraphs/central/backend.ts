@@ -3,76 +3,116 @@
  * status in the continuum, assigned partner, participating systems. SYNTHETIC seed data.
  * Consent records and the access log join this schema in later migrations.
  */
-import { migrate, type Db } from '../../store/index.js';
+import { migrate, type Db, type Migration } from '../../store/index.js';
 import { SYNTHETIC_ORGANISATIONS, syntheticConsents, syntheticTransferBases, type SyntheticCase } from '../kit/synthetic.js';
 import { participatingSystemsOf } from './participants.js';
 
 export const CENTRAL_SCHEMA = 'central';
 
+/** Central's migrations, in order. Never edit one once released: add the next. */
+export const CENTRAL_MIGRATIONS: readonly Migration[] = [
+  {
+    id: '001_case_index',
+    sql: `
+      CREATE SCHEMA IF NOT EXISTS central;
+      CREATE TABLE central.organisation (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        country text NOT NULL,
+        kind text NOT NULL
+      );
+      CREATE TABLE central.case_index (
+        ref text PRIMARY KEY,
+        owning_member_state char(2) NOT NULL,
+        country_of_origin char(2) NOT NULL,
+        status text NOT NULL,
+        return_type text NOT NULL,
+        opened_on date NOT NULL,
+        returned_on date,
+        assigned_partner text REFERENCES central.organisation(id),
+        participating_systems text[] NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX case_index_coo ON central.case_index (country_of_origin, ref);
+      CREATE INDEX case_index_ms ON central.case_index (owning_member_state, ref);
+      CREATE INDEX case_index_updated ON central.case_index (updated_at);
+      COMMENT ON TABLE central.case_index IS 'Seeded with SYNTHETIC cases; no real person.';
+    `,
+  },
+  {
+    id: '002_consent_and_transfers',
+    sql: `
+      -- Consents of the data subject: scope = recipient organisation, categories, purposes,
+      -- validity window; evidence is referenced by hash, never stored here.
+      CREATE TABLE central.consent (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        case_ref text NOT NULL REFERENCES central.case_index(ref),
+        recipient text NOT NULL REFERENCES central.organisation(id),
+        categories text[] NOT NULL,
+        purposes text[] NOT NULL,
+        valid_from timestamptz NOT NULL,
+        valid_until timestamptz,
+        evidence_hash text NOT NULL,
+        recorded_by text NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        withdrawn_at timestamptz,
+        withdrawn_by text
+      );
+      CREATE INDEX consent_case ON central.consent (case_ref);
+      -- GDPR Chapter V: the recorded basis for sending a Member State's case data to a
+      -- recipient outside the EU/EEA.
+      CREATE TABLE central.transfer_basis (
+        exporter_member_state char(2) NOT NULL,
+        recipient text NOT NULL REFERENCES central.organisation(id),
+        instrument text NOT NULL,
+        reference text NOT NULL,
+        valid_from date NOT NULL,
+        valid_until date,
+        PRIMARY KEY (exporter_member_state, recipient)
+      );
+    `,
+  },
+  {
+    id: '003_transfer_basis_lifecycle',
+    sql: `
+      -- Transfer bases are recorded and revoked through the typed API (docs/POLICY.md): each
+      -- gets an identity and keeps who recorded and revoked it, and a revoked basis stays as
+      -- history. A pair may hold a new basis next to an expired or revoked one.
+      ALTER TABLE central.transfer_basis DROP CONSTRAINT transfer_basis_pkey;
+      ALTER TABLE central.transfer_basis ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid();
+      ALTER TABLE central.transfer_basis ADD PRIMARY KEY (id);
+      ALTER TABLE central.transfer_basis
+        ADD COLUMN recorded_by text,
+        ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT now(),
+        ADD COLUMN revoked_at timestamptz,
+        ADD COLUMN revoked_by text;
+      -- Bases written in SQL named their instrument in words; the article decides its code. A
+      -- basis naming none of Art. 45, 46 or 49 fails the check below: classify it by hand first.
+      UPDATE central.transfer_basis SET instrument = CASE
+        WHEN instrument ~ 'Art\\. ?45' THEN 'ADEQUACY_DECISION'
+        WHEN instrument ~ 'Art\\. ?46' THEN 'APPROPRIATE_SAFEGUARDS'
+        WHEN instrument ~ 'Art\\. ?49' THEN 'DEROGATION'
+        ELSE instrument END;
+      ALTER TABLE central.transfer_basis ADD CONSTRAINT transfer_basis_instrument
+        CHECK (instrument IN ('ADEQUACY_DECISION', 'APPROPRIATE_SAFEGUARDS', 'DEROGATION'));
+      ALTER TABLE central.transfer_basis ADD CONSTRAINT transfer_basis_window
+        CHECK (valid_until IS NULL OR valid_until >= valid_from);
+      CREATE INDEX transfer_basis_pair ON central.transfer_basis (exporter_member_state, recipient) WHERE revoked_at IS NULL;
+    `,
+  },
+];
+
 export async function migrateCentral(db: Db): Promise<void> {
-  await migrate(db, 'central', [
-    {
-      id: '001_case_index',
-      sql: `
-        CREATE SCHEMA IF NOT EXISTS central;
-        CREATE TABLE central.organisation (
-          id text PRIMARY KEY,
-          name text NOT NULL,
-          country text NOT NULL,
-          kind text NOT NULL
-        );
-        CREATE TABLE central.case_index (
-          ref text PRIMARY KEY,
-          owning_member_state char(2) NOT NULL,
-          country_of_origin char(2) NOT NULL,
-          status text NOT NULL,
-          return_type text NOT NULL,
-          opened_on date NOT NULL,
-          returned_on date,
-          assigned_partner text REFERENCES central.organisation(id),
-          participating_systems text[] NOT NULL,
-          updated_at timestamptz NOT NULL
-        );
-        CREATE INDEX case_index_coo ON central.case_index (country_of_origin, ref);
-        CREATE INDEX case_index_ms ON central.case_index (owning_member_state, ref);
-        CREATE INDEX case_index_updated ON central.case_index (updated_at);
-        COMMENT ON TABLE central.case_index IS 'Seeded with SYNTHETIC cases; no real person.';
-      `,
-    },
-    {
-      id: '002_consent_and_transfers',
-      sql: `
-        -- Consents of the data subject: scope = recipient organisation, categories, purposes,
-        -- validity window; evidence is referenced by hash, never stored here.
-        CREATE TABLE central.consent (
-          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-          case_ref text NOT NULL REFERENCES central.case_index(ref),
-          recipient text NOT NULL REFERENCES central.organisation(id),
-          categories text[] NOT NULL,
-          purposes text[] NOT NULL,
-          valid_from timestamptz NOT NULL,
-          valid_until timestamptz,
-          evidence_hash text NOT NULL,
-          recorded_by text NOT NULL,
-          recorded_at timestamptz NOT NULL DEFAULT now(),
-          withdrawn_at timestamptz,
-          withdrawn_by text
-        );
-        CREATE INDEX consent_case ON central.consent (case_ref);
-        -- GDPR Chapter V: the recorded basis for sending a Member State's case data to a
-        -- recipient outside the EU/EEA.
-        CREATE TABLE central.transfer_basis (
-          exporter_member_state char(2) NOT NULL,
-          recipient text NOT NULL REFERENCES central.organisation(id),
-          instrument text NOT NULL,
-          reference text NOT NULL,
-          valid_from date NOT NULL,
-          valid_until date,
-          PRIMARY KEY (exporter_member_state, recipient)
-        );
-      `,
-    },
-  ]);
+  await migrate(db, 'central', CENTRAL_MIGRATIONS);
+}
+
+/** The instrument code of a basis described in words, by the GDPR article it names. */
+function instrumentOf(description: string): string {
+  const article = /Art\. ?(45|46|49)/.exec(description)?.[1];
+  if (article === '45') return 'ADEQUACY_DECISION';
+  if (article === '46') return 'APPROPRIATE_SAFEGUARDS';
+  if (article === '49') return 'DEROGATION';
+  throw new Error(`synthetic transfer basis names no GDPR article 45, 46 or 49: ${description}`);
 }
 
 export async function isCentralSeeded(db: Db): Promise<boolean> {
@@ -115,11 +155,12 @@ export async function seedCentral(db: Db, cases: readonly SyntheticCase[]): Prom
     ],
   );
   const bases = syntheticTransferBases();
+  // Seeding runs once per chunk of cases: the bases go in with the first chunk only.
   await db.query(
-    `INSERT INTO central.transfer_basis (exporter_member_state, recipient, instrument, reference, valid_from)
-     SELECT e, r, i, ref, DATE '2024-01-01' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(e, r, i, ref)
-     ON CONFLICT DO NOTHING`,
-    [bases.map((b) => b.exporter), bases.map((b) => b.recipient), bases.map((b) => b.instrument), bases.map((b) => b.reference)],
+    `INSERT INTO central.transfer_basis (exporter_member_state, recipient, instrument, reference, valid_from, recorded_by)
+     SELECT e, r, i, ref, DATE '2024-01-01', 'synthetic-seed' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(e, r, i, ref)
+     WHERE NOT EXISTS (SELECT 1 FROM central.transfer_basis x WHERE x.exporter_member_state = t.e AND x.recipient = t.r)`,
+    [bases.map((b) => b.exporter), bases.map((b) => b.recipient), bases.map((b) => instrumentOf(b.instrument)), bases.map((b) => b.reference)],
   );
   const consents = cases.flatMap((c) => syntheticConsents(c).map((consent) => ({ ref: c.ref, from: c.openedOn, ...consent })));
   if (consents.length === 0) return;

@@ -30,6 +30,14 @@ export interface FactsRow {
 }
 
 /**
+ * The condition under which a transfer basis `t` counts today: not revoked, and today (UTC) within
+ * its validity window, both ends inclusive. The one definition the gate, case listings and the
+ * `inForce` of the typed API all read.
+ */
+export const TRANSFER_BASIS_IN_FORCE = `t.revoked_at IS NULL AND t.valid_from <= (now() AT TIME ZONE 'UTC')::date
+  AND (t.valid_until IS NULL OR t.valid_until >= (now() AT TIME ZONE 'UTC')::date)`;
+
+/**
  * The extra columns that make a `central.case_index c` row carry its decision facts: programme
  * enrolment and the active consents. Central's own case queries select them too, so deciding a
  * page of cases costs no statement beyond reading the page.
@@ -37,8 +45,7 @@ export interface FactsRow {
 export function factsColumns(euProgrammeParam: string, callerParam: string): string {
   return `c.returned_on IS NOT NULL AS returned, ${euProgrammeParam} = ANY(c.participating_systems) AS enrolled,
     EXISTS (SELECT 1 FROM central.transfer_basis t WHERE t.exporter_member_state = c.owning_member_state
-            AND t.recipient = ${callerParam} AND t.valid_from <= current_date
-            AND (t.valid_until IS NULL OR t.valid_until >= current_date)) AS transfer_to_caller,
+            AND t.recipient = ${callerParam} AND ${TRANSFER_BASIS_IN_FORCE}) AS transfer_to_caller,
     COALESCE((SELECT json_agg(json_build_object('recipient', k.recipient, 'categories', k.categories, 'purposes', k.purposes))
               FROM central.consent k
               WHERE k.case_ref = c.ref AND k.withdrawn_at IS NULL AND k.valid_from <= now()

@@ -1,7 +1,8 @@
 /**
  * The central consent & audit subgraph: the case index every cross-border query starts from,
- * the data subject's consents, the recorded transfer bases, and the auditor API over the access
- * log with the data subject's access report (audit-schema.ts, audit-resolvers.ts).
+ * the data subject's consents, the transfer bases Member States record (transfer-bases.ts), and
+ * the auditor API over the access log with the data subject's access report (audit-schema.ts,
+ * audit-resolvers.ts).
  * @module subgraphs/central
  */
 import { loadPolicy } from '../../auth/policy.js';
@@ -11,6 +12,7 @@ import { auditResolvers } from './audit-resolvers.js';
 import { auditTypeDefs } from './audit-schema.js';
 import { centralResolvers, createCentralLoaders, localDecider } from './resolvers.js';
 import { centralTypeDefs } from './schema.js';
+import { transferBasisResolvers } from './transfer-bases.js';
 
 export { MEMBER_STATE_SYSTEMS, EU_PROGRAMME_SYSTEM, IQ_PARTNER_SYSTEM } from './participants.js';
 export { createCaseFactsLoader, organisationOf, type CaseFactsWithConsents } from './facts.js';
@@ -26,11 +28,12 @@ export const centralSystem: WrappedSystem = {
     const policy = loadPolicy();
     const cases = centralResolvers(db, policy);
     const audit = auditResolvers(db, { publicJwk: options.auditPublicJwk });
+    const transfers = transferBasisResolvers(db, policy);
     return {
       module: {
         name: 'central',
         typeDefs: `${centralTypeDefs}\n${auditTypeDefs}`,
-        resolvers: { ...cases, ...audit, Query: { ...cases.Query, ...audit.Query } },
+        resolvers: { ...cases, ...audit, Query: { ...cases.Query, ...audit.Query, ...transfers.Query }, Mutation: { ...cases.Mutation, ...transfers.Mutation } },
         createLoaders: (caller) => createCentralLoaders(db, caller.organisation),
         checkHealth: async () => {
           await db.query('SELECT 1');

@@ -5,7 +5,6 @@
  * is decided per category by the same function the gateway uses (auth/decide.ts).
  */
 import DataLoader from 'dataloader';
-import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { SubgraphContext } from '../../auth/context-token.js';
 import { CASE_INDEPENDENT, decide, decideWithoutCase, disclosed, UNKNOWN_CASE, type Decision, type Requester } from '../../auth/decide.js';
@@ -15,7 +14,8 @@ import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../schema/vocab
 import type { Db } from '../../store/index.js';
 import type { FieldOutcome } from '../kit/access.js';
 import { byKeys, nativeDateTime, type KitContext, type Resolvers } from '../kit/index.js';
-import { createCaseFactsLoader, factsColumns, factsOf, organisationOf, type CaseFactsWithConsents, type FactsRow } from './facts.js';
+import { createCaseFactsLoader, factsColumns, factsOf, organisationOf, TRANSFER_BASIS_IN_FORCE, type CaseFactsWithConsents, type FactsRow } from './facts.js';
+import { badInput, denied, invalidInput } from './errors.js';
 import { EU_PROGRAMME_SYSTEM, MEMBER_STATE_SYSTEMS } from './participants.js';
 
 interface CaseRow extends FactsRow {
@@ -61,7 +61,6 @@ const CASE_COLUMNS = `c.ref, c.owning_member_state, c.country_of_origin, c.statu
 const CASE_FROM = 'central.case_index c LEFT JOIN central.organisation o ON o.id = c.assigned_partner';
 const CONSENT_COLUMNS = 'id, case_ref, recipient, categories, purposes, valid_from, valid_until, evidence_hash, recorded_at, withdrawn_at';
 const MAX_PAGE = 100;
-const MS_ROLES = new Set(['MS_COUNSELLOR', 'MS_CASE_OFFICER']);
 
 export function createCentralLoaders(db: Db, caller: string): CentralLoaders {
   const facts = createCaseFactsLoader(db, caller);
@@ -116,14 +115,6 @@ export function localDecider(policy: Policy) {
   };
 }
 
-function denied(message: string, code: string, rule: string, category?: DataCategory): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, rule, ...(category ? { category } : {}) } });
-}
-
-function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-}
-
 export const encodeCursor = (ref: string) => Buffer.from(ref, 'utf8').toString('base64url');
 
 function decodeCursor(cursor: string): string {
@@ -163,8 +154,7 @@ function grantPredicate(policy: Policy, requester: Requester, grant: Grant, para
   }
   if (!policy.isEuEea(requester.country)) {
     clauses.push(`EXISTS (SELECT 1 FROM central.transfer_basis t WHERE t.exporter_member_state = c.owning_member_state
-      AND t.recipient = ${param(requester.organisation)} AND t.valid_from <= current_date
-      AND (t.valid_until IS NULL OR t.valid_until >= current_date))`);
+      AND t.recipient = ${param(requester.organisation)} AND ${TRANSFER_BASIS_IN_FORCE})`);
   }
   return `(${clauses.join(' AND ')})`;
 }
@@ -175,15 +165,28 @@ interface CasesArgs {
   after?: string | null;
 }
 
-const RecordConsentInput = z.object({
-  caseRef: z.string().refine(isCaseRef, 'not a case reference'),
-  recipient: z.string().regex(/^[A-Z]{2,3}\/[A-Z]+\/[A-Z0-9-]+$/, 'not an organisation identifier'),
-  categories: z.array(z.enum(DATA_CATEGORIES).refine((c) => c !== 'NOT_PERSONAL', 'NOT_PERSONAL needs no consent')).min(1),
-  purposes: z.array(z.enum(PURPOSES)).min(1),
-  validFrom: z.string().refine(isIsoDateTime, 'not an ISO date-time'),
-  validUntil: z.string().refine(isIsoDateTime, 'not an ISO date-time').nullish(),
-  evidenceHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in lower-case hex'),
-});
+/** Categories and purposes decided without a case (auth/decide.ts): no consent can matter to them. */
+const CONSENTABLE_CATEGORIES = DATA_CATEGORIES.filter((c) => c !== 'NOT_PERSONAL' && !CASE_INDEPENDENT.has(c));
+const CONSENTABLE_PURPOSES = PURPOSES.filter((p) => p !== 'AUDIT' && p !== 'OPERATIONS' && p !== 'STATISTICS');
+const distinct = (values: readonly string[]) => new Set(values).size === values.length;
+
+const RecordConsentInput = z
+  .strictObject({
+    caseRef: z.string().refine(isCaseRef, 'not a case reference'),
+    recipient: z.string().regex(/^[A-Z]{2,3}\/[A-Z]+\/[A-Z0-9-]+$/, 'not an organisation identifier'),
+    categories: z
+      .array(z.enum(CONSENTABLE_CATEGORIES, `must be one of ${CONSENTABLE_CATEGORIES.join(', ')}`))
+      .min(1, 'name at least one category')
+      .refine(distinct, 'must not name a category twice'),
+    purposes: z
+      .array(z.enum(CONSENTABLE_PURPOSES, `must be one of ${CONSENTABLE_PURPOSES.join(', ')}`))
+      .min(1, 'name at least one purpose')
+      .refine(distinct, 'must not name a purpose twice'),
+    validFrom: z.string().refine(isIsoDateTime, 'not an ISO date-time'),
+    validUntil: z.string().refine(isIsoDateTime, 'not an ISO date-time').nullish(),
+    evidenceHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in lower-case hex'),
+  })
+  .refine((k) => !k.validUntil || Date.parse(k.validUntil) > Date.parse(k.validFrom), { path: ['validUntil'], message: 'must be after validFrom' });
 
 function fileTypeOf(memberState: string): string | null {
   return MEMBER_STATE_SYSTEMS.find((s) => s.memberState === memberState)?.fileType ?? null;
@@ -209,11 +212,10 @@ export function centralResolvers(db: Db, policy: Policy): Resolvers<Context> {
   if (organisationOf(EU_PROGRAMME_SYSTEM) !== policy.document.parties.EU_PROGRAMME) {
     throw new TypeError(`The policy names ${policy.document.parties.EU_PROGRAMME} as the EU programme, but its system ${EU_PROGRAMME_SYSTEM} belongs to another organisation.`);
   }
-  /** Consent changes are for officers of the Member State that owns the case. */
+  /** Consent changes are for the roles the policy names (changes.consents), of the Member State that owns the case. */
   const assertOwningOfficer = async (context: Context, ref: string) => {
     const row = await context.caseByRef.load(ref);
-    const officer = context.caller.roles.some((role) => MS_ROLES.has(role));
-    if (!row || !officer || row.owning_member_state !== context.caller.country) {
+    if (!row || !policy.mayChange('consents', context.caller.roles) || row.owning_member_state !== context.caller.country) {
       throw denied('Only officers of the Member State that owns the case may record or withdraw its consents.', 'FORBIDDEN_FIELD', 'consent.owning-member-state-only');
     }
   };
@@ -278,7 +280,7 @@ export function centralResolvers(db: Db, policy: Policy): Resolvers<Context> {
     Mutation: {
       recordConsent: async (_root, { input }: { input: unknown }, context: Context) => {
         const parsed = RecordConsentInput.safeParse(input);
-        if (!parsed.success) throw badInput(`input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        if (!parsed.success) throw invalidInput('input', parsed.error);
         const consent = parsed.data;
         await assertOwningOfficer(context, consent.caseRef);
         const known = await db.query('SELECT 1 FROM central.organisation WHERE id = $1', [consent.recipient]);

@@ -18,6 +18,8 @@ type Query {
   case(ref: CaseRef!): Case
   "Cases in the index, in reference order, a page at a time (first: 1 to 100)."
   cases(filter: CaseFilter, first: Int! = 20, after: String): CaseConnection!
+  "Transfer bases your Member State recorded, revoked ones included, newest first. Only the roles the policy names (changes.transferBases)."
+  transferBases: [TransferBasis!]!
 }
 
 type Mutation {
@@ -25,6 +27,51 @@ type Mutation {
   recordConsent(input: RecordConsentInput!): Consent!
   "Withdraws a consent; it stops counting from the very next request. Only the owning Member State."
   withdrawConsent(id: ID!): Consent!
+  "Records a GDPR Chapter V basis for sending your Member State's case data to a recipient outside the EU/EEA; the gate counts it from the next request within its validity. Only the roles the policy names."
+  recordTransferBasis(input: RecordTransferBasisInput!): TransferBasis!
+  "Revokes a transfer basis your Member State recorded; it stops counting from the very next request."
+  revokeTransferBasis(id: ID!): TransferBasis!
+}
+
+"The GDPR Chapter V instrument a transfer rests on."
+enum TransferInstrument {
+  "Art. 45: a Commission adequacy decision for the recipient's country."
+  ADEQUACY_DECISION
+  "Art. 46: appropriate safeguards (standard contractual clauses, an administrative arrangement, binding corporate rules)."
+  APPROPRIATE_SAFEGUARDS
+  "Art. 49: a derogation for a specific situation; must end within the policy's derogationMaxDays."
+  DEROGATION
+}
+
+input RecordTransferBasisInput {
+  "Organisation identifier of the recipient outside the EU/EEA, e.g. IQ/GOV/IQ-MIGRATION-AUTHORITY."
+  recipient: ID!
+  instrument: TransferInstrument!
+  "Identifier of the instrument (decision number, arrangement or contract reference), 3 to 120 characters: letters, digits, space and . , / ( ) : - _"
+  reference: String!
+  "First day the basis counts (UTC)."
+  validFrom: Date!
+  "Last day the basis counts (UTC); none for an open-ended instrument. Required for a derogation."
+  validUntil: Date
+}
+
+"A recorded basis for transfers from one Member State (the exporter) to one recipient outside the EU/EEA."
+type TransferBasis {
+  id: ID! @personalData(category: NOT_PERSONAL)
+  "The Member State whose case data the basis lets leave the EU/EEA."
+  exporter: CountryCode! @personalData(category: NOT_PERSONAL)
+  recipient: String! @personalData(category: NOT_PERSONAL)
+  instrument: TransferInstrument! @personalData(category: NOT_PERSONAL)
+  reference: String! @personalData(category: NOT_PERSONAL)
+  validFrom: Date! @personalData(category: NOT_PERSONAL)
+  validUntil: Date @personalData(category: NOT_PERSONAL)
+  "Organisation that recorded it; null for a basis recorded before the typed API existed."
+  recordedBy: String @personalData(category: NOT_PERSONAL)
+  recordedAt: DateTime! @personalData(category: NOT_PERSONAL)
+  revokedAt: DateTime @personalData(category: NOT_PERSONAL)
+  revokedBy: String @personalData(category: NOT_PERSONAL)
+  "Whether the gate counts it today: not revoked, and today within validFrom..validUntil."
+  inForce: Boolean! @personalData(category: NOT_PERSONAL)
 }
 
 input RecordConsentInput {

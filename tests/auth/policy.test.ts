@@ -55,6 +55,8 @@ describe('loadPolicy', () => {
       to: 'categories: [STATISTICS, NOT_PERSONAL]',
       problem: /rules\.5\.grants\.0\.categories\.1: NOT_PERSONAL needs no grant/,
     },
+    { mistake: 'an unknown role allowed to change transfer bases', from: 'transferBases: [MS_CASE_OFFICER]', to: 'transferBases: [MS_LAWYER]', problem: /changes\.transferBases\.0: Invalid option: expected one of "MS_COUNSELLOR"\|/ },
+    { mistake: 'a derogation limit of no days', from: 'derogationMaxDays: 90', to: 'derogationMaxDays: 0', problem: /transfers\.derogationMaxDays: Too small: expected number to be >=1/ },
   ])('refuses $mistake with a PolicyError naming the file and the path', ({ mistake, from, to, problem }) => {
     const file = policyFileWith(mistake.replace(/ /g, '-'), from, to);
     const error = loadError(file);
