@@ -6,7 +6,7 @@
  */
 import type DataLoader from 'dataloader';
 import type { Caller } from '../../auth/Caller.js';
-import { decide, disclosed, UNKNOWN_CASE, type Decision, type Requester } from '../../auth/decide.js';
+import { CASE_INDEPENDENT, decide, decideWithoutCase, disclosed, UNKNOWN_CASE, type Decision, type Requester } from '../../auth/decide.js';
 import type { CaseAccesses } from '../../audit/record.js';
 import type { Policy } from '../../auth/policy.js';
 import { DATA_CATEGORIES, type DataCategory, type Purpose } from '../../schema/vocabulary.js';
@@ -21,8 +21,6 @@ function outcomeOf(decision: Decision): string {
   const shown = disclosed(decision);
   return `${shown.code} ${shown.rule}`;
 }
-const UNKNOWN_CASE_VECTOR: DecisionVector = Object.freeze(Object.fromEntries(PERSONAL_CATEGORIES.map((c) => [c, outcomeOf(UNKNOWN_CASE)])));
-const UNKNOWN_CASE_DECISIONS: ReadonlyMap<string, Decision> = new Map(PERSONAL_CATEGORIES.map((c) => [c, UNKNOWN_CASE]));
 
 export type DecisionVector = Record<string, string>;
 
@@ -137,17 +135,19 @@ export class RequestAccess {
 
   private async computeVector(ref: string): Promise<DecisionVector> {
     const found = await this.facts.load(ref);
-    if (!found) {
-      this.decisions.set(ref, UNKNOWN_CASE_DECISIONS);
-      return UNKNOWN_CASE_VECTOR;
-    }
     // The facts were read for this caller: the recipient of any transfer is the caller.
-    const dynamic = { facts: found.facts, consents: found.consents, hasTransferBasis: () => found.transferToCaller };
+    const dynamic = found ? { facts: found.facts, consents: found.consents, hasTransferBasis: () => found.transferToCaller } : null;
     const vector: DecisionVector = {};
     const decided = new Map<string, Decision>();
     let key = '';
     for (const category of PERSONAL_CATEGORIES) {
-      const decision = decide(this.policy, this.requester, category, dynamic);
+      // Audit records and aggregates are decided without the case, even one the index does not
+      // hold (an auditor looking up the record of a probe for a wrong reference).
+      const decision = CASE_INDEPENDENT.has(category)
+        ? decideWithoutCase(this.policy, this.requester, category)
+        : dynamic
+          ? decide(this.policy, this.requester, category, dynamic)
+          : UNKNOWN_CASE;
       decided.set(category, decision);
       const outcome = outcomeOf(decision);
       vector[category] = outcome;

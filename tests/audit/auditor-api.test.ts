@@ -81,7 +81,8 @@ describe.each(testStores)('auditor API on $name', (store) => {
     const first = nodes.find((n: { cases: { caseRef: string }[] }) => n.cases[0]?.caseRef === belgian[0]!.ref);
 
     expect(response.errors).toBeUndefined();
-    expect(probe).toMatchObject({ outcome: 'OK', cases: [{ caseRef: UNKNOWN_CASE, released: [], denied: [] }] });
+    // The caller was told what any non-party is told; the record keeps the true reason.
+    expect(probe).toMatchObject({ outcome: 'DENIED', cases: [{ caseRef: UNKNOWN_CASE, released: [], denied: [{ category: 'CASE_ADMIN', code: 'NO_RELATIONSHIP', rule: 'case.unknown', paths: ['case'] }] }] });
     expect(first).toMatchObject({
       kind: 'ACCESS',
       organisation: 'EU/GOV/BE-RETURN',

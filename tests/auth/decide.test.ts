@@ -4,7 +4,7 @@
  * the programme (its system takes part in the case). A role alone relates nobody to a case.
  */
 import { describe, expect, it } from 'vitest';
-import { decide, type CaseFacts, type Requester } from '../../auth/decide.js';
+import { decide, NOT_A_PARTY, type CaseFacts, type Requester } from '../../auth/decide.js';
 import { loadPolicy } from '../../auth/policy.js';
 
 const policy = loadPolicy();
@@ -33,14 +33,14 @@ describe('the EU_PROGRAMME relationship', () => {
   });
 
   it('refuses a manager of another organisation the same enrolled case (NO_RELATIONSHIP)', () => {
-    expect(decideOn(manager('EU/EDU/EU-RETURN-RESEARCH'), ENROLLED)).toStrictEqual({ released: false, code: 'NO_RELATIONSHIP', rule: 'eu-programme.reintegration' });
+    expect(decideOn(manager('EU/EDU/EU-RETURN-RESEARCH'), ENROLLED)).toStrictEqual({ released: false, code: 'NO_RELATIONSHIP', rule: 'eu-programme.reintegration', shown: NOT_A_PARTY });
   });
 
   it("refuses a Member State's official asserting the programme manager role on its own country's enrolled case", () => {
-    expect(decideOn(manager('EU/GOV/DE-RETURN', 'DE'), ENROLLED)).toStrictEqual({ released: false, code: 'NO_RELATIONSHIP', rule: 'eu-programme.reintegration' });
+    expect(decideOn(manager('EU/GOV/DE-RETURN', 'DE'), ENROLLED)).toStrictEqual({ released: false, code: 'NO_RELATIONSHIP', rule: 'eu-programme.reintegration', shown: NOT_A_PARTY });
   });
 
   it('refuses the programme a case it does not take part in', () => {
-    expect(decideOn(manager(PROGRAMME), NOT_ENROLLED)).toStrictEqual({ released: false, code: 'NO_RELATIONSHIP', rule: 'eu-programme.reintegration' });
+    expect(decideOn(manager(PROGRAMME), NOT_ENROLLED)).toStrictEqual({ released: false, code: 'NO_RELATIONSHIP', rule: 'eu-programme.reintegration', shown: NOT_A_PARTY });
   });
 });
