@@ -37,7 +37,7 @@ function pipeline(args: string, reader: string): Promise<Result> {
 }
 
 /** Every subcommand and action, written out by hand: a new one must be added here to be tested. */
-const HELP_TARGETS: { args: string[]; options: string[] }[] = [
+const HELP_TARGETS: { name?: string; args: string[]; options: string[] }[] = [
   { args: ['token'], options: ['--persona NAME', '--purpose PURPOSE', '--ttl SECONDS', '--dir DIR', '--audience AUDIENCE'] },
   { args: ['policy'], options: ['--matrix', '--format text|markdown', '--file PATH'] },
   { args: ['audit', 'verify'], options: ['--public-key FILE', '--json'] },
@@ -81,7 +81,7 @@ describe('continuum --help at every level', () => {
     }
   });
 
-  it.each(HELP_TARGETS)('continuum $args.0 $args.1 --help explains each of its options and exits 0', async ({ args, options }) => {
+  it.each(HELP_TARGETS.map((target) => ({ ...target, name: target.args.join(' ') })))('continuum $name --help explains each of its options and exits 0', async ({ args, options }) => {
     const result = await continuum(...args, '--help');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.startsWith(`Usage: continuum ${args.join(' ')} `)).toBe(true);
