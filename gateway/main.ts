@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   }
 
   // Seeding: one structured line per system for the logs, and lines for people at a terminal.
-  const seedLog = pino({ level: config.LOG_LEVEL, base: { component: 'seed' } });
+  // Synchronous, so each structured line lands beside the terminal line it belongs to.
+  const seedLog = pino({ level: config.LOG_LEVEL, base: { component: 'seed' } }, pino.destination({ dest: 1, sync: true }));
   const human = (line: string) => process.stdout.isTTY && out(line);
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   let seeding: { started: number; systems: number } | undefined;
