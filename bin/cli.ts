@@ -1,7 +1,9 @@
 /**
  * `continuum <subcommand> [options]`: dispatches to bin/commands/<name>.ts. To add a subcommand,
- * write a module exporting `run: SubcommandHandler` (bin/commands/types.ts) and add one entry to
- * SUBCOMMANDS. Modules load lazily, so one subcommand's dependencies never slow down another.
+ * write a module exporting `run: SubcommandHandler` (bin/commands/types.ts) that parses its
+ * arguments with `parseCommand` (bin/commands/usage.ts: declared options give every level its
+ * `--help` and its usage errors), and add one entry to SUBCOMMANDS. Modules load lazily, so one
+ * subcommand's dependencies never slow down another.
  */
 import { EXIT_USAGE, type SubcommandHandler } from './commands/types.js';
 
@@ -42,6 +44,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const run = await entry.load();
   return run(rest);
+}
+
+// A reader that stops early (`continuum subgraph list | head -1`) closes the pipe: what it wanted
+// was delivered, so the rest of the output is dropped quietly and the command still finishes
+// (a publish in flight completes) with its own exit status — 0 for a listing — rather than the
+// shell's 141 for a process killed by SIGPIPE, which would fail `set -o pipefail` scripts over a
+// reader's choice. Any other output error is a real failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    process.exitCode = 1;
+  });
 }
 
 try {

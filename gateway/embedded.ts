@@ -14,7 +14,7 @@ import { Registry } from './registry/Registry.js';
 import { watchRegistry, type Watching } from './registry/watcher.js';
 import type { Db } from '../store/index.js';
 import { STATIC_SYSTEMS } from '../subgraphs/index.js';
-import { startSubgraph, syntheticCases, type OpenedSystem, type RunningSubgraph, type WrappedSystem } from '../subgraphs/kit/index.js';
+import { startSubgraph, syntheticCases, type OpenedSystem, type RunningSubgraph, type SyntheticCase, type WrappedSystem } from '../subgraphs/kit/index.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from './server.js';
 import { SupergraphSource } from './SupergraphSource.js';
 import { GATEWAY_SERVICE, startTracing, subgraphService, type Tracing, type TracingOptions } from './tracing.js';
@@ -33,6 +33,8 @@ export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resi
   systems?: readonly WrappedSystem[];
   /** Seed this many synthetic cases into systems that hold none yet. */
   seedCases?: number;
+  /** Hears how start-up seeding goes (main.ts prints and logs it). */
+  onSeeding?: SeedListener;
   host?: string;
   gatewayPort?: number;
   /** First subgraph port; 0 for ephemeral ports. */
@@ -69,15 +71,39 @@ const SEED_CHUNK = 1000;
 /** The hub acting for itself (start-up registration of its own systems). */
 const HUB_ACTOR = { issuer: 'continuum-hub', organisation: 'EU/GOV/CONTINUUM-HUB', country: 'EU', officialId: 'continuum-hub', roles: ['HUB_OPERATOR'] };
 
-/** Migrates every system and seeds those that are empty, generating each chunk of cases once. */
-export async function prepareSystems(db: Db, systems: readonly WrappedSystem[], cases: number): Promise<{ seeded: string[] }> {
+/** One system seeded: how many synthetic cases it was given and how long writing them took. */
+export interface SeedReport {
+  system: string;
+  cases: number;
+  ms: number;
+}
+
+/** Hears how start-up seeding goes: which systems are about to be seeded, then each one done. */
+export interface SeedListener {
+  starting?(systems: readonly string[], cases: number): void;
+  seeded?(report: SeedReport): void;
+}
+
+/**
+ * Migrates every system and seeds those that are empty. Each system is seeded in ONE transaction,
+ * so a start stopped half-way leaves that system empty (and the next start seeds it again) rather
+ * than half-seeded and taken for seeded. The cases are generated once, in chunks, and given to
+ * each system in turn; `listener` hears of each system as its transaction commits.
+ */
+export async function prepareSystems(db: Db, systems: readonly WrappedSystem[], cases: number, listener: SeedListener = {}): Promise<{ seeded: string[] }> {
   for (const system of systems) await system.migrate(db);
   const empty: WrappedSystem[] = [];
   for (const system of systems) if (!(await system.isSeeded(db))) empty.push(system);
   if (empty.length === 0 || cases === 0) return { seeded: [] };
-  for (let start = 0; start < cases; start += SEED_CHUNK) {
-    const chunk = [...syntheticCases(Math.min(SEED_CHUNK, cases - start), start)];
-    for (const system of empty) await system.seed(db, chunk);
+  listener.starting?.(empty.map((s) => s.name), cases);
+  const chunks: SyntheticCase[][] = [];
+  for (let start = 0; start < cases; start += SEED_CHUNK) chunks.push([...syntheticCases(Math.min(SEED_CHUNK, cases - start), start)]);
+  for (const system of empty) {
+    const started = performance.now();
+    await db.transaction(async (tx) => {
+      for (const chunk of chunks) await system.seed(tx, chunk);
+    });
+    listener.seeded?.({ system: system.name, cases, ms: Math.round(performance.now() - started) });
   }
   return { seeded: empty.map((s) => s.name) };
 }
@@ -159,7 +185,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const systems = options.systems ?? STATIC_SYSTEMS;
   const host = options.host ?? '127.0.0.1';
   const logLevel = options.logLevel ?? 'info';
-  await prepareSystems(options.db, systems, options.seedCases ?? 0);
+  await prepareSystems(options.db, systems, options.seedCases ?? 0, options.onSeeding);
   const contextKeys = options.contextKeys ?? (await generateContextKeys());
   const policy = options.policy ?? loadPolicy();
   await migrateAudit(options.db);

@@ -34,47 +34,85 @@ query OneCase($ref: CaseRef!) {
   }
 }`;
 
+const DEFAULT_HEADERS = '{\n  "Authorization": "Bearer <token>",\n  "x-purpose": "RETURN_COUNSELLING"\n}';
+
+const NO_TOKEN_HINT =
+  'Every request needs a token and a declared purpose. Open "Headers" below, replace <token> with a bearer token ' +
+  '(development: npx continuum token --persona be-counsellor) and set x-purpose to a purpose the token allows, then run.';
+
 function page(): string {
-  const config = JSON.stringify({ defaultQuery: DEFAULT_QUERY, variables: '{ "ref": "EU-2024-000001" }' }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({ defaultQuery: DEFAULT_QUERY, variables: '{ "ref": "EU-2024-000001" }', headers: DEFAULT_HEADERS, hint: NO_TOKEN_HINT }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <title>Continuum explorer</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/explorer/assets/graphiql.css">
   <style>html, body, #explorer { height: 100%; margin: 0; }</style>
 </head>
 <body>
   <div id="explorer">Loading the explorer…</div>
+  <!-- The configuration comes first: explorer.js reads it as soon as it runs. -->
+  <script type="application/json" id="explorer-config">${config}</script>
   <script src="/explorer/assets/react.js"></script>
   <script src="/explorer/assets/react-dom.js"></script>
   <script src="/explorer/assets/graphiql.js"></script>
   <script src="/explorer/assets/explorer.js"></script>
-  <script type="application/json" id="explorer-config">${config}</script>
 </body>
 </html>`;
 }
 
-// Kept out of the HTML so a strict Content-Security-Policy (no inline scripts) can apply.
+// Kept out of the HTML so a strict Content-Security-Policy (no inline scripts) can apply. Until the
+// headers editor holds a bearer token, the fetcher answers with a hint instead of calling the hub
+// (which would refuse with 401); once a token is there, the schema is fetched with it, so the
+// editors complete and check against the schema the caller may use.
 const BOOT = `(function () {
   var config = JSON.parse(document.getElementById('explorer-config').textContent);
-  var fetcher = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
-  ReactDOM.createRoot(document.getElementById('explorer')).render(
-    React.createElement(GraphiQL, {
-      fetcher: fetcher,
-      defaultQuery: config.defaultQuery,
-      defaultVariables: config.variables,
-      defaultHeaders: '{\\n  "Authorization": "Bearer <token>",\\n  "x-purpose": "RETURN_COUNSELLING"\\n}',
-      shouldPersistHeaders: false,
-      isHeadersEditorEnabled: true
-    })
-  );
+  var http = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
+  var BEARER = /^Bearer [A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$/;
+  function tokenOf(headers) {
+    for (var name in headers) if (name.toLowerCase() === 'authorization' && BEARER.test(String(headers[name]).trim())) return String(headers[name]).trim();
+    return null;
+  }
+  function parse(text) {
+    try { var value = JSON.parse(text || '{}'); return value && typeof value === 'object' ? value : {}; } catch (e) { return {}; }
+  }
+  function makeFetcher() {
+    return function (params, options) {
+      if (!tokenOf((options && options.headers) || {})) return Promise.resolve({ errors: [{ message: config.hint }] });
+      return http(params, options);
+    };
+  }
+  var root = ReactDOM.createRoot(document.getElementById('explorer'));
+  var token = null;
+  function render(fetcher) {
+    root.render(
+      React.createElement(GraphiQL, {
+        fetcher: fetcher,
+        defaultQuery: config.defaultQuery,
+        defaultVariables: config.variables,
+        defaultHeaders: config.headers,
+        shouldPersistHeaders: false,
+        isHeadersEditorEnabled: true,
+        onEditHeaders: function (text) {
+          var next = tokenOf(parse(text));
+          // A new fetcher makes GraphiQL fetch the schema again, now with the caller's token.
+          if (next && next !== token) { token = next; render(makeFetcher()); }
+        }
+      })
+    );
+  }
+  render(makeFetcher());
 })();`;
 
 export function registerExplorer(app: FastifyInstance): void {
   const headers = {
-    'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+    // GraphiQL's stylesheet embeds its fonts as data: URIs (font-src); its editors set inline styles.
+    'content-security-policy':
+      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src data:; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
   };
   app.get('/', (_request, reply) => reply.redirect('/explorer'));
   app.get('/explorer', (_request, reply) => reply.headers(headers).type('text/html; charset=utf-8').send(page()));

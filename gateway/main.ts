@@ -7,6 +7,7 @@
 import './airgap.js';
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { ensureAuditKeys } from '../audit/index.js';
 import { ensureContextKeys } from '../auth/context-token.js';
 import { ensureDevIdentities, PERSONA_NAMES } from '../auth/dev-identities.js';
@@ -57,12 +58,33 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Seeding: one structured line per system for the logs, and lines for people at a terminal.
+  // Synchronous, so each structured line lands beside the terminal line it belongs to.
+  const seedLog = pino({ level: config.LOG_LEVEL, base: { component: 'seed' } }, pino.destination({ dest: 1, sync: true }));
+  const human = (line: string) => process.stdout.isTTY && out(line);
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  let seeding: { started: number; systems: number } | undefined;
   const federation = await startFederation({
     db,
     trust,
     auditKeys,
     contextKeys,
     seedCases: config.CONTINUUM_SEED_CASES,
+    onSeeding: {
+      starting(systems, cases) {
+        seeding = { started: performance.now(), systems: systems.length };
+        human(`Continuum: first start, seeding ${cases.toLocaleString('en')} synthetic cases into ${systems.join(', ')}…`);
+      },
+      seeded({ system, cases, ms }) {
+        seedLog.info({ system, cases, ms }, 'system seeded');
+        human(`  seeded    ${system.padEnd(14)} ${seconds(ms)}`);
+        if (seeding && --seeding.systems === 0) {
+          const total = Math.round(performance.now() - seeding.started);
+          seedLog.info({ cases, ms: total }, 'seeding done');
+          human(`  seeding took ${seconds(total)}`);
+        }
+      },
+    },
     host: config.HOST,
     gatewayPort: config.PORT,
     subgraphPortBase: config.SUBGRAPH_PORT_BASE,

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { applyRetention, importAuditPublicKey, readPublicJwk, verifyChain } from '../../audit/index.js';
 import { openDb } from '../../store/index.js';
 import { EXIT_USAGE, type SubcommandHandler } from './types.js';
+import { parseCommand, type CommandSpec } from './usage.js';
 
 const KINDS = ['ACCESS', 'CONSENT_CHANGE', 'TRANSFER_BASIS_CHANGE', 'REGISTRY'] as const;
 
@@ -59,10 +60,28 @@ const purge: SubcommandHandler = async (args) => {
   }
 };
 
+export const SPEC = {
+  name: 'audit',
+  summary: "Check the audit log with the hub's public key alone, or apply retention.",
+  options: {
+    'public-key': { type: 'string', value: 'FILE', description: "the hub's audit public key (default: CONTINUUM_AUDIT_KEY_DIR/public.jwk.json, else .data/audit-keys/public.jwk.json)" },
+    json: { type: 'boolean', default: false, description: 'print the whole verification report as JSON' },
+    kind: { type: 'string', value: KINDS.join('|'), description: 'which kind of record retention applies to' },
+    'older-than-days': { type: 'string', value: 'N', description: 'remove the content of records older than N whole days' },
+  },
+  actions: {
+    verify: { summary: 'Verify the hash chain and its signed checkpoints; name the first bad record.', options: ['public-key', 'json'] },
+    purge: { summary: 'Retention: remove the content of older records of one kind, keeping the chain verifiable.', options: ['kind', 'older-than-days'], required: ['kind', 'older-than-days'] },
+  },
+  notes:
+    'The store is the hub\'s: DATABASE_URL, else the embedded PGlite folder (CONTINUUM_DATA_DIR, default .data/pglite;\n' +
+    'stop the hub first: an embedded database has one user at a time).\n' +
+    'Exit status: 0 intact (verify) or done (purge), 1 tampered or failed, 2 usage error.',
+} satisfies CommandSpec;
+
 export const run: SubcommandHandler = async (args) => {
-  const [action, ...rest] = args;
-  if (action === 'verify') return verify(rest);
-  if (action === 'purge') return purge(rest);
-  console.error('Usage: continuum audit verify [--public-key FILE] [--json]\n       continuum audit purge --kind ACCESS|CONSENT_CHANGE|TRANSFER_BASIS_CHANGE|REGISTRY --older-than-days N');
-  return EXIT_USAGE;
+  // The declaration answers --help and refuses what no action takes; each action reads its own.
+  const parsed = parseCommand(SPEC, args);
+  if (typeof parsed === 'number') return parsed;
+  return parsed.action === 'verify' ? verify(args.slice(1)) : purge(args.slice(1));
 };

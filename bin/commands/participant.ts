@@ -7,33 +7,45 @@
  * Needs an operator token (--token or CONTINUUM_TOKEN). Exit 0 success, 1 refused, 2 usage.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { callHub, DEFAULT_HUB, operatorToken, printError } from './registry-client.js';
-import { EXIT_USAGE, type SubcommandHandler } from './types.js';
-
-const USAGE = `Usage: continuum participant add --id ID --name NAME --public-key FILE --categories A,B --contributions Type,Type.field [--token T] [--hub URL]
-       continuum participant approve|suspend|revoke --id ID [--token T] [--hub URL]
-       continuum participant list [--token T] [--hub URL]`;
+import { callHub, DEFAULT_HUB, FALLBACK_HUB, operatorToken, printError } from './registry-client.js';
+import type { SubcommandHandler } from './types.js';
+import { parseCommand, type CommandSpec } from './usage.js';
 
 const STATES = { approve: 'APPROVED', suspend: 'SUSPENDED', revoke: 'REVOKED' } as const;
 
-export const run: SubcommandHandler = async (args) => {
-  const [action, ...rest] = args;
-  const { values } = parseArgs({
-    args: rest,
-    strict: true,
-    options: {
-      hub: { type: 'string', default: DEFAULT_HUB },
-      token: { type: 'string' },
-      id: { type: 'string' },
-      name: { type: 'string' },
-      'public-key': { type: 'string' },
-      categories: { type: 'string' },
-      contributions: { type: 'string' },
+const stateChange = (summary: string) => ({ summary, options: ['id', 'token', 'hub'], required: ['id'] });
+
+export const SPEC = {
+  name: 'participant',
+  summary: 'Onboard partner systems (the hub operator, X-Road style): add, approve, suspend, revoke, list.',
+  options: {
+    id: { type: 'string', value: 'ID', description: 'the participant identifier, e.g. NG/GOV/NG-REFERRAL-MECHANISM/referrals' },
+    name: { type: 'string', value: 'NAME', description: "the participant's name, for people" },
+    'public-key': { type: 'string', value: 'FILE', description: "the participant's public key (public.jwk.json from `subgraph keygen`)" },
+    categories: { type: 'string', value: 'A,B', description: 'the data categories its subgraphs may declare, comma-separated' },
+    contributions: { type: 'string', value: 'Type,Type.field', description: 'the types and fields it may contribute, comma-separated' },
+    token: { type: 'string', value: 'TOKEN', description: "the hub operator's bearer token (default: CONTINUUM_TOKEN)" },
+    hub: { type: 'string', value: 'URL', default: DEFAULT_HUB, description: `the hub (default: CONTINUUM_HUB_URL, else ${FALLBACK_HUB})` },
+  },
+  actions: {
+    add: {
+      summary: 'Onboard a participant with its public key and remit; it stays PENDING until approved.',
+      options: ['id', 'name', 'public-key', 'categories', 'contributions', 'token', 'hub'],
+      required: ['id', 'name', 'public-key', 'categories', 'contributions'],
     },
-  });
+    approve: stateChange('Approve a participant: it may publish subgraphs.'),
+    suspend: stateChange('Suspend a participant at once: its subgraphs leave the supergraph.'),
+    revoke: stateChange('Revoke a participant for good.'),
+    list: { summary: 'List the participants, their state and remit.', options: ['token', 'hub'] },
+  },
+  notes: 'Needs an operator token. Exit status: 0 success, 1 refused, 2 usage error.',
+} satisfies CommandSpec;
+
+export const run: SubcommandHandler = async (args) => {
+  const parsed = parseCommand(SPEC, args);
+  if (typeof parsed === 'number') return parsed;
+  const { action, values } = parsed;
   const hub = values.hub as string;
-  if (action !== 'add' && action !== 'list' && !(action && action in STATES)) return (console.error(USAGE), EXIT_USAGE);
   const token = operatorToken(values.token);
 
   if (action === 'list') {
@@ -45,7 +57,6 @@ export const run: SubcommandHandler = async (args) => {
     return 0;
   }
   if (action === 'add') {
-    if (!values.id || !values.name || !values['public-key'] || !values.categories || !values.contributions) return (console.error(USAGE), EXIT_USAGE);
     const answer = await callHub(
       hub,
       'POST',
@@ -53,9 +64,9 @@ export const run: SubcommandHandler = async (args) => {
       {
         id: values.id,
         name: values.name,
-        publicJwk: JSON.parse(readFileSync(values['public-key'], 'utf8')) as unknown,
-        allowedCategories: values.categories.split(',').map((s) => s.trim()),
-        allowedContributions: values.contributions.split(',').map((s) => s.trim()),
+        publicJwk: JSON.parse(readFileSync(values['public-key'] as string, 'utf8')) as unknown,
+        allowedCategories: (values.categories as string).split(',').map((s) => s.trim()),
+        allowedContributions: (values.contributions as string).split(',').map((s) => s.trim()),
       },
       token,
     );
@@ -63,9 +74,9 @@ export const run: SubcommandHandler = async (args) => {
     console.log(`Added ${values.id} (PENDING). Approve it with: continuum participant approve --id ${values.id}`);
     return 0;
   }
-  if (!values.id) return (console.error(USAGE), EXIT_USAGE);
+  const id = values.id as string;
   const state = STATES[action as keyof typeof STATES];
-  const answer = await callHub(hub, 'POST', `/registry/participants/${encodeURIComponent(values.id)}/state`, { state }, token);
+  const answer = await callHub(hub, 'POST', `/registry/participants/${encodeURIComponent(id)}/state`, { state }, token);
   if (!answer.body.ok) return (printError(answer), 1);
   const version = answer.body.version as number | null;
   const effect: Record<typeof state, string> = {
@@ -73,6 +84,6 @@ export const run: SubcommandHandler = async (args) => {
     APPROVED: 'Its last active subgraph versions are served again',
     REVOKED: 'Its subgraphs left the supergraph',
   };
-  console.log(`${values.id} is ${state}.${version ? ` ${effect[state]} (version ${version} is active).` : ''}`);
+  console.log(`${id} is ${state}.${version ? ` ${effect[state]} (version ${version} is active).` : ''}`);
   return 0;
 };

@@ -9,23 +9,26 @@
  * reviewed (and refused) before it is deployed: `--file` points at the proposal.
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY_PATH, loadPolicy, PolicyError, type Policy } from '../../auth/policy.js';
 import { ROLES, type Role } from '../../auth/roles.js';
 import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '../../schema/vocabulary.js';
 import { EXIT_USAGE, type SubcommandHandler } from './types.js';
+import { parseCommand, usageError as usageErrorWithUsage, type CommandSpec } from './usage.js';
 
 const FORMATS = ['text', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `Usage: continuum policy --matrix [--format text|markdown] [--file PATH]
-
-Prints the access policy as a table a data protection officer can read.
-
-  --matrix   print the role × purpose × category matrix, the rules, the legal bases and the
-             transfer rules
-  --format   text (default) or markdown
-  --file     the policy file (default auth/policy.yaml); validated as the hub does at start-up`;
+export const SPEC = {
+  name: 'policy',
+  summary: 'Print the access policy as a table a data protection officer can read.',
+  usage: 'Usage: continuum policy --matrix [--format text|markdown] [--file PATH]',
+  options: {
+    matrix: { type: 'boolean', description: 'print the role × purpose × category matrix, the rules, the legal bases and the transfer rules' },
+    format: { type: 'string', value: FORMATS.join('|'), default: 'text', description: 'text (default) or markdown' },
+    file: { type: 'string', value: 'PATH', description: 'the policy file (default auth/policy.yaml); validated as the hub does at start-up' },
+  },
+  notes: 'Exit status: 0 printed, 1 invalid policy file, 2 usage error.',
+} satisfies CommandSpec;
 
 /** Marks a cell the policy does not release. */
 export const NOT_RELEASED = '—';
@@ -155,28 +158,11 @@ function usageError(message: string): number {
 }
 
 export const run: SubcommandHandler = async (args) => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        matrix: { type: 'boolean' },
-        format: { type: 'string', default: 'text' },
-        file: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return usageError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!values.matrix) return usageError(`nothing to print: add --matrix.\n\n${USAGE}`);
-  const format = values.format;
+  const parsed = parseCommand(SPEC, args);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  if (!values.matrix) return usageErrorWithUsage(SPEC, 'nothing to print: add --matrix.');
+  const format = values.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) return usageError(`unknown format "${format}". Valid formats: ${FORMATS.join(', ')}.`);
   let policy: Policy;
   try {

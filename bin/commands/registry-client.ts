@@ -7,31 +7,78 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { subgraphSdl } from '../../subgraphs/kit/schema.js';
 
-export const DEFAULT_HUB = process.env.CONTINUUM_HUB_URL ?? 'http://127.0.0.1:4000';
+export const FALLBACK_HUB = 'http://127.0.0.1:4000';
+export const DEFAULT_HUB = process.env.CONTINUUM_HUB_URL || FALLBACK_HUB;
 
 export interface HubAnswer {
   status: number;
+  /** The URL called, for messages. */
+  url: string;
   body: Record<string, unknown>;
 }
 
+const TIMEOUT_MS = 30_000;
+
+/** Certificate and handshake failures Node reports on a fetch's cause. */
+const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH)/;
+
+/** A call to the hub that got no HTTP answer: says which URL and why, in words an operator can act on. */
+export class HubUnreachableError extends Error {
+  constructor(url: URL, reason: string) {
+    super(`cannot reach the hub at ${url.href}: ${reason}`);
+    this.name = 'HubUnreachableError';
+  }
+}
+
+/** Why a fetch failed, from the cause Node (undici) attaches to its `fetch failed` TypeError. */
+export function unreachableReason(url: URL, error: unknown): string {
+  const origin = url.origin;
+  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${TIMEOUT_MS / 1000} s; is the hub at ${origin} overloaded or behind a firewall?`;
+  }
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? '';
+  const hint = 'set CONTINUUM_HUB_URL or --hub to the hub you mean';
+  if (code === 'ECONNREFUSED') return `nothing answers at ${origin} (connection refused); is the hub running? ${hint}.`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host ${url.hostname} is not known (${code}); ${hint}.`;
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `${origin} closed the connection before answering (${code}); is it the hub, and does it speak ${url.protocol.replace(':', '')}?`;
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return `connecting to ${origin} timed out (${code}); is the address right and the network open?`;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return `TLS failed (${code}): ${origin} does not speak TLS; use http:// or the hub's https port.`;
+  if (TLS_CODES.test(code)) return `TLS failed (${code}); does the hub's certificate match ${url.hostname} and is its issuer trusted (NODE_EXTRA_CA_CERTS)?`;
+  // OpenSSL and undici details can run over several lines; the first says what happened.
+  const detail = (cause?.message ?? (error instanceof Error ? error.message : String(error))).split('\n')[0]!;
+  return code ? `${code} (${detail})` : detail;
+}
+
 export async function callHub(hub: string, method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<HubAnswer> {
-  const response = await fetch(new URL(path, hub), {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}`, 'x-purpose': 'OPERATIONS' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(30_000),
-  });
+  let url: URL;
+  try {
+    url = new URL(path, hub);
+  } catch {
+    throw new Error(`the hub address "${hub}" is not a URL; set CONTINUUM_HUB_URL or --hub, e.g. ${FALLBACK_HUB}`);
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}`, 'x-purpose': 'OPERATIONS' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new HubUnreachableError(url, unreachableReason(url, error));
+  }
   const text = await response.text();
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    parsed = { ok: false, error: { code: 'NOT_JSON', message: text.slice(0, 200) } };
+    parsed = { ok: false, error: { message: `the answer is not JSON, so ${url.origin} may not be a Continuum hub (${response.headers.get('content-type') ?? 'no content type'})` } };
   }
-  return { status: response.status, body: parsed };
+  return { status: response.status, url: url.href, body: parsed };
 }
 
 /** The operator's bearer token: --token, or CONTINUUM_TOKEN. */
@@ -56,9 +103,10 @@ export async function signRequest(keyFile: string, participant: string, submissi
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg, typ: 'continuum-registry+jws' }).sign(key);
 }
 
+/** A refusal from the hub: the HTTP status, the hub's error code and message, and the URL called. */
 export function printError(answer: HubAnswer): void {
   const error = answer.body.error as { code?: string; message?: string } | undefined;
-  console.error(`✗ ${error?.code ?? `HTTP ${answer.status}`}: ${error?.message ?? 'unexpected answer'}`);
+  console.error(`✗ HTTP ${answer.status}${error?.code ? ` ${error.code}` : ''}: ${error?.message ?? 'unexpected answer'} (${answer.url})`);
 }
 
 interface PrintedChange {

@@ -12,60 +12,71 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { callHub, changeLabel, DEFAULT_HUB, operatorToken, printError, printReport, readSchema, signRequest } from './registry-client.js';
-import { EXIT_USAGE, type SubcommandHandler } from './types.js';
+import { callHub, changeLabel, DEFAULT_HUB, FALLBACK_HUB, operatorToken, printError, printReport, readSchema, signRequest } from './registry-client.js';
+import type { SubcommandHandler } from './types.js';
+import { parseCommand, usageError, type CommandSpec } from './usage.js';
 
-const USAGE = `Usage: continuum subgraph keygen --out DIR
-       continuum subgraph check|publish --participant ID --key FILE --name NAME --url ROUTING_URL --schema FILE [--reason TEXT] [--allow-breaking] [--hub URL]
-       continuum subgraph list|diff --from V --to W|approve --version V|reject --version V|rollback --version V [--reason TEXT] [--token TOKEN] [--hub URL]`;
+const PUBLISHING = ['participant', 'key', 'name', 'url', 'schema'] as const;
+
+export const SPEC = {
+  name: 'subgraph',
+  summary: 'Check, publish, list, diff or roll back subgraphs, the way `rover subgraph` does.',
+  options: {
+    participant: { type: 'string', value: 'ID', description: 'the participant publishing, e.g. NG/GOV/NG-REFERRAL-MECHANISM/referrals' },
+    key: { type: 'string', value: 'FILE', description: "the participant's private key (a JWK from `subgraph keygen`); signs the request" },
+    name: { type: 'string', value: 'NAME', description: 'the subgraph name in the supergraph, e.g. ng-referrals' },
+    url: { type: 'string', value: 'ROUTING_URL', description: 'where the gateway reaches the subgraph; the hub checks it serves the same SDL' },
+    schema: { type: 'string', value: 'FILE', description: "the subgraph's SDL file" },
+    reason: { type: 'string', value: 'TEXT', description: 'why, recorded with the version in the registry and the audit log' },
+    'allow-breaking': { type: 'boolean', default: false, description: 'ask for a breaking change to be accepted (the operator may still hold it)' },
+    out: { type: 'string', value: 'DIR', description: 'where to write private.jwk.json and public.jwk.json' },
+    token: { type: 'string', value: 'TOKEN', description: "the hub operator's bearer token (default: CONTINUUM_TOKEN)" },
+    version: { type: 'string', value: 'V', description: 'the supergraph version to approve, reject or roll back to' },
+    from: { type: 'string', value: 'V', description: 'the older supergraph version' },
+    to: { type: 'string', value: 'W', description: 'the newer supergraph version' },
+    hub: { type: 'string', value: 'URL', default: DEFAULT_HUB, description: `the hub (default: CONTINUUM_HUB_URL, else ${FALLBACK_HUB})` },
+  },
+  actions: {
+    keygen: { summary: "Make the participant's Ed25519 key pair; give the public key to the hub operator.", options: ['out'], required: ['out'] },
+    check: { summary: 'Run every registry check on a subgraph; changes nothing and says exactly what is wrong.', options: [...PUBLISHING, 'reason', 'allow-breaking', 'hub'], required: PUBLISHING },
+    publish: { summary: 'Publish a subgraph: if every check passes, every gateway serves it within seconds.', options: [...PUBLISHING, 'reason', 'allow-breaking', 'hub'], required: PUBLISHING },
+    list: { summary: 'List the supergraph versions (operator; * marks the active one).', options: ['token', 'hub'] },
+    diff: { summary: 'Show what changed between two supergraph versions (operator).', options: ['from', 'to', 'token', 'hub'], required: ['from', 'to'] },
+    approve: { summary: 'Activate a held version (operator): a breaking or widening publish waits for this.', options: ['version', 'reason', 'token', 'hub'], required: ['version'] },
+    reject: { summary: 'Close a held version (operator): it will never be served.', options: ['version', 'reason', 'token', 'hub'], required: ['version'] },
+    rollback: { summary: 'Make a copy of an earlier supergraph version the active one (operator).', options: ['version', 'reason', 'token', 'hub'], required: ['version'] },
+  },
+  notes: 'Exit status: 0 success, 1 refused or failed checks, 2 usage error, 3 publish held for the hub operator\'s approval.',
+} satisfies CommandSpec;
 
 /** A publish held for the hub operator's approval. */
 const EXIT_HELD = 3;
 
 export const run: SubcommandHandler = async (args) => {
-  const [action, ...rest] = args;
-  const { values } = parseArgs({
-    args: rest,
-    strict: true,
-    options: {
-      hub: { type: 'string', default: DEFAULT_HUB },
-      participant: { type: 'string' },
-      key: { type: 'string' },
-      name: { type: 'string' },
-      url: { type: 'string' },
-      schema: { type: 'string' },
-      reason: { type: 'string' },
-      'allow-breaking': { type: 'boolean', default: false },
-      out: { type: 'string' },
-      token: { type: 'string' },
-      version: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-    },
-  });
+  const parsed = parseCommand(SPEC, args);
+  if (typeof parsed === 'number') return parsed;
+  const { action, values } = parsed;
   const hub = values.hub as string;
 
   if (action === 'keygen') {
-    if (!values.out) return (console.error(USAGE), EXIT_USAGE);
+    const out = values.out as string;
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    mkdirSync(values.out, { recursive: true });
-    writeFileSync(join(values.out, 'private.jwk.json'), JSON.stringify({ ...(await exportJWK(privateKey)), alg: 'EdDSA' }, null, 2), { mode: 0o600 });
-    writeFileSync(join(values.out, 'public.jwk.json'), JSON.stringify({ ...(await exportJWK(publicKey)), alg: 'EdDSA' }, null, 2));
-    console.log(`Wrote ${join(values.out, 'private.jwk.json')} (keep it secret) and ${join(values.out, 'public.jwk.json')} (give it to the hub operator).`);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'private.jwk.json'), JSON.stringify({ ...(await exportJWK(privateKey)), alg: 'EdDSA' }, null, 2), { mode: 0o600 });
+    writeFileSync(join(out, 'public.jwk.json'), JSON.stringify({ ...(await exportJWK(publicKey)), alg: 'EdDSA' }, null, 2));
+    console.log(`Wrote ${join(out, 'private.jwk.json')} (keep it secret) and ${join(out, 'public.jwk.json')} (give it to the hub operator).`);
     return 0;
   }
 
   if (action === 'check' || action === 'publish') {
-    if (!values.participant || !values.key || !values.name || !values.url || !values.schema) return (console.error(USAGE), EXIT_USAGE);
     const submission = {
-      name: values.name,
-      routingUrl: values.url,
-      sdl: readSchema(values.schema),
+      name: values.name as string,
+      routingUrl: values.url as string,
+      sdl: readSchema(values.schema as string),
       ...(values.reason ? { reason: values.reason } : {}),
       ...(values['allow-breaking'] ? { allowBreaking: true } : {}),
     };
-    const jws = await signRequest(values.key, values.participant, submission);
+    const jws = await signRequest(values.key as string, values.participant as string, submission);
     const answer = await callHub(hub, 'POST', `/registry/subgraphs/${action}`, { jws });
     const report = answer.body.report as Parameters<typeof printReport>[0] | undefined;
     if (report) printReport(report);
@@ -92,8 +103,7 @@ export const run: SubcommandHandler = async (args) => {
       return 0;
     }
     if (action === 'diff') {
-      if (!values.from || !values.to) return (console.error(USAGE), EXIT_USAGE);
-      const answer = await callHub(hub, 'GET', `/registry/supergraph/diff?from=${encodeURIComponent(values.from)}&to=${encodeURIComponent(values.to)}`, undefined, token);
+      const answer = await callHub(hub, 'GET', `/registry/supergraph/diff?from=${encodeURIComponent(values.from as string)}&to=${encodeURIComponent(values.to as string)}`, undefined, token);
       if (!answer.body.ok) return (printError(answer), 1);
       for (const s of answer.body.subgraphs as { subgraph: string; status: string; changes: { type: string; breaking: boolean; description: string }[] }[]) {
         console.log(`${s.status} ${s.subgraph}`);
@@ -101,7 +111,6 @@ export const run: SubcommandHandler = async (args) => {
       }
       return 0;
     }
-    if (!values.version) return (console.error(USAGE), EXIT_USAGE);
     if (action === 'approve' || action === 'reject') {
       const answer = await callHub(hub, 'POST', `/registry/supergraph/${action}`, { version: Number(values.version), ...(values.reason ? { reason: values.reason } : {}) }, token);
       if (!answer.body.ok) return (printError(answer), 1);
@@ -110,12 +119,10 @@ export const run: SubcommandHandler = async (args) => {
       for (const change of changes) console.log(`    ${changeLabel(change)}${change.type}: ${change.description}`);
       return 0;
     }
-    if (!values.version) return (console.error(USAGE), EXIT_USAGE);
     const answer = await callHub(hub, 'POST', '/registry/supergraph/rollback', { version: Number(values.version), ...(values.reason ? { reason: values.reason } : {}) }, token);
     if (!answer.body.ok) return (printError(answer), 1);
     console.log(`Rolled back: supergraph version ${String(answer.body.version)} (a copy of v${values.version}) is active.`);
     return 0;
   }
-  console.error(USAGE);
-  return EXIT_USAGE;
+  return usageError(SPEC, `unknown action "${action}".`);
 };

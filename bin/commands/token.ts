@@ -4,19 +4,24 @@
  * DEVELOPMENT ONLY. Prints a bearer token for a demo persona (just the JWT, one line), signed with
  * the demo keys under DIR (created on first use). Use it as `Authorization: Bearer $(continuum token …)`.
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_DEV_IDENTITIES_DIR, ensureDevIdentities, isPersonaName, issueDevToken, PERSONA_NAMES, PERSONAS } from '../../auth/index.js';
 import { EXIT_USAGE, type SubcommandHandler } from './types.js';
+import { parseCommand, type CommandSpec } from './usage.js';
 
-const USAGE = `Usage: continuum token --persona NAME [--purpose PURPOSE] [--ttl SECONDS] [--dir DIR] [--audience AUDIENCE]
-
-Prints a DEVELOPMENT-ONLY bearer token for a synthetic persona.
-
-  --persona   one of: ${PERSONA_NAMES.join(', ')}
-  --purpose   a purpose the persona allows (checked; the token lists all of them)
-  --ttl       lifetime in seconds (default 3600)
-  --dir       where the demo keys live (default CONTINUUM_DEV_IDENTITIES_DIR, else ${DEFAULT_DEV_IDENTITIES_DIR})
-  --audience  the hub's audience (default: the one stored in DIR)`;
+export const SPEC = {
+  name: 'token',
+  summary: 'Print a DEVELOPMENT-ONLY bearer token for a synthetic persona (just the JWT, one line).',
+  usage: 'Usage: continuum token --persona NAME [--purpose PURPOSE] [--ttl SECONDS] [--dir DIR] [--audience AUDIENCE]',
+  options: {
+    persona: { type: 'string', value: 'NAME', description: `one of: ${PERSONA_NAMES.join(', ')}` },
+    purpose: { type: 'string', value: 'PURPOSE', description: 'a purpose the persona allows (checked; the token lists all of them)' },
+    ttl: { type: 'string', value: 'SECONDS', description: 'lifetime in seconds (default 3600)' },
+    // The hub's own setting first, so the token is signed with the keys the hub trusts.
+    dir: { type: 'string', value: 'DIR', default: process.env.CONTINUUM_DEV_IDENTITIES_DIR ?? DEFAULT_DEV_IDENTITIES_DIR, description: `where the demo keys live (default: CONTINUUM_DEV_IDENTITIES_DIR, else ${DEFAULT_DEV_IDENTITIES_DIR})` },
+    audience: { type: 'string', value: 'AUDIENCE', description: "the hub's audience (default: the one stored in DIR)" },
+  },
+  notes: 'Use it as `Authorization: Bearer $(continuum token --persona …)`. Exit status: 0 printed, 2 usage error.',
+} satisfies CommandSpec;
 
 function usageError(message: string): number {
   console.error(`continuum token: ${message}`);
@@ -24,29 +29,9 @@ function usageError(message: string): number {
 }
 
 export const run: SubcommandHandler = async (args) => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        persona: { type: 'string' },
-        purpose: { type: 'string' },
-        ttl: { type: 'string' },
-        // The hub's own setting first, so the token is signed with the keys the hub trusts.
-        dir: { type: 'string', default: process.env.CONTINUUM_DEV_IDENTITIES_DIR ?? DEFAULT_DEV_IDENTITIES_DIR },
-        audience: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    return usageError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(SPEC, args);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const persona = values.persona;
   if (persona === undefined) return usageError(`--persona is required. Valid personas: ${PERSONA_NAMES.join(', ')}.`);
   if (!isPersonaName(persona)) return usageError(`unknown persona "${persona}". Valid personas: ${PERSONA_NAMES.join(', ')}.`);
@@ -62,7 +47,7 @@ export const run: SubcommandHandler = async (args) => {
     }
   }
 
-  const identities = await ensureDevIdentities(values.dir, values.audience);
+  const identities = await ensureDevIdentities(values.dir as string, values.audience);
   const jwt = await issueDevToken(identities, persona, {
     ...(values.purpose !== undefined ? { purpose: values.purpose } : {}),
     ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),

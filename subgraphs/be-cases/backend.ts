@@ -186,18 +186,16 @@ export async function seed(db: Db, cases: readonly SyntheticCase[]): Promise<voi
     const trip = c.travel;
     if (trip) t.voyage.push([n, frDate(trip.plannedDeparture), frDate(trip.actualDeparture), trip.arrivalAirport, trip.escortRequired]);
   }
-  // One transaction per chunk: a chunk is either fully loaded or not at all.
-  await db.transaction(async (tx) => {
-    await insertRows(tx, 'be_dossiers.dossier', ['numero_dossier', 'ref_ue', 'date_ouverture'], t.dossier);
-    await insertRows(tx, 'be_dossiers.personne', ['numero_dossier', 'nom', 'prenoms', 'date_naissance', 'sexe', 'nationalite', 'telephone', 'courriel', 'adresse_pays_origine'], t.personne);
-    await insertRows(tx, 'be_dossiers.document_identite', ['numero_dossier', 'rang', 'type_document', 'numero_document', 'pays_emission', 'valide_jusqu_au'], t.document_identite);
-    await insertRows(tx, 'be_dossiers.entretien', ['numero_dossier', 'rang', 'date_entretien', 'sujet', 'langue_interprete', 'retour_accepte'], t.entretien);
-    await insertRows(tx, 'be_dossiers.evaluation_vulnerabilite', ['numero_dossier', 'date_evaluation', 'mineur_non_accompagne', 'victime_traite', 'handicap', 'parent_isole'], t.evaluation_vulnerabilite);
-    await insertRows(tx, 'be_dossiers.info_medicale', ['numero_dossier', 'date_evaluation', 'apte_au_voyage', 'besoins_soins', 'jours_medication'], t.info_medicale);
-    await insertRows(tx, 'be_dossiers.decision_retour', ['numero_dossier', 'date_decision', 'delai_depart_volontaire', 'recours_pendant'], t.decision_retour);
-    await insertRows(tx, 'be_dossiers.historique_asile', ['numero_dossier', 'date_introduction', 'issue', 'date_decision'], t.historique_asile);
-    await insertRows(tx, 'be_dossiers.voyage', ['numero_dossier', 'depart_prevu', 'depart_effectif', 'aeroport_arrivee', 'escorte_requise'], t.voyage);
-  });
+  // No transaction of its own: the runner seeds each system in one (gateway/embedded.ts).
+  await insertRows(db, 'be_dossiers.dossier', ['numero_dossier', 'ref_ue', 'date_ouverture'], t.dossier);
+  await insertRows(db, 'be_dossiers.personne', ['numero_dossier', 'nom', 'prenoms', 'date_naissance', 'sexe', 'nationalite', 'telephone', 'courriel', 'adresse_pays_origine'], t.personne);
+  await insertRows(db, 'be_dossiers.document_identite', ['numero_dossier', 'rang', 'type_document', 'numero_document', 'pays_emission', 'valide_jusqu_au'], t.document_identite);
+  await insertRows(db, 'be_dossiers.entretien', ['numero_dossier', 'rang', 'date_entretien', 'sujet', 'langue_interprete', 'retour_accepte'], t.entretien);
+  await insertRows(db, 'be_dossiers.evaluation_vulnerabilite', ['numero_dossier', 'date_evaluation', 'mineur_non_accompagne', 'victime_traite', 'handicap', 'parent_isole'], t.evaluation_vulnerabilite);
+  await insertRows(db, 'be_dossiers.info_medicale', ['numero_dossier', 'date_evaluation', 'apte_au_voyage', 'besoins_soins', 'jours_medication'], t.info_medicale);
+  await insertRows(db, 'be_dossiers.decision_retour', ['numero_dossier', 'date_decision', 'delai_depart_volontaire', 'recours_pendant'], t.decision_retour);
+  await insertRows(db, 'be_dossiers.historique_asile', ['numero_dossier', 'date_introduction', 'issue', 'date_decision'], t.historique_asile);
+  await insertRows(db, 'be_dossiers.voyage', ['numero_dossier', 'depart_prevu', 'depart_effectif', 'aeroport_arrivee', 'escorte_requise'], t.voyage);
 }
 
 // --- Reading: the native rows of a set of files, exactly as the backend stores them.

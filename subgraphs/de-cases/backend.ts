@@ -200,18 +200,16 @@ export async function seed(db: Db, cases: readonly SyntheticCase[]): Promise<voi
       t.reise.push([az, deDate(trip.plannedDeparture), deDate(trip.actualDeparture), lookup(ICAO, trip.arrivalAirport, 'zielflughafen'), jn(trip.escortRequired)]);
     }
   }
-  // One transaction per chunk: a chunk is either fully loaded or not at all.
-  await db.transaction(async (tx) => {
-    await insertRows(tx, 'de_akten.akte', ['aktenzeichen', 'eu_fallnummer', 'angelegt_am', 'herkunftsland'], t.akte);
-    await insertRows(tx, 'de_akten.person', ['aktenzeichen', 'nachname', 'vornamen', 'geburtsdatum', 'geschlecht', 'staatsangehoerigkeit', 'telefon', 'email', 'anschrift_herkunftsland'], t.person);
-    await insertRows(tx, 'de_akten.ausweisdokument', ['aktenzeichen', 'lfd_nr', 'dokumentart', 'dokumentnummer', 'ausstellungsstaat', 'gueltig_bis'], t.ausweisdokument);
-    await insertRows(tx, 'de_akten.beratungsgespraech', ['aktenzeichen', 'lfd_nr', 'gespraech_am', 'thema', 'dolmetscher_sprache', 'rueckkehr_zugestimmt'], t.beratungsgespraech);
-    await insertRows(tx, 'de_akten.vulnerabilitaet', ['aktenzeichen', 'festgestellt_am', 'unbegleitet_minderjaehrig', 'opfer_menschenhandel', 'behinderung', 'alleinerziehend'], t.vulnerabilitaet);
-    await insertRows(tx, 'de_akten.gesundheit', ['aktenzeichen', 'untersucht_am', 'reisefaehig', 'versorgungsbedarf', 'medikamentenvorrat_tage'], t.gesundheit);
-    await insertRows(tx, 'de_akten.rueckkehrentscheidung', ['aktenzeichen', 'bescheid_vom', 'ausreisefrist', 'rechtsmittel_anhaengig'], t.rueckkehrentscheidung);
-    await insertRows(tx, 'de_akten.asylverfahren', ['aktenzeichen', 'antrag_am', 'entscheidung', 'entschieden_am'], t.asylverfahren);
-    await insertRows(tx, 'de_akten.reise', ['aktenzeichen', 'geplante_ausreise', 'tatsaechliche_ausreise', 'zielflughafen', 'begleitung_erforderlich'], t.reise);
-  });
+  // No transaction of its own: the runner seeds each system in one (gateway/embedded.ts).
+  await insertRows(db, 'de_akten.akte', ['aktenzeichen', 'eu_fallnummer', 'angelegt_am', 'herkunftsland'], t.akte);
+  await insertRows(db, 'de_akten.person', ['aktenzeichen', 'nachname', 'vornamen', 'geburtsdatum', 'geschlecht', 'staatsangehoerigkeit', 'telefon', 'email', 'anschrift_herkunftsland'], t.person);
+  await insertRows(db, 'de_akten.ausweisdokument', ['aktenzeichen', 'lfd_nr', 'dokumentart', 'dokumentnummer', 'ausstellungsstaat', 'gueltig_bis'], t.ausweisdokument);
+  await insertRows(db, 'de_akten.beratungsgespraech', ['aktenzeichen', 'lfd_nr', 'gespraech_am', 'thema', 'dolmetscher_sprache', 'rueckkehr_zugestimmt'], t.beratungsgespraech);
+  await insertRows(db, 'de_akten.vulnerabilitaet', ['aktenzeichen', 'festgestellt_am', 'unbegleitet_minderjaehrig', 'opfer_menschenhandel', 'behinderung', 'alleinerziehend'], t.vulnerabilitaet);
+  await insertRows(db, 'de_akten.gesundheit', ['aktenzeichen', 'untersucht_am', 'reisefaehig', 'versorgungsbedarf', 'medikamentenvorrat_tage'], t.gesundheit);
+  await insertRows(db, 'de_akten.rueckkehrentscheidung', ['aktenzeichen', 'bescheid_vom', 'ausreisefrist', 'rechtsmittel_anhaengig'], t.rueckkehrentscheidung);
+  await insertRows(db, 'de_akten.asylverfahren', ['aktenzeichen', 'antrag_am', 'entscheidung', 'entschieden_am'], t.asylverfahren);
+  await insertRows(db, 'de_akten.reise', ['aktenzeichen', 'geplante_ausreise', 'tatsaechliche_ausreise', 'zielflughafen', 'begleitung_erforderlich'], t.reise);
 }
 
 // --- Reading: the native rows of a set of files, exactly as the backend stores them.

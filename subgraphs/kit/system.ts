@@ -16,7 +16,10 @@ export interface WrappedSystem {
   migrate(db: Db): Promise<void>;
   /** True when the backend already holds seeded records. */
   isSeeded(db: Db): Promise<boolean>;
-  /** Writes native records for a chunk of synthetic cases (called repeatedly, in order). */
+  /**
+   * Writes native records for a chunk of synthetic cases (called repeatedly, in order). The runner
+   * calls it inside one transaction per system, so it opens none of its own.
+   */
   seed(db: Db, cases: readonly SyntheticCase[]): Promise<void>;
   /** Starts what the system needs besides its subgraph (e.g. a REST backend) and returns the subgraph. */
   open(db: Db, options?: OpenOptions): Promise<OpenedSystem>;

@@ -108,9 +108,12 @@ const SEED_CHUNK = 1_000;
 export async function prepareNgReferrals(db: Db, cases: number): Promise<{ seeded: boolean }> {
   await ngReferralsSystem.migrate(db);
   if (cases === 0 || (await ngReferralsSystem.isSeeded(db))) return { seeded: false };
-  for (let start = 0; start < cases; start += SEED_CHUNK) {
-    await ngReferralsSystem.seed(db, [...syntheticCases(Math.min(SEED_CHUNK, cases - start), start)]);
-  }
+  // One transaction, as the hub's runner seeds each system: a stopped start leaves nothing half-seeded.
+  await db.transaction(async (tx) => {
+    for (let start = 0; start < cases; start += SEED_CHUNK) {
+      await ngReferralsSystem.seed(tx, [...syntheticCases(Math.min(SEED_CHUNK, cases - start), start)]);
+    }
+  });
   return { seeded: true };
 }
 
