@@ -41,12 +41,14 @@ const HELP_TARGETS: { name?: string; args: string[]; options: string[] }[] = [
   { args: ['token'], options: ['--persona NAME', '--purpose PURPOSE', '--ttl SECONDS', '--dir DIR', '--audience AUDIENCE'] },
   { args: ['policy'], options: ['--matrix', '--format text|markdown', '--file PATH'] },
   { args: ['audit', 'verify'], options: ['--public-key FILE', '--json'] },
-  { args: ['audit', 'purge'], options: ['--kind ACCESS|CONSENT_CHANGE|REGISTRY', '--older-than-days N'] },
+  { args: ['audit', 'purge'], options: ['--kind ACCESS|CONSENT_CHANGE|TRANSFER_BASIS_CHANGE|REGISTRY', '--older-than-days N'] },
   { args: ['subgraph', 'keygen'], options: ['--out DIR'] },
   { args: ['subgraph', 'check'], options: ['--participant ID', '--key FILE', '--name NAME', '--url ROUTING_URL', '--schema FILE', '--reason TEXT', '--allow-breaking', '--hub URL'] },
   { args: ['subgraph', 'publish'], options: ['--participant ID', '--key FILE', '--name NAME', '--url ROUTING_URL', '--schema FILE', '--reason TEXT', '--allow-breaking', '--hub URL'] },
   { args: ['subgraph', 'list'], options: ['--token TOKEN', '--hub URL'] },
   { args: ['subgraph', 'diff'], options: ['--from V', '--to W', '--token TOKEN', '--hub URL'] },
+  { args: ['subgraph', 'approve'], options: ['--version V', '--reason TEXT', '--token TOKEN', '--hub URL'] },
+  { args: ['subgraph', 'reject'], options: ['--version V', '--reason TEXT', '--token TOKEN', '--hub URL'] },
   { args: ['subgraph', 'rollback'], options: ['--version V', '--reason TEXT', '--token TOKEN', '--hub URL'] },
   { args: ['participant', 'add'], options: ['--id ID', '--name NAME', '--public-key FILE', '--categories A,B', '--contributions Type,Type.field', '--token TOKEN', '--hub URL'] },
   { args: ['participant', 'approve'], options: ['--id ID', '--token TOKEN', '--hub URL'] },
@@ -69,7 +71,7 @@ describe('continuum --help at every level', () => {
   });
 
   it.each([
-    ['subgraph', ['keygen', 'check', 'publish', 'list', 'diff', 'rollback']],
+    ['subgraph', ['keygen', 'check', 'publish', 'list', 'diff', 'approve', 'reject', 'rollback']],
     ['participant', ['add', 'approve', 'suspend', 'revoke', 'list']],
     ['audit', ['verify', 'purge']],
   ])('continuum %s --help lists its actions, each explained, and exits 0', async (command, actions) => {

@@ -62,7 +62,7 @@ describe('continuum subgraph and participant against a running hub', () => {
     expect(held.stdout).toContain('  ! [REGISTRY_APPROVAL_WIDENING] 1 change(s) widen who may see a field');
     expect(held.stdout).toContain('    WIDENS CATEGORY_CHANGED: Case.referralCount changed category from REFERRAL to NOT_PERSONAL. Newly released to anyone.');
     const version = /Held as supergraph version (\d+)/.exec(held.stderr)?.[1];
-    expect(held.stderr).toContain('✗ HUB_REGISTRY_HELD: The subgraph passed its checks, but it breaks consumers or widens who may see a field');
+    expect(held.stderr).toContain('✗ HTTP 202 HUB_REGISTRY_HELD: The subgraph passed its checks, but it breaks consumers or widens who may see a field');
     expect(held.stderr).toContain(`\`npx continuum subgraph approve --version ${version}\``);
 
     const listed = await cli('subgraph', 'list');
