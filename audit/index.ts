@@ -10,7 +10,8 @@ export { verifyChain, type VerificationReport, type Problem, type ProblemKind } 
 export { ensureAuditKeys, generateAuditKeys, importAuditPublicKey, readPublicJwk, type AuditKeys } from './keys.js';
 export { signCheckpoint, verifyCheckpoint, type CheckpointClaims } from './checkpoint.js';
 export { contentHash, chainHash, sha256Hex } from './chain.js';
-export { applyRetention, type RetentionPolicy } from './retention.js';
+export { applyRetention, type RetentionPolicy, type RetentionResult } from './retention.js';
+export { columnMismatches, recordColumnsOf, DERIVED_COLUMNS, type DerivedColumn, type RecordColumns } from './columns.js';
 export {
   AuditFilterSchema,
   auditVisibilityOf,

@@ -1,15 +1,26 @@
 /**
  * Verifies the audit chain with nothing but the hub's public key: every record's content against
- * its content hash, every link against the previous record, every checkpoint's signature and its
- * hash against the chain. Names the first bad record and what is wrong with it.
+ * its content hash, every column readers rely on against the content (audit/columns.ts), every
+ * link against the previous record, every checkpoint's signature and its hash against the chain.
+ * Names the first bad record and what is wrong with it.
  */
 import type { CryptoKey } from 'jose';
 import type { Db } from '../store/index.js';
 import { chainHash, contentHash } from './chain.js';
 import { verifyCheckpoint } from './checkpoint.js';
+import { columnMismatches, DERIVED_COLUMNS_SQL, type StoredColumns } from './columns.js';
+import type { StoredAuditContent } from './record.js';
 import { GENESIS_HASH } from './schema.js';
 
-export type ProblemKind = 'ALTERED' | 'BROKEN_LINK' | 'MISSING' | 'BAD_CHECKPOINT' | 'CHECKPOINT_MISMATCH' | 'TRUNCATED' | 'UNANCHORED';
+export type ProblemKind =
+  | 'ALTERED'
+  | 'COLUMN_MISMATCH'
+  | 'BROKEN_LINK'
+  | 'MISSING'
+  | 'BAD_CHECKPOINT'
+  | 'CHECKPOINT_MISMATCH'
+  | 'TRUNCATED'
+  | 'UNANCHORED';
 
 export interface Problem {
   seq: number;
@@ -30,9 +41,9 @@ export interface VerificationReport {
   problems: Problem[];
 }
 
-interface Row {
+interface Row extends StoredColumns {
   seq: number;
-  content: unknown;
+  content: StoredAuditContent | string | null;
   content_hash: string;
   prev_hash: string;
   hash: string;
@@ -66,7 +77,7 @@ export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<Verific
   let prev = GENESIS_HASH;
   let after = 0;
   for (;;) {
-    const rows = await db.query<Row>('SELECT seq, content, content_hash, prev_hash, hash FROM audit.record WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE]);
+    const rows = await db.query<Row>(`SELECT r.seq, r.content, r.content_hash, r.prev_hash, r.hash, ${DERIVED_COLUMNS_SQL} FROM audit.record r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2`, [after, PAGE]);
     if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);
@@ -81,9 +92,15 @@ export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<Verific
         report(expectedSeq, 'MISSING', `records ${expectedSeq}..${seq - 1} are missing`);
       }
       if (row.prev_hash !== prev) report(seq, 'BROKEN_LINK', `record ${seq} does not follow the record before it (inserted, removed or moved)`);
-      if (row.content === null) purged++;
-      else if (contentHash(row.content) !== row.content_hash) report(seq, 'ALTERED', `record ${seq}'s content was changed`);
+      const content = typeof row.content === 'string' ? (JSON.parse(row.content) as StoredAuditContent) : row.content;
+      const intact = content === null || contentHash(content) === row.content_hash;
+      if (content === null) purged++;
+      else if (!intact) report(seq, 'ALTERED', `record ${seq}'s content was changed`);
       if (chainHash(row.prev_hash, seq, row.content_hash) !== row.hash) report(seq, 'ALTERED', `record ${seq}'s hash does not match its content`);
+      // Columns are only compared with content that is itself intact.
+      if (intact) {
+        for (const column of columnMismatches(row, content)) report(seq, 'COLUMN_MISMATCH', `record ${seq}'s ${column} column does not say what its content says`);
+      }
       const sealed = checkpoints.get(seq);
       if (sealed !== undefined) {
         if (sealed !== row.hash) report(seq, 'CHECKPOINT_MISMATCH', `the chain at ${seq} differs from what was signed`);

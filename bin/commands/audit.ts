@@ -51,9 +51,11 @@ const purge: SubcommandHandler = async (args) => {
   }
   const db = await storeFromEnvironment();
   try {
-    const purged = await applyRetention(db, { [kind]: days });
+    const { purged, withheld } = await applyRetention(db, { [kind]: days });
     console.log(`Purged the content of ${purged[kind] ?? 0} ${kind} records older than ${days} days; their place in the chain is kept.`);
-    return 0;
+    if (withheld.length === 0) return 0;
+    console.log(`Kept ${withheld.length} records that do not verify (first: ${withheld[0]}): run continuum audit verify to see what is wrong with them.`);
+    return 1;
   } finally {
     await db.close();
   }

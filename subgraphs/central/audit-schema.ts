@@ -72,7 +72,7 @@ type AuditPageInfo {
   endCursor: String @personalData(category: AUDIT)
 }
 
-"One request (or consent change, or registry action) as the hub recorded it. Never a personal data value. Content fields are null once retention purged the record."
+"One request (or consent change, or registry action) as the hub recorded it. Never a personal data value. Every value is read from the record's hashed content; records purged by retention are not listed (auditChainStatus counts them)."
 type AuditRecord {
   "Place in the hash chain (a whole number)."
   seq: Float! @personalData(category: AUDIT)
@@ -100,8 +100,8 @@ type AuditRecord {
   responseHash: String @personalData(category: AUDIT)
   contentHash: String! @personalData(category: AUDIT)
   hash: String! @personalData(category: AUDIT)
-  "Retention removed this record's content; it keeps its place in the chain."
-  purged: Boolean! @personalData(category: AUDIT)
+  "Always false: records purged by retention are no longer listed; auditChainStatus counts them."
+  purged: Boolean! @personalData(category: AUDIT) @deprecated(reason: "Purged records are not listed; see AuditChainStatus.purged.")
 }
 
 type AuditCaseAccess {
@@ -158,7 +158,7 @@ type AuditChainStatus {
 
 type AuditChainProblem {
   seq: Float! @personalData(category: AUDIT)
-  "ALTERED, BROKEN_LINK, MISSING, BAD_CHECKPOINT, CHECKPOINT_MISMATCH, TRUNCATED or UNANCHORED."
+  "ALTERED, COLUMN_MISMATCH, BROKEN_LINK, MISSING, BAD_CHECKPOINT, CHECKPOINT_MISMATCH, TRUNCATED or UNANCHORED."
   kind: String! @personalData(category: AUDIT)
   message: String! @personalData(category: AUDIT)
 }
@@ -173,8 +173,8 @@ type AccessReport {
   accessCount: Int! @personalData(category: AUDIT)
   "Distinct recipient organisations."
   recipientCount: Int! @personalData(category: AUDIT)
-  "Records about this case whose details retention has already removed."
-  purgedCount: Int! @personalData(category: AUDIT)
+  "Always 0: retention removes which case a purged record concerned, so purged records cannot be counted per case."
+  purgedCount: Int! @personalData(category: AUDIT) @deprecated(reason: "A purged record no longer names its case.")
   "What the report contains and leaves out, for the data subject."
   notice: String! @personalData(category: AUDIT)
 }
