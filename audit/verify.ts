@@ -28,6 +28,32 @@ export interface Problem {
   message: string;
 }
 
+/**
+ * A checkpoint the operator handed to a second party earlier (`continuum audit checkpoint
+ * export`), given back to prove the log still holds what it sealed. The store's own checkpoints
+ * cannot show a covered-up truncation: whoever deletes the newest records can delete their
+ * checkpoints and move the chain head back too, and what remains verifies. A copy kept outside
+ * the store can.
+ */
+export interface ExternalCheckpoint {
+  /** Where it came from (a file name), to name it in problems. */
+  source: string;
+  jws: string;
+}
+
+/** What one external checkpoint proved. */
+export interface ExternalCheckpointResult {
+  source: string;
+  /** The sealed record and the time it was signed; null when the JWS is not the hub's. */
+  seq: number | null;
+  time: string | null;
+  ok: boolean;
+}
+
+export interface VerifyOptions {
+  checkpoints?: readonly ExternalCheckpoint[];
+}
+
 export interface VerificationReport {
   ok: boolean;
   records: number;
@@ -39,6 +65,8 @@ export interface VerificationReport {
   sealedUpTo: number;
   firstBadSeq: number | null;
   problems: Problem[];
+  /** The external checkpoints given, in the order given. */
+  external: ExternalCheckpointResult[];
 }
 
 interface Row extends StoredColumns {
@@ -52,11 +80,25 @@ interface Row extends StoredColumns {
 const PAGE = 5000;
 const MAX_PROBLEMS = 100;
 
-export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<VerificationReport> {
+export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyOptions = {}): Promise<VerificationReport> {
   const problems: Problem[] = [];
   const report = (seq: number, kind: ProblemKind, message: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push({ seq, kind, message });
   };
+
+  // External checkpoints first: their signature decides whether they count at all.
+  const external: (ExternalCheckpointResult & { hash: string | null })[] = [];
+  for (const { source, jws } of options.checkpoints ?? []) {
+    try {
+      const claims = await verifyCheckpoint(publicKey, jws);
+      external.push({ source, seq: claims.seq, time: claims.time, hash: claims.hash, ok: true });
+    } catch {
+      external.push({ source, seq: null, time: null, hash: null, ok: false });
+      report(0, 'BAD_CHECKPOINT', `${source} is not a checkpoint signed by the hub's audit key`);
+    }
+  }
+  /** Hashes of the records external checkpoints seal, as found in the chain. */
+  const sealedExternally = new Map<number, string | undefined>(external.flatMap((e) => (e.seq === null ? [] : [[e.seq, undefined] as const])));
 
   const checkpoints = new Map<number, string>();
   for (const row of await db.query<{ seq: number; hash: string; jws: string }>('SELECT seq, hash, jws FROM audit.checkpoint ORDER BY seq')) {
@@ -101,6 +143,7 @@ export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<Verific
       if (intact) {
         for (const column of columnMismatches(row, content)) report(seq, 'COLUMN_MISMATCH', `record ${seq}'s ${column} column does not say what its content says`);
       }
+      if (sealedExternally.has(seq)) sealedExternally.set(seq, row.hash);
       const sealed = checkpoints.get(seq);
       if (sealed !== undefined) {
         if (sealed !== row.hash) report(seq, 'CHECKPOINT_MISMATCH', `the chain at ${seq} differs from what was signed`);
@@ -117,6 +160,21 @@ export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<Verific
   if (beyond.length > 0) report(lastSeq + 1, 'TRUNCATED', `records up to ${Math.max(...beyond)} were signed but are gone`);
   const [head] = await db.query<{ seq: number }>('SELECT seq FROM audit.chain_head WHERE id');
   if (head && Number(head.seq) > lastSeq && beyond.length === 0) report(lastSeq + 1, 'TRUNCATED', `the chain head is at ${head.seq} but records end at ${lastSeq}`);
+  for (const checkpoint of external) {
+    if (checkpoint.seq === null) continue;
+    const { source, seq, time } = checkpoint;
+    const found = sealedExternally.get(seq);
+    if (seq > lastSeq) {
+      report(lastSeq + 1, 'TRUNCATED', `${source} sealed record ${seq} on ${time}, but the log ends at record ${lastSeq}: records ${lastSeq + 1}..${seq} are gone`);
+    } else if (found === undefined) {
+      report(seq, 'MISSING', `${source} sealed record ${seq} on ${time}, but the log no longer holds it`);
+    } else if (found !== checkpoint.hash) {
+      report(seq, 'CHECKPOINT_MISMATCH', `the chain at ${seq} differs from what ${source} sealed on ${time}`);
+    } else {
+      continue;
+    }
+    checkpoint.ok = false;
+  }
 
   problems.sort((a, b) => a.seq - b.seq);
   return {
@@ -128,5 +186,6 @@ export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<Verific
     sealedUpTo,
     firstBadSeq: problems[0]?.seq ?? null,
     problems,
+    external: external.map(({ hash: _hash, ...result }) => result),
   };
 }
