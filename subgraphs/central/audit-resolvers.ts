@@ -6,7 +6,7 @@
  * sent. The fields themselves are AUDIT and decided by the kit like every other field.
  */
 import { GraphQLError } from 'graphql';
-import { importAuditPublicKey, verifyChain } from '../../audit/index.js';
+import { importAuditPublicKey, storedCheckpoint, verifyChain, verifyCheckpoint } from '../../audit/index.js';
 import {
   AuditFilterSchema,
   AUDIT_ROW_COLUMNS,
@@ -133,6 +133,22 @@ export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers
         visibilityOf(context);
         const report = await verifyChain(db, await keyOf());
         return { ...report, problems: report.problems.slice(0, MAX_PROBLEMS), checkedAt: new Date().toISOString() };
+      },
+
+      auditCheckpoint: async (_root, args: { seq?: number | null }, context: KitContext) => {
+        visibilityOf(context);
+        const seq = args.seq ?? undefined;
+        if (seq !== undefined && (!Number.isSafeInteger(seq) || seq < 1)) throw badInput('seq: must be a record number (a whole number from 1)');
+        const found = await storedCheckpoint(db, seq);
+        if (!found) return null;
+        let claims;
+        try {
+          claims = await verifyCheckpoint(await keyOf(), found.jws);
+        } catch {
+          // Hand out only what a verifier will accept; auditChainStatus names the bad checkpoint.
+          throw new GraphQLError(`The stored checkpoint of record ${found.seq} is not signed by the hub's audit key; see auditChainStatus.`, { extensions: { code: 'AUDIT_CHECKPOINT_INVALID' } });
+        }
+        return { seq: claims.seq, hash: claims.hash, signedAt: claims.time, jws: found.jws };
       },
 
       accessReport: async (_root, { caseRef }: { caseRef: string }, context: KitContext) => {

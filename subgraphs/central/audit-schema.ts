@@ -15,6 +15,8 @@ extend type Query {
   auditTimeline(filter: AuditFilter, bucket: AuditBucket! = DAY): [AuditTimelinePoint!]!
   "Verifies the whole chain and its signed checkpoints with the hub's audit public key, now."
   auditChainStatus: AuditChainStatus!
+  "The newest signed checkpoint, or the one sealing record seq: for a second party to keep outside the hub and later prove the log still holds what it sealed (continuum audit verify --checkpoint; docs/DEPLOYMENT.md)."
+  auditCheckpoint(seq: Float): AuditCheckpoint
   "GDPR Art. 15: who received data about this case, when, for what and which categories — never which official (CJEU C-579/21). DPO: any case; AUDITOR: cases of their Member State."
   accessReport(caseRef: CaseRef!): AccessReport
 }
@@ -154,6 +156,17 @@ type AuditChainStatus {
   "The first 20 problems, in chain order."
   problems: [AuditChainProblem!]! @personalData(category: AUDIT)
   checkedAt: DateTime! @personalData(category: AUDIT)
+}
+
+"A signed checkpoint: every value is read from the signed JWS, which is what to keep."
+type AuditCheckpoint {
+  "The record it seals (a whole number)."
+  seq: Float! @personalData(category: AUDIT)
+  "That record's chain hash."
+  hash: String! @personalData(category: AUDIT)
+  signedAt: DateTime! @personalData(category: AUDIT)
+  "The compact JWS, signed with the hub's audit key: one line of a checkpoint file."
+  jws: String! @personalData(category: AUDIT)
 }
 
 type AuditChainProblem {
