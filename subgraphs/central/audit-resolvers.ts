@@ -146,7 +146,9 @@ export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers
           claims = await verifyCheckpoint(await keyOf(), found.jws);
         } catch {
           // Hand out only what a verifier will accept; auditChainStatus names the bad checkpoint.
-          throw new GraphQLError(`The stored checkpoint of record ${found.seq} is not signed by the hub's audit key; see auditChainStatus.`, { extensions: { code: 'AUDIT_CHECKPOINT_INVALID' } });
+          throw new GraphQLError(`The stored checkpoint of record ${found.seq} is not signed by the hub's audit key; see auditChainStatus.`, {
+            extensions: { code: 'AUDIT_CHECKPOINT_INVALID', hubCode: 'HUB_AUDIT_CHECKPOINT_INVALID' },
+          });
         }
         return { seq: claims.seq, hash: claims.hash, signedAt: claims.time, jws: found.jws };
       },
