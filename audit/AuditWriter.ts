@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/index.js';
 import { chainHash, contentHash } from './chain.js';
 import { signCheckpoint } from './checkpoint.js';
+import { recordColumnsOf } from './columns.js';
 import type { AuditKeys } from './keys.js';
 import type { AuditContent } from './record.js';
 
@@ -86,14 +87,17 @@ export class AuditWriter {
   /** Resolves with the record's place in the chain once it is committed; rejects if it cannot be. */
   append(content: AuditContent): Promise<{ seq: number; hash: string }> {
     if (this.closed) return Promise.reject(new AuditUnavailableError(new Error('audit writer closed')));
+    // The id is part of what is hashed, so the id auditors are shown is covered by the chain.
+    const id = randomUUID();
+    const stored: AuditContent = { ...content, id };
     let hash: string;
     try {
-      hash = contentHash(content);
+      hash = contentHash(stored);
     } catch (error) {
       return Promise.reject(error as Error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: randomUUID(), content, contentHash: hash, resolve, reject });
+      this.queue.push({ id, content: stored, contentHash: hash, resolve, reject });
       this.schedule();
     });
   }
@@ -168,18 +172,20 @@ export class AuditWriter {
     });
   }
 
+  /** The columns come from the content only (audit/columns.ts), so verification can prove them. */
   private insertParams(rows: ReturnType<AuditWriter['chained']>): unknown[] {
+    const columns = rows.map((r) => recordColumnsOf(r.pending.content));
     return [
       rows.map((r) => r.seq),
       rows.map((r) => r.pending.id),
-      rows.map((r) => r.pending.content.time),
-      rows.map((r) => r.pending.content.kind),
-      rows.map((r) => r.pending.content.requestId),
-      rows.map((r) => r.pending.content.caller?.organisation ?? null),
-      rows.map((r) => r.pending.content.caller?.officialId ?? null),
-      rows.map((r) => r.pending.content.purpose),
-      rows.map((r) => r.pending.content.outcome),
-      rows.map((r) => r.pending.content.cases.map((c) => c.ref).join(',')),
+      columns.map((c) => c.recorded_at),
+      columns.map((c) => c.kind),
+      columns.map((c) => c.request_id),
+      columns.map((c) => c.organisation),
+      columns.map((c) => c.official_id),
+      columns.map((c) => c.purpose),
+      columns.map((c) => c.outcome),
+      columns.map((c) => c.cases.join(',')),
       rows.map((r) => JSON.stringify(r.pending.content)),
       rows.map((r) => r.pending.contentHash),
       rows.map((r) => r.prev),

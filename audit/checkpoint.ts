@@ -4,6 +4,7 @@
  * was altered, removed, added or moved since.
  */
 import { CompactSign, compactVerify, type CryptoKey } from 'jose';
+import type { Db } from '../store/index.js';
 
 export interface CheckpointClaims {
   seq: number;
@@ -28,4 +29,18 @@ export async function verifyCheckpoint(publicKey: CryptoKey, jws: string): Promi
     throw new Error('checkpoint payload is malformed');
   }
   return claims as CheckpointClaims;
+}
+
+export interface StoredCheckpoint {
+  seq: number;
+  jws: string;
+}
+
+/** The newest checkpoint in the store, or the one sealing record `seq`; null when there is none. */
+export async function storedCheckpoint(db: Db, seq?: number): Promise<StoredCheckpoint | null> {
+  const [row] =
+    seq === undefined
+      ? await db.query<{ seq: number | string; jws: string }>('SELECT seq, jws FROM audit.checkpoint ORDER BY seq DESC LIMIT 1')
+      : await db.query<{ seq: number | string; jws: string }>('SELECT seq, jws FROM audit.checkpoint WHERE seq = $1', [seq]);
+  return row ? { seq: Number(row.seq), jws: row.jws } : null;
 }

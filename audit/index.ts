@@ -6,11 +6,12 @@
  */
 export { migrateAudit, GENESIS_HASH } from './schema.js';
 export { AuditWriter, AuditUnavailableError, type AuditWriterOptions } from './AuditWriter.js';
-export { verifyChain, type VerificationReport, type Problem, type ProblemKind } from './verify.js';
+export { verifyChain, type VerificationReport, type Problem, type ProblemKind, type ExternalCheckpoint, type ExternalCheckpointResult, type VerifyOptions } from './verify.js';
 export { ensureAuditKeys, generateAuditKeys, importAuditPublicKey, readPublicJwk, type AuditKeys } from './keys.js';
-export { signCheckpoint, verifyCheckpoint, type CheckpointClaims } from './checkpoint.js';
+export { signCheckpoint, storedCheckpoint, verifyCheckpoint, type CheckpointClaims, type StoredCheckpoint } from './checkpoint.js';
 export { contentHash, chainHash, sha256Hex } from './chain.js';
-export { applyRetention, type RetentionPolicy } from './retention.js';
+export { applyRetention, type RetentionPolicy, type RetentionResult } from './retention.js';
+export { columnMismatches, recordColumnsOf, DERIVED_COLUMNS, type DerivedColumn, type RecordColumns } from './columns.js';
 export {
   AuditFilterSchema,
   auditVisibilityOf,

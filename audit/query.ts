@@ -7,6 +7,12 @@
  * Visibility is a row condition in SQL, never a filter applied afterwards: a DPO (supervisor)
  * sees every record; an AUDITOR sees only the records of their own organisation; nobody else
  * sees any.
+ *
+ * The conditions read the record's columns (indexed); every value served is read from the hashed
+ * content. Verification proves each column equals the content (audit/columns.ts), so a column
+ * changed to hide a record or show it to another organisation is reported with the record's seq.
+ * Records purged by retention are not listed: nothing verifiable is left of them but their place
+ * in the chain, which auditChainStatus counts.
  */
 import { z } from 'zod';
 import { isCaseRef, isIsoDateTime } from '../schema/scalars.js';
@@ -68,7 +74,7 @@ export class SqlParams {
  * `from` and `to` are both inclusive.
  */
 export function auditWhere(visibility: AuditVisibility, filter: AuditFilter, params: SqlParams): string {
-  const where: string[] = [];
+  const where: string[] = ['r.purged_at IS NULL'];
   if (visibility.scope === 'ORGANISATION') where.push(`r.organisation = ${params.add(visibility.organisation)}`);
   if (filter.caseRef) where.push(`r.cases @> ARRAY[${params.add(filter.caseRef)}]::text[]`);
   if (filter.organisation) where.push(`r.organisation = ${params.add(filter.organisation)}`);
@@ -78,36 +84,31 @@ export function auditWhere(visibility: AuditVisibility, filter: AuditFilter, par
   if (filter.kind) where.push(`r.kind = ${params.add(filter.kind)}`);
   if (filter.from) where.push(`r.recorded_at >= ${params.add(filter.from)}::timestamptz`);
   if (filter.to) where.push(`r.recorded_at <= ${params.add(filter.to)}::timestamptz`);
-  return where.length > 0 ? where.join(' AND ') : 'true';
+  return where.join(' AND ');
 }
 
-export const AUDIT_ROW_COLUMNS = 'r.seq, r.id, r.recorded_at, r.kind, r.request_id, r.outcome, r.content, r.content_hash, r.hash, r.purged_at';
+export const AUDIT_ROW_COLUMNS = 'r.seq, r.id, r.content, r.content_hash, r.hash';
 
 export interface AuditRow {
   seq: number | string;
+  /** Served only for records written before the id was hashed with the content. */
   id: string;
-  recorded_at: Date | string;
-  kind: string;
-  request_id: string;
-  outcome: string;
   content: StoredAuditContent | string | null;
   content_hash: string;
   hash: string;
-  purged_at: Date | string | null;
 }
 
 /**
- * One record as auditors see it. What lives only in the record's content (caller, purpose,
- * operation, cases, hashes of request and response) is null once retention has purged it; the
- * record keeps its place in the chain (`contentHash`, `hash`).
+ * One record as auditors see it, every value read from the hashed content (or the chain). Readers
+ * skip purged records (see auditWhere); should one reach this view, its content fields are null.
  */
 export interface AuditRecordView {
   seq: number;
   id: string;
-  time: string;
-  kind: string;
-  requestId: string;
-  outcome: string;
+  time: string | null;
+  kind: string | null;
+  requestId: string | null;
+  outcome: string | null;
   organisation: string | null;
   country: string | null;
   officialId: string | null;
@@ -130,11 +131,11 @@ export function auditRecordView(row: AuditRow): AuditRecordView {
   const content = typeof row.content === 'string' ? (JSON.parse(row.content) as StoredAuditContent) : row.content;
   return {
     seq: Number(row.seq),
-    id: row.id,
-    time: new Date(row.recorded_at).toISOString(),
-    kind: row.kind,
-    requestId: row.request_id,
-    outcome: row.outcome,
+    id: content?.id ?? row.id,
+    time: content ? new Date(content.time).toISOString() : null,
+    kind: content?.kind ?? null,
+    requestId: content?.requestId ?? null,
+    outcome: content?.outcome ?? null,
     organisation: content?.caller?.organisation ?? null,
     country: content?.caller?.country ?? null,
     officialId: content?.caller?.officialId ?? null,

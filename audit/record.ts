@@ -59,6 +59,8 @@ export interface CaseAccesses {
 }
 
 interface ContentBase {
+  /** The record's id, set by the writer (audit/AuditWriter.ts); absent in records written before it was hashed. */
+  id?: string;
   kind: AuditKind;
   time: string;
   requestId: string;

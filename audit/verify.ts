@@ -1,20 +1,57 @@
 /**
  * Verifies the audit chain with nothing but the hub's public key: every record's content against
- * its content hash, every link against the previous record, every checkpoint's signature and its
- * hash against the chain. Names the first bad record and what is wrong with it.
+ * its content hash, every column readers rely on against the content (audit/columns.ts), every
+ * link against the previous record, every checkpoint's signature and its hash against the chain.
+ * Names the first bad record and what is wrong with it.
  */
 import type { CryptoKey } from 'jose';
 import type { Db } from '../store/index.js';
 import { chainHash, contentHash } from './chain.js';
 import { verifyCheckpoint } from './checkpoint.js';
+import { columnMismatches, DERIVED_COLUMNS_SQL, type StoredColumns } from './columns.js';
+import type { StoredAuditContent } from './record.js';
 import { GENESIS_HASH } from './schema.js';
 
-export type ProblemKind = 'ALTERED' | 'BROKEN_LINK' | 'MISSING' | 'BAD_CHECKPOINT' | 'CHECKPOINT_MISMATCH' | 'TRUNCATED' | 'UNANCHORED';
+export type ProblemKind =
+  | 'ALTERED'
+  | 'COLUMN_MISMATCH'
+  | 'BROKEN_LINK'
+  | 'MISSING'
+  | 'BAD_CHECKPOINT'
+  | 'CHECKPOINT_MISMATCH'
+  | 'TRUNCATED'
+  | 'UNANCHORED';
 
 export interface Problem {
   seq: number;
   kind: ProblemKind;
   message: string;
+}
+
+/**
+ * A checkpoint the operator handed to a second party earlier (`continuum audit checkpoint
+ * export`), given back to prove the log still holds what it sealed. The store's own checkpoints
+ * cannot show a covered-up truncation: whoever deletes the newest records can delete their
+ * checkpoints and move the chain head back too, and what remains verifies. A copy kept outside
+ * the store can.
+ */
+export interface ExternalCheckpoint {
+  /** Where it came from (a file name), to name it in problems. */
+  source: string;
+  jws: string;
+}
+
+/** What one external checkpoint proved. */
+export interface ExternalCheckpointResult {
+  source: string;
+  /** The sealed record and the time it was signed; null when the JWS is not the hub's. */
+  seq: number | null;
+  time: string | null;
+  ok: boolean;
+}
+
+export interface VerifyOptions {
+  checkpoints?: readonly ExternalCheckpoint[];
 }
 
 export interface VerificationReport {
@@ -28,11 +65,13 @@ export interface VerificationReport {
   sealedUpTo: number;
   firstBadSeq: number | null;
   problems: Problem[];
+  /** The external checkpoints given, in the order given. */
+  external: ExternalCheckpointResult[];
 }
 
-interface Row {
+interface Row extends StoredColumns {
   seq: number;
-  content: unknown;
+  content: StoredAuditContent | string | null;
   content_hash: string;
   prev_hash: string;
   hash: string;
@@ -41,11 +80,25 @@ interface Row {
 const PAGE = 5000;
 const MAX_PROBLEMS = 100;
 
-export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<VerificationReport> {
+export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyOptions = {}): Promise<VerificationReport> {
   const problems: Problem[] = [];
   const report = (seq: number, kind: ProblemKind, message: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push({ seq, kind, message });
   };
+
+  // External checkpoints first: their signature decides whether they count at all.
+  const external: (ExternalCheckpointResult & { hash: string | null })[] = [];
+  for (const { source, jws } of options.checkpoints ?? []) {
+    try {
+      const claims = await verifyCheckpoint(publicKey, jws);
+      external.push({ source, seq: claims.seq, time: claims.time, hash: claims.hash, ok: true });
+    } catch {
+      external.push({ source, seq: null, time: null, hash: null, ok: false });
+      report(0, 'BAD_CHECKPOINT', `${source} is not a checkpoint signed by the hub's audit key`);
+    }
+  }
+  /** Hashes of the records external checkpoints seal, as found in the chain. */
+  const sealedExternally = new Map<number, string | undefined>(external.flatMap((e) => (e.seq === null ? [] : [[e.seq, undefined] as const])));
 
   const checkpoints = new Map<number, string>();
   for (const row of await db.query<{ seq: number; hash: string; jws: string }>('SELECT seq, hash, jws FROM audit.checkpoint ORDER BY seq')) {
@@ -66,7 +119,7 @@ export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<Verific
   let prev = GENESIS_HASH;
   let after = 0;
   for (;;) {
-    const rows = await db.query<Row>('SELECT seq, content, content_hash, prev_hash, hash FROM audit.record WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE]);
+    const rows = await db.query<Row>(`SELECT r.seq, r.content, r.content_hash, r.prev_hash, r.hash, ${DERIVED_COLUMNS_SQL} FROM audit.record r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2`, [after, PAGE]);
     if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);
@@ -81,9 +134,16 @@ export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<Verific
         report(expectedSeq, 'MISSING', `records ${expectedSeq}..${seq - 1} are missing`);
       }
       if (row.prev_hash !== prev) report(seq, 'BROKEN_LINK', `record ${seq} does not follow the record before it (inserted, removed or moved)`);
-      if (row.content === null) purged++;
-      else if (contentHash(row.content) !== row.content_hash) report(seq, 'ALTERED', `record ${seq}'s content was changed`);
+      const content = typeof row.content === 'string' ? (JSON.parse(row.content) as StoredAuditContent) : row.content;
+      const intact = content === null || contentHash(content) === row.content_hash;
+      if (content === null) purged++;
+      else if (!intact) report(seq, 'ALTERED', `record ${seq}'s content was changed`);
       if (chainHash(row.prev_hash, seq, row.content_hash) !== row.hash) report(seq, 'ALTERED', `record ${seq}'s hash does not match its content`);
+      // Columns are only compared with content that is itself intact.
+      if (intact) {
+        for (const column of columnMismatches(row, content)) report(seq, 'COLUMN_MISMATCH', `record ${seq}'s ${column} column does not say what its content says`);
+      }
+      if (sealedExternally.has(seq)) sealedExternally.set(seq, row.hash);
       const sealed = checkpoints.get(seq);
       if (sealed !== undefined) {
         if (sealed !== row.hash) report(seq, 'CHECKPOINT_MISMATCH', `the chain at ${seq} differs from what was signed`);
@@ -100,6 +160,21 @@ export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<Verific
   if (beyond.length > 0) report(lastSeq + 1, 'TRUNCATED', `records up to ${Math.max(...beyond)} were signed but are gone`);
   const [head] = await db.query<{ seq: number }>('SELECT seq FROM audit.chain_head WHERE id');
   if (head && Number(head.seq) > lastSeq && beyond.length === 0) report(lastSeq + 1, 'TRUNCATED', `the chain head is at ${head.seq} but records end at ${lastSeq}`);
+  for (const checkpoint of external) {
+    if (checkpoint.seq === null) continue;
+    const { source, seq, time } = checkpoint;
+    const found = sealedExternally.get(seq);
+    if (seq > lastSeq) {
+      report(lastSeq + 1, 'TRUNCATED', `${source} sealed record ${seq} on ${time}, but the log ends at record ${lastSeq}: records ${lastSeq + 1}..${seq} are gone`);
+    } else if (found === undefined) {
+      report(seq, 'MISSING', `${source} sealed record ${seq} on ${time}, but the log no longer holds it`);
+    } else if (found !== checkpoint.hash) {
+      report(seq, 'CHECKPOINT_MISMATCH', `the chain at ${seq} differs from what ${source} sealed on ${time}`);
+    } else {
+      continue;
+    }
+    checkpoint.ok = false;
+  }
 
   problems.sort((a, b) => a.seq - b.seq);
   return {
@@ -111,5 +186,6 @@ export async function verifyChain(db: Db, publicKey: CryptoKey): Promise<Verific
     sealedUpTo,
     firstBadSeq: problems[0]?.seq ?? null,
     problems,
+    external: external.map(({ hash: _hash, ...result }) => result),
   };
 }

@@ -28,6 +28,8 @@ export const HubErrors = {
   HUB_AUDIT_UNAVAILABLE: define('HUB_AUDIT_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 503, 'The access log cannot be written right now, so no data is served. Try again shortly.'),
   HUB_AUDIT_EXPORT_INVALID: define('HUB_AUDIT_EXPORT_INVALID', 'BAD_REQUEST', 400, 'The export parameters are invalid: %s.'),
   HUB_AUDIT_EXPORT_FORBIDDEN: define('HUB_AUDIT_EXPORT_FORBIDDEN', 'FORBIDDEN', 403, 'The access log export is open to auditors and data protection officers, for purpose AUDIT.'),
+  // Raised by the central subgraph's auditCheckpoint, which builds the same message itself (a subgraph never imports the gateway).
+  HUB_AUDIT_CHECKPOINT_INVALID: define('HUB_AUDIT_CHECKPOINT_INVALID', 'AUDIT_CHECKPOINT_INVALID', 500, "The stored checkpoint of record %s is not signed by the hub's audit key; see auditChainStatus."),
   HUB_REGISTRY_INVALID_REQUEST: define('HUB_REGISTRY_INVALID_REQUEST', 'BAD_REQUEST', 400, 'The registry request is malformed.'),
   HUB_REGISTRY_UNKNOWN_PARTICIPANT: define('HUB_REGISTRY_UNKNOWN_PARTICIPANT', 'UNAUTHENTICATED', 401, 'The signing participant is not known to the registry.'),
   HUB_REGISTRY_BAD_SIGNATURE: define('HUB_REGISTRY_BAD_SIGNATURE', 'UNAUTHENTICATED', 401, "The request is not signed with the participant's registered key."),

@@ -5,6 +5,7 @@
 export type { Db } from './Db.js';
 export { migrate, type Migration } from './migrate.js';
 export { openPglite } from './pglite.js';
+export { StoreInUseError } from './lock.js';
 export { openPostgres } from './postgres.js';
 import type { Db } from './Db.js';
 import { openPglite } from './pglite.js';

@@ -1,12 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
 import { countingDb, type Db, type Executor } from './Db.js';
+import { lockDataDir } from './lock.js';
 
 interface PgliteLike {
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
   exec(sql: string): Promise<unknown>;
 }
 
-function executorOf(pg: PgliteLike & { transaction?: PGlite['transaction'] }, root?: PGlite): Executor {
+function executorOf(pg: PgliteLike & { transaction?: PGlite['transaction'] }, root?: PGlite, release?: () => void): Executor {
   return {
     async query<R>(sql: string, params?: readonly unknown[]) {
       const result = await pg.query<R>(sql, params ? [...params] : undefined);
@@ -20,7 +21,11 @@ function executorOf(pg: PgliteLike & { transaction?: PGlite['transaction'] }, ro
       return root.transaction((tx) => fn(executorOf(tx)));
     },
     async close() {
-      await root?.close();
+      try {
+        await root?.close();
+      } finally {
+        release?.();
+      }
     },
     ...(root
       ? {
@@ -35,12 +40,20 @@ function executorOf(pg: PgliteLike & { transaction?: PGlite['transaction'] }, ro
 
 /**
  * Opens embedded PGlite: in memory when `dataDir` is undefined, otherwise file-backed in that
- * folder (first open runs initdb, about 4 s on a 2-core machine).
+ * folder (first open runs initdb, about 4 s on a 2-core machine). A folder has one user at a
+ * time: while another process (or another open here) has it, this throws StoreInUseError
+ * (store/lock.ts) instead of opening it a second time.
  */
 export async function openPglite(dataDir?: string): Promise<Db> {
   // DATE as text and BIGINT as number, exactly as store/postgres.ts configures `pg`.
   const parsers = { 1082: (value: string) => value, 20: (value: string) => Number(value) };
-  const pg = dataDir ? new PGlite(dataDir, { parsers }) : new PGlite({ parsers });
-  await pg.waitReady;
-  return countingDb('pglite', executorOf(pg, pg));
+  const release = dataDir ? lockDataDir(dataDir) : undefined;
+  try {
+    const pg = dataDir ? new PGlite(dataDir, { parsers }) : new PGlite({ parsers });
+    await pg.waitReady;
+    return countingDb('pglite', executorOf(pg, pg, release));
+  } catch (error) {
+    release?.();
+    throw error;
+  }
 }

@@ -69,7 +69,8 @@ function insertRows(db: Db, rows: Row[]): Promise<unknown> {
   return db.query(INSERT_RECORDS, [
     rows.map((r) => r.seq),
     rows.map((r) => r.id),
-    rows.map((r) => r.recordedAt),
+    // Columns say what the content says, as the writer stores them (audit/columns.ts): verify checks them.
+    rows.map((r) => r.content.time),
     rows.map((r) => r.content.kind),
     rows.map((r) => r.content.requestId),
     rows.map((r) => r.content.caller?.organisation ?? null),

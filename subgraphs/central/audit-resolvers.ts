@@ -6,7 +6,7 @@
  * sent. The fields themselves are AUDIT and decided by the kit like every other field.
  */
 import { GraphQLError } from 'graphql';
-import { importAuditPublicKey, verifyChain } from '../../audit/index.js';
+import { importAuditPublicKey, storedCheckpoint, verifyChain, verifyCheckpoint } from '../../audit/index.js';
 import {
   AuditFilterSchema,
   AUDIT_ROW_COLUMNS,
@@ -40,8 +40,8 @@ export const ACCESS_REPORT_NOTICE =
   'This report lists every release of personal data about this case through the Continuum hub: when, for which purpose, ' +
   'to which organisation and which categories of data. In line with the Court of Justice of the EU (case C-579/21), it does ' +
   'not name the individual officials who consulted the data; they acted on behalf of the organisation listed. Reviews of the ' +
-  'access log by auditors and supervisory authorities are not listed (GDPR Art. 4(9)). Records whose details were removed ' +
-  'under the retention policy are counted but cannot be itemised.';
+  'access log by auditors and supervisory authorities are not listed (GDPR Art. 4(9)). Records older than the retention ' +
+  'period have been removed under the retention policy and are not listed.';
 
 function forbidden(message: string, rule: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN_FIELD', rule, category: 'AUDIT' } });
@@ -72,14 +72,14 @@ function decodeCursor(cursor: string): number {
   return Number(parsed.data.slice(4));
 }
 
+/** What the Art. 15 report reads of one record: all of it from the hashed content. */
 interface ReportRow {
   seq: number | string;
-  recorded_at: Date | string;
+  time: string;
   purpose: string | null;
   organisation: string | null;
   /** The case's access pattern (version 2: shared by index; version 1: the case entry itself). */
   entry: Pick<StoredPattern, 'released'> | string | null;
-  purged: boolean;
 }
 
 export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers<KitContext> {
@@ -135,6 +135,24 @@ export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers
         return { ...report, problems: report.problems.slice(0, MAX_PROBLEMS), checkedAt: new Date().toISOString() };
       },
 
+      auditCheckpoint: async (_root, args: { seq?: number | null }, context: KitContext) => {
+        visibilityOf(context);
+        const seq = args.seq ?? undefined;
+        if (seq !== undefined && (!Number.isSafeInteger(seq) || seq < 1)) throw badInput('seq: must be a record number (a whole number from 1)');
+        const found = await storedCheckpoint(db, seq);
+        if (!found) return null;
+        let claims;
+        try {
+          claims = await verifyCheckpoint(await keyOf(), found.jws);
+        } catch {
+          // Hand out only what a verifier will accept; auditChainStatus names the bad checkpoint.
+          throw new GraphQLError(`The stored checkpoint of record ${found.seq} is not signed by the hub's audit key; see auditChainStatus.`, {
+            extensions: { code: 'AUDIT_CHECKPOINT_INVALID', hubCode: 'HUB_AUDIT_CHECKPOINT_INVALID' },
+          });
+        }
+        return { seq: claims.seq, hash: claims.hash, signedAt: claims.time, jws: found.jws };
+      },
+
       accessReport: async (_root, { caseRef }: { caseRef: string }, context: KitContext) => {
         const visibility = auditVisibilityOf(context.caller);
         const refuse = () => forbidden('The access report of a case is for the DPO, or an auditor of the Member State that owns the case.', 'audit.access-report');
@@ -142,21 +160,22 @@ export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers
         const [found] = await db.query<{ owning_member_state: string }>('SELECT owning_member_state FROM central.case_index WHERE ref = $1', [caseRef]);
         if (visibility.scope !== 'ALL' && found?.owning_member_state !== context.caller.country) throw refuse();
         if (!found) return null;
+        // The cases column finds the records (GIN index); verification proves it lists exactly the
+        // content's cases, so a reference removed from it is reported, not silently left out here.
         const rows = await db.query<ReportRow>(
-          `SELECT r.seq, r.recorded_at, r.content->>'purpose' AS purpose, r.content->'caller'->>'organisation' AS organisation,
+          `SELECT r.seq, r.content->>'time' AS time, r.content->>'purpose' AS purpose, r.content->'caller'->>'organisation' AS organisation,
                   (SELECT CASE WHEN c ? 'access' THEN r.content->'accesses'->((c->>'access')::int) ELSE c END
-                     FROM jsonb_array_elements(r.content->'cases') c WHERE c->>'ref' = $1 LIMIT 1) AS entry,
-                  r.content IS NULL AS purged
-           FROM audit.record r WHERE r.cases @> ARRAY[$1]::text[] ORDER BY r.seq`,
+                     FROM jsonb_array_elements(r.content->'cases') c WHERE c->>'ref' = $1 LIMIT 1) AS entry
+           FROM audit.record r WHERE r.cases @> ARRAY[$1]::text[] AND r.purged_at IS NULL ORDER BY r.seq`,
           [caseRef],
         );
         const accesses: { time: string; purpose: string | null; organisation: string; categories: string[]; bases: string[] }[] = [];
         for (const row of rows) {
           const entry = typeof row.entry === 'string' ? (JSON.parse(row.entry) as Pick<StoredPattern, 'released'>) : row.entry;
           const released = (entry?.released ?? []).filter((r) => REPORTED_CATEGORIES.has(r.category));
-          if (row.purged || !row.organisation || released.length === 0) continue;
+          if (!row.organisation || released.length === 0) continue;
           accesses.push({
-            time: new Date(row.recorded_at).toISOString(),
+            time: new Date(row.time).toISOString(),
             purpose: row.purpose,
             organisation: row.organisation,
             categories: [...new Set(released.map((r) => r.category))].sort(),
@@ -177,7 +196,8 @@ export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers
           })),
           accessCount: accesses.length,
           recipientCount: ids.length,
-          purgedCount: rows.filter((row) => row.purged).length,
+          // A purged record no longer says which case it concerned (retention removed that too).
+          purgedCount: 0,
           notice: ACCESS_REPORT_NOTICE,
         };
       },

@@ -15,6 +15,8 @@ extend type Query {
   auditTimeline(filter: AuditFilter, bucket: AuditBucket! = DAY): [AuditTimelinePoint!]!
   "Verifies the whole chain and its signed checkpoints with the hub's audit public key, now."
   auditChainStatus: AuditChainStatus!
+  "The newest signed checkpoint, or the one sealing record seq: for a second party to keep outside the hub and later prove the log still holds what it sealed (continuum audit verify --checkpoint; docs/DEPLOYMENT.md)."
+  auditCheckpoint(seq: Float): AuditCheckpoint
   "GDPR Art. 15: who received data about this case, when, for what and which categories — never which official (CJEU C-579/21). DPO: any case; AUDITOR: cases of their Member State."
   accessReport(caseRef: CaseRef!): AccessReport
 }
@@ -73,7 +75,7 @@ type AuditPageInfo {
   endCursor: String @personalData(category: AUDIT)
 }
 
-"One request (or consent change, or registry action) as the hub recorded it. Never a personal data value. Content fields are null once retention purged the record."
+"One request (or consent change, or registry action) as the hub recorded it. Never a personal data value. Every value is read from the record's hashed content; records purged by retention are not listed (auditChainStatus counts them)."
 type AuditRecord {
   "Place in the hash chain (a whole number)."
   seq: Float! @personalData(category: AUDIT)
@@ -101,8 +103,8 @@ type AuditRecord {
   responseHash: String @personalData(category: AUDIT)
   contentHash: String! @personalData(category: AUDIT)
   hash: String! @personalData(category: AUDIT)
-  "Retention removed this record's content; it keeps its place in the chain."
-  purged: Boolean! @personalData(category: AUDIT)
+  "Always false: records purged by retention are no longer listed; auditChainStatus counts them."
+  purged: Boolean! @personalData(category: AUDIT) @deprecated(reason: "Purged records are not listed; see AuditChainStatus.purged.")
 }
 
 type AuditCaseAccess {
@@ -157,9 +159,20 @@ type AuditChainStatus {
   checkedAt: DateTime! @personalData(category: AUDIT)
 }
 
+"A signed checkpoint: every value is read from the signed JWS, which is what to keep."
+type AuditCheckpoint {
+  "The record it seals (a whole number)."
+  seq: Float! @personalData(category: AUDIT)
+  "That record's chain hash."
+  hash: String! @personalData(category: AUDIT)
+  signedAt: DateTime! @personalData(category: AUDIT)
+  "The compact JWS, signed with the hub's audit key: one line of a checkpoint file."
+  jws: String! @personalData(category: AUDIT)
+}
+
 type AuditChainProblem {
   seq: Float! @personalData(category: AUDIT)
-  "ALTERED, BROKEN_LINK, MISSING, BAD_CHECKPOINT, CHECKPOINT_MISMATCH, TRUNCATED or UNANCHORED."
+  "ALTERED, COLUMN_MISMATCH, BROKEN_LINK, MISSING, BAD_CHECKPOINT, CHECKPOINT_MISMATCH, TRUNCATED or UNANCHORED."
   kind: String! @personalData(category: AUDIT)
   message: String! @personalData(category: AUDIT)
 }
@@ -174,8 +187,8 @@ type AccessReport {
   accessCount: Int! @personalData(category: AUDIT)
   "Distinct recipient organisations."
   recipientCount: Int! @personalData(category: AUDIT)
-  "Records about this case whose details retention has already removed."
-  purgedCount: Int! @personalData(category: AUDIT)
+  "Always 0: retention removes which case a purged record concerned, so purged records cannot be counted per case."
+  purgedCount: Int! @personalData(category: AUDIT) @deprecated(reason: "A purged record no longer names its case.")
   "What the report contains and leaves out, for the data subject."
   notice: String! @personalData(category: AUDIT)
 }

@@ -6,7 +6,7 @@
 import Fastify from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditContent } from '../../audit/index.js';
+import { verifyCheckpoint, type AuditContent } from '../../audit/index.js';
 import { CSV_COLUMNS, csvCell, registerAuditExport } from '../../gateway/auditExport.js';
 import { syntheticCases, type SyntheticCase } from '../../subgraphs/kit/index.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
@@ -324,5 +324,38 @@ describe.each(testStores)('auditor API on $name', (store) => {
     expect(after.data!.auditChainStatus).toMatchObject({ ok: false, firstBadSeq: seq });
     expect(after.data!.auditChainStatus.problems[0]).toEqual({ seq, kind: 'ALTERED', message: `record ${seq}'s content was changed` });
     expect((await federation.query('dpo', 'AUDIT', CHAIN)).data!.auditChainStatus.ok).toBe(true);
+  });
+
+  it('hands auditors a signed checkpoint to keep outside the hub, which verifies with the public key alone', async () => {
+    const CHECKPOINT = 'query($seq: Float) { auditCheckpoint(seq: $seq) { seq hash signedAt jws } }';
+    await federation.audit.checkpointIfDue(true);
+    const [newest] = await federation.db.query<{ seq: string; jws: string }>('SELECT seq, jws FROM audit.checkpoint ORDER BY seq DESC LIMIT 1');
+    const [oldest] = await federation.db.query<{ seq: string }>('SELECT seq FROM audit.checkpoint ORDER BY seq LIMIT 1');
+    const latest = await federation.query('auditor', 'AUDIT', CHECKPOINT);
+    const chosen = await federation.query('dpo', 'AUDIT', CHECKPOINT, { seq: Number(oldest!.seq) });
+    const none = await federation.query('dpo', 'AUDIT', CHECKPOINT, { seq: 1e12 });
+    const refused = await federation.query('researcher', 'STATISTICS', CHECKPOINT);
+
+    expect(latest.errors).toBeUndefined();
+    const claims = await verifyCheckpoint(federation.auditKeys.publicKey, latest.data!.auditCheckpoint.jws);
+    expect(latest.data!.auditCheckpoint).toEqual({ seq: Number(newest!.seq), hash: claims.hash, signedAt: claims.time, jws: newest!.jws });
+    expect(chosen.data!.auditCheckpoint.seq).toBe(Number(oldest!.seq));
+    expect(none.data!.auditCheckpoint).toBeNull();
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN_FIELD', rule: 'audit.visibility' });
+  });
+
+  it('does not hand out a stored checkpoint that the hub key did not sign', async () => {
+    const CHECKPOINT = 'query($seq: Float) { auditCheckpoint(seq: $seq) { seq jws } }';
+    await federation.audit.checkpointIfDue(true);
+    const [row] = await federation.db.query<{ seq: string; jws: string }>('SELECT seq, jws FROM audit.checkpoint ORDER BY seq LIMIT 1');
+    const seq = Number(row!.seq);
+    const [header, payload] = row!.jws.split('.');
+    await federation.db.query('UPDATE audit.checkpoint SET jws = $1 WHERE seq = $2', [`${header}.${payload}.${'A'.repeat(86)}`, seq]);
+    const answer = await federation.query('dpo', 'AUDIT', CHECKPOINT, { seq }).finally(() => federation.db.query('UPDATE audit.checkpoint SET jws = $1 WHERE seq = $2', [row!.jws, seq]));
+
+    expect(answer.data?.auditCheckpoint).toBeNull();
+    expect(answer.errors?.map((e) => ({ message: e.message, code: e.extensions?.code }))).toEqual([
+      { message: `The stored checkpoint of record ${seq} is not signed by the hub's audit key; see auditChainStatus.`, code: 'AUDIT_CHECKPOINT_INVALID' },
+    ]);
   });
 });

@@ -9,6 +9,8 @@ import {
   groupCaseAccesses,
   AUDIT_ROW_COLUMNS,
   auditRecordView,
+  auditWhere,
+  SqlParams,
   AuditWriter,
   chainHash,
   contentHash,
@@ -121,7 +123,8 @@ describe.each(testStores)('audit chain on $name', (store) => {
     const forged = record(7, { purpose: 'AUDIT' });
     const [row] = await db.query<{ prev_hash: string }>('SELECT prev_hash FROM audit.record WHERE seq = 7');
     const newContentHash = contentHash(forged);
-    await db.query('UPDATE audit.record SET content = $1::jsonb, content_hash = $2, hash = $3 WHERE seq = 7', [JSON.stringify(forged), newContentHash, chainHash(row!.prev_hash, 7, newContentHash)]);
+    // A thorough forger keeps the columns in step with the forged content.
+    await db.query("UPDATE audit.record SET content = $1::jsonb, content_hash = $2, hash = $3, purpose = 'AUDIT' WHERE seq = 7", [JSON.stringify(forged), newContentHash, chainHash(row!.prev_hash, 7, newContentHash)]);
     const report = await verifyChain(db, keys.publicKey);
     expect(report.problems[0]).toMatchObject({ seq: 8, kind: 'BROKEN_LINK' });
   });
@@ -136,7 +139,7 @@ describe.each(testStores)('audit chain on $name', (store) => {
       const content = Number(row.seq) === 7 ? { ...row.content, purpose: 'AUDIT' } : row.content;
       const ch = contentHash(content);
       const hash = chainHash(prev, Number(row.seq), ch);
-      await db.query('UPDATE audit.record SET content = $1::jsonb, content_hash = $2, prev_hash = $3, hash = $4 WHERE seq = $5', [JSON.stringify(content), ch, prev, hash, row.seq]);
+      await db.query('UPDATE audit.record SET content = $1::jsonb, content_hash = $2, prev_hash = $3, hash = $4, purpose = $5 WHERE seq = $6', [JSON.stringify(content), ch, prev, hash, content.purpose, row.seq]);
       prev = hash;
     }
     const report = await verifyChain(db, keys.publicKey);
@@ -182,6 +185,54 @@ describe.each(testStores)('audit chain on $name', (store) => {
     expect(report.problems[0]).toMatchObject({ seq: 16, kind: 'TRUNCATED' });
   });
 
+  /** Deletes the records after `keep` and their checkpoints, and moves the chain head back: a truncation covered up. */
+  const coverUpTruncation = async (keep: number) => {
+    await db.query('DELETE FROM audit.record WHERE seq > $1', [keep]);
+    await db.query('DELETE FROM audit.checkpoint WHERE seq > $1', [keep]);
+    await db.query('UPDATE audit.chain_head SET seq = $1, hash = (SELECT hash FROM audit.record WHERE seq = $1) WHERE id', [keep]);
+  };
+  const handedOut = async () => {
+    const [row] = await db.query<{ seq: number; jws: string }>('SELECT seq, jws FROM audit.checkpoint ORDER BY seq DESC LIMIT 1');
+    return { seq: Number(row!.seq), jws: row!.jws };
+  };
+
+  it('cannot tell a covered-up truncation from a shorter log with the store alone', async () => {
+    await write(20);
+    await coverUpTruncation(12);
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, lastSeq: 12, problems: [] });
+  });
+
+  it('names a covered-up truncation against a checkpoint handed out before it', async () => {
+    await write(20);
+    const kept = await handedOut();
+    await coverUpTruncation(12);
+    const report = await verifyChain(db, keys.publicKey, { checkpoints: [{ source: 'checkpoint-20.jws', jws: kept.jws }] });
+    const time = JSON.parse(Buffer.from(kept.jws.split('.')[1]!, 'base64url').toString('utf8')).time;
+    expect(report).toMatchObject({ ok: false, firstBadSeq: 13, external: [{ source: 'checkpoint-20.jws', seq: kept.seq, time, ok: false }] });
+    expect(report.problems).toEqual([
+      { seq: 13, kind: 'TRUNCATED', message: `checkpoint-20.jws sealed record ${kept.seq} on ${time}, but the log ends at record 12: records 13..${kept.seq} are gone` },
+    ]);
+  });
+
+  it('confirms a handed-out checkpoint the log still holds, and names a rewritten record it sealed', async () => {
+    await write(20);
+    const kept = await handedOut();
+    expect(await verifyChain(db, keys.publicKey, { checkpoints: [{ source: 'kept.jws', jws: kept.jws }] })).toMatchObject({ ok: true, external: [{ source: 'kept.jws', seq: kept.seq, ok: true }] });
+
+    await db.query("UPDATE audit.record SET hash = repeat('e', 64) WHERE seq = $1", [kept.seq]);
+    const report = await verifyChain(db, keys.publicKey, { checkpoints: [{ source: 'kept.jws', jws: kept.jws }] });
+    expect(report.problems).toContainEqual({ seq: kept.seq, kind: 'CHECKPOINT_MISMATCH', message: expect.stringMatching(new RegExp(`^the chain at ${kept.seq} differs from what kept\\.jws sealed on `)) });
+  });
+
+  it('refuses a handed-out checkpoint not signed with the hub key', async () => {
+    await write(5);
+    const impostor = await generateAuditKeys();
+    const forged = await signCheckpoint(impostor.privateKey, { seq: 5, hash: 'f'.repeat(64), time: new Date().toISOString() });
+    const report = await verifyChain(db, keys.publicKey, { checkpoints: [{ source: 'forged.jws', jws: forged }] });
+    expect(report).toMatchObject({ ok: false, external: [{ source: 'forged.jws', seq: null, time: null, ok: false }] });
+    expect(report.problems).toEqual([{ seq: 0, kind: 'BAD_CHECKPOINT', message: "forged.jws is not a checkpoint signed by the hub's audit key" }]);
+  });
+
   it('refuses a checkpoint not signed with the hub key', async () => {
     await write(20);
     const impostor = await generateAuditKeys();
@@ -210,8 +261,27 @@ describe.each(testStores)('audit chain on $name', (store) => {
   it('keeps the chain verifiable after retention purges old content', async () => {
     await write(20);
     const purged = await applyRetention(db, { ACCESS: 1 }, new Date(Date.UTC(2026, 0, 2, 0, 1, 0)));
-    expect(purged).toEqual({ ACCESS: 20 });
+    expect(purged).toEqual({ purged: { ACCESS: 20 }, withheld: [] });
     expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 20, purged: 20 });
+  });
+
+  it('keeps a record whose date was moved back out of retention, so the tampering stays provable', async () => {
+    const now = new Date();
+    await Promise.all([writer.append(record(1, { time: now.toISOString() })), writer.append(record(2, { time: now.toISOString() }))]);
+    await db.query("UPDATE audit.record SET recorded_at = recorded_at - interval '400 days' WHERE seq = 2");
+    const result = await applyRetention(db, { ACCESS: 30 }, now);
+    expect(result).toEqual({ purged: { ACCESS: 0 }, withheld: [2] });
+    const report = await verifyChain(db, keys.publicKey);
+    expect(report.problems).toEqual([{ seq: 2, kind: 'COLUMN_MISMATCH', message: "record 2's recorded_at column does not say what its content says" }]);
+  });
+
+  it('clears what linked a purged record to its caller and cases, and lists it no more', async () => {
+    await write(3);
+    await applyRetention(db, { ACCESS: 1 }, new Date(Date.UTC(2026, 0, 2, 0, 1, 0)));
+    const [row] = await db.query<Record<string, unknown>>('SELECT organisation, official_id, purpose, cases, content FROM audit.record WHERE seq = 1');
+    expect(row).toEqual({ organisation: null, official_id: null, purpose: null, cases: [], content: null });
+    const params = new SqlParams();
+    expect(await db.query(`SELECT seq FROM audit.record r WHERE ${auditWhere({ scope: 'ALL' }, {}, params)}`, params.values)).toEqual([]);
   });
 
   it('fails every pending append, and recovers, when the store refuses writes', async () => {

@@ -40,7 +40,8 @@ function pipeline(args: string, reader: string): Promise<Result> {
 const HELP_TARGETS: { name?: string; args: string[]; options: string[] }[] = [
   { args: ['token'], options: ['--persona NAME', '--purpose PURPOSE', '--ttl SECONDS', '--dir DIR', '--audience AUDIENCE'] },
   { args: ['policy'], options: ['--matrix', '--format text|markdown', '--file PATH'] },
-  { args: ['audit', 'verify'], options: ['--public-key FILE', '--json'] },
+  { args: ['audit', 'verify'], options: ['--public-key FILE', '--checkpoint FILE', '--json'] },
+  { args: ['audit', 'checkpoint'], options: ['--seq N', '--out FILE', '--public-key FILE'] },
   { args: ['audit', 'purge'], options: ['--kind ACCESS|CONSENT_CHANGE|TRANSFER_BASIS_CHANGE|REGISTRY', '--older-than-days N'] },
   { args: ['subgraph', 'keygen'], options: ['--out DIR'] },
   { args: ['subgraph', 'check'], options: ['--participant ID', '--key FILE', '--name NAME', '--url ROUTING_URL', '--schema FILE', '--reason TEXT', '--allow-breaking', '--hub URL'] },
@@ -73,7 +74,7 @@ describe('continuum --help at every level', () => {
   it.each([
     ['subgraph', ['keygen', 'check', 'publish', 'list', 'diff', 'approve', 'reject', 'rollback']],
     ['participant', ['add', 'approve', 'suspend', 'revoke', 'list']],
-    ['audit', ['verify', 'purge']],
+    ['audit', ['verify', 'checkpoint', 'purge']],
   ])('continuum %s --help lists its actions, each explained, and exits 0', async (command, actions) => {
     for (const flag of ['--help', '-h']) {
       const result = await continuum(command, flag);
@@ -131,7 +132,7 @@ describe('continuum usage errors', () => {
     expect(missing.stderr.split('\n')[0]).toBe('continuum participant: an action is needed: add, approve, suspend, revoke, list.');
     const unknown = await continuum('audit', 'erase');
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
-    expect(unknown.stderr.split('\n')[0]).toBe('continuum audit: unknown action "erase". Valid actions: verify, purge.');
+    expect(unknown.stderr.split('\n')[0]).toBe('continuum audit: unknown action "erase". Valid actions: verify, checkpoint, purge.');
   });
 });
 

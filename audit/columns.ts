@@ -1,0 +1,94 @@
+/**
+ * The record's columns beside its content. Readers filter and index on them (visibility by
+ * organisation, the auditor's filters, the case index of the Art. 15 report, the timeline,
+ * retention by kind and age), but only the content is hashed into the chain. So the columns are
+ * never written from anything but the content (`recordColumnsOf`, used by the writer), and
+ * verification proves every one of them still equals what the content says
+ * (`columnMismatches`, used by audit/verify.ts and retention) — a column changed by hand is
+ * reported with the record's seq and the column's name, like altered content.
+ *
+ * Served values come from the content itself (audit/query.ts `auditRecordView`); the columns
+ * only decide which records a query finds. See docs/ARCHITECTURE.md § Auditing.
+ */
+import type { StoredAuditContent } from './record.js';
+
+/** The columns derived from a record's content, as the writer stores them. */
+export interface RecordColumns {
+  recorded_at: string;
+  kind: string;
+  request_id: string;
+  organisation: string | null;
+  official_id: string | null;
+  purpose: string | null;
+  outcome: string;
+  cases: string[];
+}
+
+/** Every column of `audit.record` that a reader relies on and that is not the chain itself. */
+export const DERIVED_COLUMNS = ['id', 'recorded_at', 'kind', 'request_id', 'organisation', 'official_id', 'purpose', 'outcome', 'cases', 'purged_at'] as const;
+export type DerivedColumn = (typeof DERIVED_COLUMNS)[number];
+
+/** The SQL select list of the derived columns (over `audit.record r`). */
+export const DERIVED_COLUMNS_SQL = DERIVED_COLUMNS.map((c) => `r.${c}`).join(', ');
+
+export function recordColumnsOf(content: StoredAuditContent): RecordColumns {
+  return {
+    recorded_at: content.time,
+    kind: content.kind,
+    request_id: content.requestId,
+    organisation: content.caller?.organisation ?? null,
+    official_id: content.caller?.officialId ?? null,
+    purpose: content.purpose,
+    outcome: content.outcome,
+    cases: content.cases.map((c) => c.ref),
+  };
+}
+
+/** A stored row's derived columns, as either store returns them. */
+export interface StoredColumns {
+  id: string;
+  recorded_at: Date | string;
+  kind: string;
+  request_id: string;
+  organisation: string | null;
+  official_id: string | null;
+  purpose: string | null;
+  outcome: string;
+  cases: string[] | string | null;
+  purged_at: Date | string | null;
+}
+
+const instant = (value: Date | string): number => (value instanceof Date ? value.getTime() : Date.parse(value));
+
+/** PostgreSQL's text form `{a,b}` when a driver hands the array over as text. */
+function casesOf(value: StoredColumns['cases']): string[] | null {
+  if (value === null) return null;
+  if (Array.isArray(value)) return value;
+  if (value === '{}') return [];
+  return value.replace(/^\{|\}$/g, '').split(',').map((ref) => ref.replace(/^"|"$/g, ''));
+}
+
+/**
+ * The columns of `row` that do not say what `content` says, in DERIVED_COLUMNS order. A record
+ * without content must be marked purged (readers skip only those), a live one must not be.
+ */
+export function columnMismatches(row: StoredColumns, content: StoredAuditContent | null): DerivedColumn[] {
+  // Retention keeps nothing of a purged record's content; the columns it leaves are read by no one.
+  if (content === null) return row.purged_at === null ? ['purged_at'] : [];
+  const expected = recordColumnsOf(content);
+  const wrong: DerivedColumn[] = [];
+  // Records written before the id was part of the content carry none; their id is only a handle.
+  if (content.id !== undefined && content.id !== row.id) wrong.push('id');
+  const time = instant(row.recorded_at);
+  if (Number.isNaN(time) || time !== Date.parse(expected.recorded_at)) wrong.push('recorded_at');
+  if (row.kind !== expected.kind) wrong.push('kind');
+  if (row.request_id !== expected.request_id) wrong.push('request_id');
+  if (row.organisation !== expected.organisation) wrong.push('organisation');
+  if (row.official_id !== expected.official_id) wrong.push('official_id');
+  if (row.purpose !== expected.purpose) wrong.push('purpose');
+  if (row.outcome !== expected.outcome) wrong.push('outcome');
+  const cases = casesOf(row.cases);
+  if (!cases || cases.length !== expected.cases.length || cases.some((ref, i) => ref !== expected.cases[i])) wrong.push('cases');
+  if (row.purged_at !== null) wrong.push('purged_at');
+  return wrong;
+}
