@@ -183,7 +183,7 @@ export const SPEC = {
   },
   actions: {
     verify: { summary: 'Verify every record, column, link and signed checkpoint; name the first bad record.', options: ['public-key', 'checkpoint', 'json'] },
-    checkpoint: { summary: '`checkpoint export`: write a signed checkpoint for a second party to keep (docs/DEPLOYMENT.md).', options: ['seq', 'out', 'public-key'] },
+    checkpoint: { summary: 'Export (`checkpoint export`) a signed checkpoint for a second party to keep (docs/DEPLOYMENT.md).', options: ['seq', 'out', 'public-key'] },
     purge: { summary: 'Retention: remove the content of older records of one kind, keeping the chain verifiable.', options: ['kind', 'older-than-days'], required: ['kind', 'older-than-days'] },
   },
   notes:
