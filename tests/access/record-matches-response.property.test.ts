@@ -76,6 +76,7 @@ function selectable(type: GraphQLObjectType | GraphQLInterfaceType): GraphQLFiel
 
 class DocumentBuilder {
   private counter = 0;
+  private variableCount = 0;
   readonly built: Built = { text: '', fragments: [], aliases: new Map(), variables: {}, variableDefinitions: [], reserved: false };
 
   constructor(private readonly g: Gen) {}
@@ -99,7 +100,7 @@ class DocumentBuilder {
       case 1:
         return ' @include(if: false)';
       case 2: {
-        const name = `v${this.counter}`;
+        const name = `v${++this.variableCount}`;
         this.built.variableDefinitions.push(`$${name}: Boolean!`);
         this.built.variables[name] = this.g(fc.boolean);
         return ` @include(if: $${name})`;
@@ -117,8 +118,6 @@ class DocumentBuilder {
     const names = this.g(fc.subarray, fields.map((f) => f.name), { minLength: 1, maxLength: Math.min(fields.length, 4) });
     const chosen = names.map((name) => type.getFields()[name]!);
     const parts: string[] = [];
-    // Every Case names itself, so the checker knows whose each object is.
-    if (type.name === 'Case') parts.push(`${this.alias({ coordinate: 'Case.ref', isCase: false })}: ref`);
     if (type.name === 'CaseEdge' && !chosen.some((f) => f.name === 'node')) chosen.push(type.getFields().node!);
     // Every field is aliased (so the checker can map keys back), and the hub allows 30 aliases.
     for (const field of chosen) if (this.counter < MAX_ALIASES) parts.push(this.field(type, field, depth));
@@ -128,7 +127,9 @@ class DocumentBuilder {
         if (this.g(fc.boolean)) parts.push(`... on ${implementation.name} { ${this.selection(implementation, depth)} }`);
       }
     }
-    return this.wrap(type, parts);
+    const wrapped = this.wrap(type, parts);
+    // Every Case names itself, outside any fragment or directive, so the checker knows whose each object is.
+    return type.name === 'Case' ? `${this.alias({ coordinate: 'Case.ref', isCase: false })}: ref ${wrapped}` : wrapped;
   }
 
   /** Some of the selections, moved into a named or an inline fragment on the same type. */
@@ -222,11 +223,12 @@ describe.each(testStores)('the audit record matches the response, for generated 
         const recorded = new Map(caseAccessesOf(record!.content).map((access) => [access.ref, new Set(access.released.map((r) => r.category))]));
         const present = categoriesPresent(result.data, built.aliases);
         const granted = new Set(POLICY.grantsFor(PERSONAS[persona].roles, purpose).keys());
+        const because = `document: ${document} variables: ${JSON.stringify(built.variables)}`;
         for (const [ref, categories] of present) {
-          expect({ ref, categories: [...categories].sort() }).toEqual({ ref, categories: [...(recorded.get(ref) ?? [])].sort() });
-          for (const category of categories) expect({ ref, category, granted: granted.has(category as never) }).toEqual({ ref, category, granted: true });
+          expect({ ref, categories: [...categories].sort() }, because).toEqual({ ref, categories: [...(recorded.get(ref) ?? [])].sort() });
+          for (const category of categories) expect({ ref, category, granted: granted.has(category as never) }, because).toEqual({ ref, category, granted: true });
         }
-        for (const [ref, categories] of recorded) if (categories.size > 0) expect({ ref, present: [...(present.get(ref) ?? [])].sort() }).toEqual({ ref, present: [...categories].sort() });
+        for (const [ref, categories] of recorded) if (categories.size > 0) expect({ ref, present: [...(present.get(ref) ?? [])].sort() }, because).toEqual({ ref, present: [...categories].sort() });
       }),
       { numRuns: RUNS, seed: process.env.CONTINUUM_PROPERTY_SEED ? Number(process.env.CONTINUUM_PROPERTY_SEED) : undefined },
     );
