@@ -8,7 +8,10 @@ import { SPECIAL_CATEGORIES, type DataCategory, type Purpose } from '../schema/v
 import type { Grant, Policy, Relationship } from './policy.js';
 import type { Role } from './roles.js';
 
-export type DenialCode = 'FORBIDDEN_FIELD' | 'NO_RELATIONSHIP' | 'CONSENT_REQUIRED' | 'TRANSFER_BLOCKED';
+/** Every code a field denial can carry, in the order of DESIGN §5's checks: the one list (docs/ERRORS.md § Field access). */
+export const DENIAL_CODES = Object.freeze(['FORBIDDEN_FIELD', 'NO_RELATIONSHIP', 'CONSENT_REQUIRED', 'TRANSFER_BLOCKED'] as const);
+
+export type DenialCode = (typeof DENIAL_CODES)[number];
 
 export type Decision =
   | { released: true; rule: string; basis: string }

@@ -4,14 +4,19 @@
  *   decisions for each case in the representations) — one signature per subgraph request;
  * - the re-check of the response against those decisions, stripping and reporting what a
  *   subgraph returned although it was denied;
- * - coded errors naming the subgraph when it cannot be reached, so the rest of the query answers;
+ * - coded errors naming the subgraph when it cannot be reached, so the rest of the query answers,
+ *   with the paths of the fields the fetch would have served (answered as the subgraph's own
+ *   errors, which the engine places in the client's response: a thrown error would lose them);
+ * - a failure of the system behind the subgraph (its database, its REST backend) answered as
+ *   HUB_SUBGRAPH_BACKEND_FAILED naming the subgraph, never with the subgraph's own message;
  * - a deadline, retries for queries and the subgraph's circuit breaker (../resilience/), so a
  *   failing subgraph costs a partial answer, never a hung request;
  * - the request id and a W3C `traceparent` (./tracing.ts) on every call.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { trace } from '@opentelemetry/api';
-import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { GraphQLError, Kind, parse, type DocumentNode, type FieldNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
+import { DENIAL_CODES } from '../auth/decide.js';
 import { encodeDecisions, signContext } from '../auth/context-token.js';
 import { caseRefIn } from '../schema/scalars.js';
 import { CONTEXT_EXTENSION } from '../subgraphs/kit/server.js';
@@ -29,6 +34,41 @@ export interface IncidentLogger {
 }
 
 const parsedFetches = new Map<string, DocumentNode>();
+
+/**
+ * Codes a subgraph's own errors may carry to the client: field denials, a value its mapping
+ * cannot represent, a bad argument. Anything else — INTERNAL_SERVER_ERROR, BACKEND_UNAVAILABLE,
+ * BACKEND_ERROR, no code — is a failure of the system behind it: HUB_SUBGRAPH_BACKEND_FAILED.
+ */
+const SUBGRAPH_ANSWER_CODES = new Set<string>([...DENIAL_CODES, 'FIELDS_OMITTED', 'MAPPING_FAILED', 'BAD_USER_INPUT']);
+
+/** The response names of the fields selected directly, or in inline fragments on `typename`. */
+function fieldNames(selections: readonly SelectionNode[], typename?: string): string[] {
+  const names: string[] = [];
+  for (const selection of selections) {
+    if (selection.kind === Kind.FIELD) names.push(selection.alias?.value ?? selection.name.value);
+    else if (selection.kind === Kind.INLINE_FRAGMENT && (!selection.typeCondition || selection.typeCondition.name.value === typename)) names.push(...fieldNames(selection.selectionSet.selections, typename));
+  }
+  return names;
+}
+
+/**
+ * Where a failed fetch's fields land in the client's answer, as paths in the subgraph's response
+ * (the engine turns them into the client's paths, as for the subgraph's own errors): each
+ * top-level field of a root fetch; for an entity fetch, each field the fetch would have added to
+ * each entity (`_entities.<i>.<field>` becomes that entity's path plus the field).
+ */
+function fetchPaths(document: DocumentNode, representations: unknown): (string | number)[][] {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) return [];
+  if (!Array.isArray(representations)) return fieldNames(operation.selectionSet.selections).map((name) => [name]);
+  const entities = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities');
+  if (!entities?.selectionSet) return [];
+  const selections = entities.selectionSet.selections;
+  return (representations as { __typename?: unknown }[]).flatMap((representation, i) =>
+    fieldNames(selections, typeof representation?.__typename === 'string' ? representation.__typename : undefined).map((name) => ['_entities', i, name]),
+  );
+}
 
 function refsOf(variables: Record<string, unknown> | undefined): string[] {
   const representations = variables?.representations;
@@ -48,6 +88,7 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     private readonly runtime: AccessRuntime,
     private readonly onIncident: IncidentLogger,
     private readonly resilience?: { options: ResilienceOptions; breakers: SubgraphBreakers; observe?: (subgraph: string, outcome: SubgraphOutcome, seconds: number) => void },
+    private readonly onBackendFailure?: (failure: { requestId: string; subgraph: string; code: string | null }) => void,
   ) {
     super({ url });
     if (resilience) {
@@ -76,8 +117,18 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     });
     request.extensions = { ...request.extensions, [CONTEXT_EXTENSION]: token };
 
-    const response = await super.process(options);
     const document = incoming.document ?? this.parsedFetch(request.query ?? '');
+    let response: Awaited<ReturnType<RemoteGraphQLDataSource<HubContext>['process']>>;
+    try {
+      response = await super.process(options);
+    } catch (error) {
+      if (!(error instanceof GraphQLError) || typeof error.extensions.hubCode !== 'string') throw error;
+      // Answered as the subgraph's errors, one per field the fetch would have served: the engine
+      // gives each its path in the client's response (a thrown error would have none).
+      const paths = fetchPaths(document, request.variables?.representations);
+      return { errors: (paths.length > 0 ? paths : [undefined]).map((path) => ({ message: error.message, ...(path ? { path } : {}), extensions: error.extensions })) };
+    }
+    if (response.errors) response.errors = response.errors.map((error) => this.answerable(error, requestId));
     const incidents = await recheckSubgraphResponse(this.subgraphName, this.runtime.metadata, this.runtime.policy, access, document, request.variables, response, vectors);
     for (const incident of incidents) {
       access.incidents.push(incident);
@@ -94,6 +145,16 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
     if (context.trace) request.http?.headers.set('traceparent', outgoingTraceparent(context.trace));
     // Only queries are retried; the fetcher reads and removes this before the request leaves.
     request.http?.headers.set(FETCH_KIND_HEADER, /^\s*mutation\b/.test(request.query ?? '') ? 'mutation' : 'query');
+  }
+
+  /** A subgraph error as the client may see it: an answer passes, a failure behind the subgraph is coded. */
+  private answerable(error: GraphQLFormattedError, requestId: string): GraphQLFormattedError {
+    const code = error.extensions?.code;
+    if (typeof code === 'string' && SUBGRAPH_ANSWER_CODES.has(code)) return error;
+    // The operator learns the subgraph's code; its message may name the backend or hold a value.
+    this.onBackendFailure?.({ requestId, subgraph: this.subgraphName, code: typeof code === 'string' ? code : null });
+    const failed = hubError('HUB_SUBGRAPH_BACKEND_FAILED', [this.subgraphName], { serviceName: this.subgraphName });
+    return { message: failed.message, ...(error.path ? { path: error.path } : {}), extensions: failed.extensions };
   }
 
   private parsedFetch(query: string): DocumentNode {
