@@ -14,7 +14,7 @@
  * - the request id and a W3C `traceparent` (./tracing.ts) on every call.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { GraphQLError, Kind, parse, type DocumentNode, type FieldNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
 import { DENIAL_CODES } from '../auth/decide.js';
 import { encodeDecisions, signContext } from '../auth/context-token.js';
@@ -173,8 +173,9 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
    */
   override didEncounterError(error: Error): void {
     const failure = this.failureOf(error);
-    // Traces on: the code goes on the engine's `gateway.fetch` span for this call (a code, never the message).
-    trace.getActiveSpan()?.setAttribute(SPAN_ATTRIBUTES.errorCodes, [failure.code]);
+    // Traces on: the code goes on the engine's `gateway.fetch` span for this call (a code, never
+    // the message), and the span fails: `process` answers the failure as errors, so the engine does not mark it.
+    trace.getActiveSpan()?.setAttribute(SPAN_ATTRIBUTES.errorCodes, [failure.code]).setStatus({ code: SpanStatusCode.ERROR, message: failure.code });
     throw hubError(failure.code, failure.args, { serviceName: this.subgraphName });
   }
 

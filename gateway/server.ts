@@ -30,7 +30,7 @@ import { registerAuditExport } from './auditExport.js';
 import { authenticate } from './authenticate.js';
 import { registerConsole } from './console.js';
 import type { HubContext } from './context.js';
-import { HubErrors } from './errors.js';
+import { HubErrors, type HubErrorCode } from './errors.js';
 import { registerExplorer } from './explorer.js';
 import type { Registry } from './registry/Registry.js';
 import { registerRegistryRoutes } from './registry/routes.js';
@@ -208,6 +208,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           const started = process.hrtime.bigint();
           return {
             async willSendResponse({ response, operation, queryHash }) {
+              // An answer of catalogue errors and no data gets the catalogue's status (Apollo
+              // Server would answer 400 for any answer without data, e.g. HUB_INTROSPECTION_DISABLED).
+              if (response.body.kind === 'single' && response.body.singleResult.data === undefined) {
+                const hubCode = response.body.singleResult.errors?.[0]?.extensions?.hubCode;
+                if (typeof hubCode === 'string' && hubCode in HubErrors) response.http.status = HubErrors[hubCode as HubErrorCode].httpStatus;
+              }
               const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
               // The operation's type and the document's hash, never its client-chosen name.
               app.log.info(

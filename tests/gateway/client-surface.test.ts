@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../auth/policy.js';
 import { createTokenVerifier } from '../../auth/verify.js';
+import { HubErrors } from '../../gateway/errors.js';
 import { clientSafeMessage } from '../../gateway/limits/apolloRefusals.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
@@ -100,6 +101,14 @@ describe.each(testStores)('the client surface on $name', (store) => {
       expect(clientSafeMessage(`"${'a\\"'.repeat(100_000)}"`, { suggestions: false })).toBe(`"${'a\\"'.repeat(16)}…"`);
       expect(clientSafeMessage('word '.repeat(400), { suggestions: false })).toBe(`${'word '.repeat(200)}…`);
     });
+  });
+
+  it("refuses introspection with the catalogue's status and code", async () => {
+    const { status, body } = await post({ query: '{ __schema { queryType { name } } }' });
+    expect([status, body]).toEqual([
+      HubErrors.HUB_INTROSPECTION_DISABLED.httpStatus,
+      { errors: [{ message: 'Introspection is available to the hub operator only.', extensions: { code: 'INTROSPECTION_DISABLED', hubCode: 'HUB_INTROSPECTION_DISABLED' } }] },
+    ]);
   });
 
   describe('methods on /graphql', () => {

@@ -91,7 +91,8 @@ describe.each(testStores)('failing subgraphs on $name', (store) => {
 
   const partial = (code: string, message: string) => ({
     data: { case: { ref: CASE.ref, status: expect.any(String), partnerFile: null } },
-    errors: [{ message, extensions: { code, hubCode: `HUB_${code}`, serviceName: 'iq-partner' } }],
+    // At the path of the field the failed call would have served.
+    errors: [{ message, path: ['case', 'partnerFile'], extensions: { code, hubCode: `HUB_${code}`, serviceName: 'iq-partner' } }],
   });
 
   it('answers in full while the subgraph is healthy, forwarding the request id and W3C trace context', async () => {
