@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditContent } from '../../audit/index.js';
+import { requireCode, type AuditContent } from '../../audit/index.js';
+import { refusalRecord } from '../../gateway/auditPlugin.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { testStores } from '../harness/stores.js';
 
@@ -183,5 +184,28 @@ describe.each(testStores)('refusal records on $name', (store) => {
     const refused = await federation.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit.record WHERE outcome = 'REFUSED'");
     expect(mute).toEqual([]);
     expect(refused[0]!.n).toBeGreaterThanOrEqual(13);
+  });
+});
+
+describe('a record names why, or is not written', () => {
+  it('refuses a record of a refusal or failure without a code', () => {
+    expect(() => requireCode({ requestId: 'r-1', outcome: 'ERROR' })).toThrow(new TypeError('audit record of request r-1 has outcome ERROR and no code'));
+    expect(() => requireCode({ requestId: 'r-2', outcome: 'REFUSED', code: '' })).toThrow(new TypeError('audit record of request r-2 has outcome REFUSED and no code'));
+  });
+
+  it('passes a served record without a code, and any record with one', () => {
+    expect(requireCode({ requestId: 'r-3', outcome: 'OK' })).toEqual({ requestId: 'r-3', outcome: 'OK' });
+    expect(requireCode({ requestId: 'r-4', outcome: 'DENIED', code: 'FORBIDDEN_FIELD' })).toEqual({ requestId: 'r-4', outcome: 'DENIED', code: 'FORBIDDEN_FIELD' });
+  });
+
+  it('builds an HTTP-layer refusal with the code, and no caller when none was verified', () => {
+    expect(refusalRecord({ requestId: 'r-5', code: 'HUB_LIMIT_BATCHED', outcome: 'REFUSED', request: null, response: null })).toMatchObject({
+      kind: 'ACCESS',
+      requestId: 'r-5',
+      caller: null,
+      purpose: null,
+      outcome: 'REFUSED',
+      code: 'HUB_LIMIT_BATCHED',
+    });
   });
 });
