@@ -27,7 +27,7 @@ export {
   type AuditRecordView,
   type AuditVisibility,
 } from './query.js';
-export { caseAccessesOf, groupCaseAccesses } from './record.js';
+export { caseAccessesOf, groupCaseAccesses, requireCode } from './record.js';
 export type {
   AccessPattern,
   AuditContent,

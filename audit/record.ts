@@ -94,6 +94,18 @@ export interface AuditContentV1 extends ContentBase {
 /** Any record content the store may hold. */
 export type StoredAuditContent = AuditContent | AuditContentV1;
 
+/**
+ * Every record of a request that was not simply served names why: any outcome but OK carries a
+ * non-empty catalogue (or GraphQL) code. The gateway passes each record through this before it
+ * is written; a record without one is a bug in the hub, refused loudly rather than stored mute.
+ */
+export function requireCode<C extends Pick<ContentBase, 'outcome' | 'code' | 'requestId'>>(content: C): C {
+  if (content.outcome !== 'OK' && (typeof content.code !== 'string' || content.code.length === 0)) {
+    throw new TypeError(`audit record of request ${content.requestId} has outcome ${content.outcome} and no code`);
+  }
+  return content;
+}
+
 /** Every case of a record with its released and denied categories, whatever the record's version. */
 export function caseAccessesOf(content: StoredAuditContent): CaseAccess[] {
   if (content.v === 1) return content.cases;

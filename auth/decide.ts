@@ -8,10 +8,17 @@ import { SPECIAL_CATEGORIES, type DataCategory, type Purpose } from '../schema/v
 import type { Grant, Policy, Relationship } from './policy.js';
 import type { Role } from './roles.js';
 
-/** The codes a field can be denied with (DESIGN §5): the one list the gateway, the kit and the docs use. */
-export const DENIAL_CODES = new Set(['FORBIDDEN_FIELD', 'NO_RELATIONSHIP', 'CONSENT_REQUIRED', 'TRANSFER_BLOCKED'] as const) as ReadonlySet<string>;
+/** Every code a field denial can carry, in the order of DESIGN §5's checks: the one list (docs/ERRORS.md § Field access). */
+export const DENIAL_CODES = Object.freeze(['FORBIDDEN_FIELD', 'NO_RELATIONSHIP', 'CONSENT_REQUIRED', 'TRANSFER_BLOCKED'] as const);
 
-export type DenialCode = 'FORBIDDEN_FIELD' | 'NO_RELATIONSHIP' | 'CONSENT_REQUIRED' | 'TRANSFER_BLOCKED';
+export type DenialCode = (typeof DENIAL_CODES)[number];
+
+const DENIAL_CODE_SET: ReadonlySet<string> = new Set(DENIAL_CODES);
+
+/** Whether an error's `extensions.code` is a field denial's. */
+export function isDenialCode(code: unknown): code is DenialCode {
+  return typeof code === 'string' && DENIAL_CODE_SET.has(code);
+}
 
 /** A refusal as a caller is told it: its code and the rule that names it. */
 export interface Disclosure {

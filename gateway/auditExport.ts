@@ -32,6 +32,7 @@ import {
 import type { Db } from '../store/index.js';
 import type { authenticate } from './authenticate.js';
 import { HubErrors, type HubErrorCode } from './errors.js';
+import { sendRefusal } from './refusal.js';
 
 export interface AuditExportOptions {
   store: Db;
@@ -84,14 +85,9 @@ function csvRow(record: AuditRecordView): string {
   ]);
 }
 
-function refuse(reply: FastifyReply, code: HubErrorCode, requestId: string, args: readonly string[] = []) {
-  const definition = HubErrors[code];
-  let i = 0;
-  const message = definition.message.replace(/%s/g, () => args[i++] ?? '');
-  return reply
-    .code(definition.httpStatus)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send({ errors: [{ message, extensions: { code: definition.graphqlCode, hubCode: definition.code, requestId } }] });
+/** The hub's one refusal sender (./refusal.ts); the request id is the reply's request's. */
+function refuse(reply: FastifyReply, code: HubErrorCode, _requestId: string, args: readonly string[] = []) {
+  return sendRefusal(reply.request, reply, code, args);
 }
 
 function parseQuery(query: unknown): { format: Format; filter: AuditFilter } | { problem: string } {

@@ -1,13 +1,16 @@
 /**
- * Authentication and purpose, before anything else: a Fastify preHandler on /graphql. A refused
- * request never reaches Apollo Server — it gets the catalogue's status and code and nothing more.
+ * Authentication and purpose, before anything else: a Fastify hook on /graphql (onRequest: before
+ * the body is read) and on /audit/export. A refused request never reaches Apollo Server — it gets
+ * the catalogue's status and code (../refusal.ts) and nothing more. A purpose refusal comes after
+ * the token was verified, so its record names the caller.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../auth/Caller.js';
 import { AuthError } from '../auth/errors.js';
 import type { TokenVerifier } from '../auth/verify.js';
 import { PURPOSES, type Purpose } from '../schema/vocabulary.js';
-import { HubErrors, hubMessage, type HubErrorCode } from './errors.js';
+import type { HubErrorCode } from './errors.js';
+import { sendRefusal } from './refusal.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,38 +40,37 @@ function quoted(declared: string): string {
   return PURPOSE_SHAPED.test(declared) ? `"${declared}"` : 'the value sent';
 }
 
-function refuse(reply: FastifyReply, code: HubErrorCode, requestId: string, args: readonly string[] = []) {
-  const definition = HubErrors[code];
-  return reply
-    .code(definition.httpStatus)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send({ errors: [{ message: hubMessage(code, args), extensions: { code: definition.graphqlCode, hubCode: definition.code, requestId } }] });
-}
-
 /**
- * @param audit records each refusal (awaited: the refusal is answered once it is on record, and
- * answered anyway if the log is down — a refusal releases nothing).
+ * @param audit when given, records each refusal before it is answered; if the record cannot be
+ * written, the answer is HUB_AUDIT_UNAVAILABLE instead (fail closed). Without it, the route's own
+ * hook records (/graphql: ./auditPlugin.ts `recordUnrecorded`).
  */
-export function authenticate(verifier: TokenVerifier, log: (entry: Record<string, unknown>) => void, audit: (requestId: string, code: HubErrorCode, body: unknown) => Promise<unknown>) {
-  const refuseAndRecord = async (request: FastifyRequest, reply: FastifyReply, code: HubErrorCode, args: readonly string[] = []) => {
+export function authenticate(verifier: TokenVerifier, log: (entry: Record<string, unknown>) => void, audit?: (request: FastifyRequest, code: HubErrorCode) => Promise<unknown>) {
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, code: HubErrorCode, args: readonly string[] = []) => {
     log({ requestId: request.id, hubCode: code, msg: 'refused a request' });
-    await audit(request.id, code, request.body).catch(() => {});
-    return refuse(reply, code, request.id, args);
+    if (audit) {
+      try {
+        await audit(request, code);
+      } catch {
+        return sendRefusal(request, reply, 'HUB_AUDIT_UNAVAILABLE');
+      }
+    }
+    return sendRefusal(request, reply, code, args);
   };
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'OPTIONS') return;
     try {
       request.caller = await verifier.verify(request.headers.authorization);
     } catch (error) {
-      return refuseAndRecord(request, reply, error instanceof AuthError ? error.code : 'HUB_AUTH_MALFORMED_TOKEN');
+      return refuse(request, reply, error instanceof AuthError ? error.code : 'HUB_AUTH_MALFORMED_TOKEN');
     }
     // Refusals name what the token allows (its own claims, sent back to their holder) so the caller can correct the header.
     const allowed = request.caller.purposes.join(', ');
     const declared = request.headers['x-purpose'];
-    if (typeof declared !== 'string' || declared.length === 0) return refuseAndRecord(request, reply, 'HUB_PURPOSE_MISSING', [allowed]);
+    if (typeof declared !== 'string' || declared.length === 0) return refuse(request, reply, 'HUB_PURPOSE_MISSING', [allowed]);
     const purpose = knownPurpose(declared);
-    if (purpose === undefined) return refuseAndRecord(request, reply, 'HUB_PURPOSE_UNKNOWN', [quoted(declared), allowed]);
-    if (!request.caller.purposes.includes(purpose)) return refuseAndRecord(request, reply, 'HUB_PURPOSE_NOT_ALLOWED', [purpose, allowed]);
+    if (purpose === undefined) return refuse(request, reply, 'HUB_PURPOSE_UNKNOWN', [quoted(declared), allowed]);
+    // Set before the check: a refusal's record says which known purpose the token does not allow.
     request.purpose = purpose;
+    if (!request.caller.purposes.includes(purpose)) return refuse(request, reply, 'HUB_PURPOSE_NOT_ALLOWED', [purpose, allowed]);
   };
 }

@@ -49,6 +49,7 @@ export const HubErrors = {
   HUB_SUBGRAPH_ERROR: define('HUB_SUBGRAPH_ERROR', 'SUBGRAPH_ERROR', 200, 'Subgraph "%s" answered with HTTP %s; its fields are null in this response.'),
   HUB_SUBGRAPH_TIMEOUT: define('HUB_SUBGRAPH_TIMEOUT', 'SUBGRAPH_TIMEOUT', 200, 'Subgraph "%s" did not answer within %s ms; its fields are null in this response.'),
   HUB_SUBGRAPH_SUSPENDED: define('HUB_SUBGRAPH_SUSPENDED', 'SUBGRAPH_SUSPENDED', 200, 'Subgraph "%s" is suspended by the hub operator and is not called; its fields are null in this response.'),
+  HUB_SUBGRAPH_BACKEND_FAILED: define('HUB_SUBGRAPH_BACKEND_FAILED', 'SUBGRAPH_BACKEND_FAILED', 200, 'The system behind subgraph "%s" failed; its fields are null in this response.'),
   HUB_SUBGRAPH_CIRCUIT_OPEN: define('HUB_SUBGRAPH_CIRCUIT_OPEN', 'SUBGRAPH_CIRCUIT_OPEN', 200, 'Subgraph "%s" is failing and is not being called for a while; its fields are null in this response.'),
   // Abuse limits (gateway/limits/): each refuses its attack before any subgraph is called.
   HUB_LIMIT_BODY_TOO_LARGE: define('HUB_LIMIT_BODY_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 413, 'The request body is larger than %s bytes.'),
@@ -60,6 +61,9 @@ export const HubErrors = {
   HUB_LIMIT_RATE: define('HUB_LIMIT_RATE', 'RATE_LIMITED', 429, 'Too many requests from your organisation; retry after %s s.'),
   HUB_LIMIT_UNTRUSTED_DOCUMENT: define('HUB_LIMIT_UNTRUSTED_DOCUMENT', 'PERSISTED_QUERY_REQUIRED', 400, 'Only registered operations run on this hub: send the id of a registered document.'),
   HUB_LIMIT_UNKNOWN_DOCUMENT: define('HUB_LIMIT_UNKNOWN_DOCUMENT', 'PERSISTED_QUERY_NOT_FOUND', 400, 'No registered document has this id.'),
+  HUB_METHOD_NOT_ALLOWED: define('HUB_METHOD_NOT_ALLOWED', 'METHOD_NOT_ALLOWED', 405, 'Send GraphQL requests to /graphql with GET or POST.'),
+  HUB_CONTENT_TYPE_UNSUPPORTED: define('HUB_CONTENT_TYPE_UNSUPPORTED', 'UNSUPPORTED_MEDIA_TYPE', 415, 'Send the request body as application/json.'),
+  HUB_REQUEST_MALFORMED: define('HUB_REQUEST_MALFORMED', 'BAD_REQUEST', 400, 'The request body is not valid JSON.'),
   HUB_CSRF_REFUSED: define('HUB_CSRF_REFUSED', 'BAD_REQUEST', 400, 'Refused as a possible cross-site request forgery: send content-type application/json (or an apollo-require-preflight header).'),
   HUB_INTERNAL: define('HUB_INTERNAL', 'INTERNAL_SERVER_ERROR', 500, 'Unexpected error.'),
   HUB_NOT_READY: define('HUB_NOT_READY', 'NOT_READY', 503, 'The hub is not ready: %s.'),
@@ -67,14 +71,15 @@ export const HubErrors = {
 
 export type HubErrorCode = keyof typeof HubErrors;
 
-function format(message: string, args: readonly string[]): string {
+/** Fills a catalogue message's `%s` placeholders in order. */
+export function formatMessage(message: string, args: readonly string[]): string {
   let i = 0;
   return message.replace(/%s/g, () => args[i++] ?? '');
 }
 
 /** A catalogue entry's message with its placeholders filled. */
 export function hubMessage(code: HubErrorCode, args: readonly string[] = []): string {
-  return format(HubErrors[code].message, args);
+  return formatMessage(HubErrors[code].message, args);
 }
 
 /** Builds the GraphQL error for a catalogue entry. */

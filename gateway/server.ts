@@ -1,19 +1,21 @@
 /**
  * The gateway process: Apollo Server 5 running Apollo Gateway on Fastify, with the hub's routes
  * (/graphql, /healthz, /readyz, /metrics, /explorer, /console, /audit/export). The federation
- * engine stays behind this module so it could be swapped. The order in which a request meets the
- * abuse limits, authentication and GraphQL is written down once, in ./limits/index.ts.
+ * engine stays behind this module so it could be swapped. The order in which a request meets its
+ * stages — method, authentication, body, limits, GraphQL, access, subgraphs, audit — and the codes
+ * each refuses with are written down once, in ./pipeline.ts.
  */
 import './airgap.js';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { Tracer } from '@opentelemetry/api';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { ContextKeys } from '../auth/context-token.js';
+import { DENIAL_CODES } from '../auth/decide.js';
 import type { Policy } from '../auth/policy.js';
 import type { TokenVerifier } from '../auth/verify.js';
 import type { Db } from '../store/index.js';
@@ -24,23 +26,25 @@ import { enforcingExecutor } from './access/enforce.js';
 import { ReservedNamesRule } from './access/ReservedNamesRule.js';
 import { RequestAccess } from './access/RequestAccess.js';
 import type { AuditWriter } from '../audit/index.js';
-import { auditPlugin, refusalRecord } from './auditPlugin.js';
+import { auditPlugin, recordUnrecorded, refusalRecord } from './auditPlugin.js';
 import { registerAuditExport } from './auditExport.js';
 import { authenticate } from './authenticate.js';
 import { registerConsole } from './console.js';
 import type { HubContext } from './context.js';
-import { HubErrors } from './errors.js';
+import { HubErrors, type HubErrorCode } from './errors.js';
 import { registerExplorer } from './explorer.js';
 import type { Registry } from './registry/Registry.js';
 import { registerRegistryRoutes } from './registry/routes.js';
 import { HubDataSource } from './HubDataSource.js';
 import { HubGateway } from './HubGateway.js';
-import { withLimitCode } from './limits/apolloRefusals.js';
+import { clientSafeMessage, withLimitCode } from './limits/apolloRefusals.js';
 import { bodyLimitErrorHandler, refuseBatches } from './limits/http.js';
 import { DEFAULT_LIMITS, limitRules, type LimitOptions } from './limits/index.js';
 import { rateLimitGuard, TokenBuckets } from './limits/rateLimit.js';
 import { trustedDocumentsGuard } from './limits/trustedDocuments.js';
 import { HubMetrics } from './metrics/HubMetrics.js';
+import { HTTP_GUARDS, type HttpGuard } from './pipeline.js';
+import { sendRefusal } from './refusal.js';
 import { requestTrace } from './tracing.js';
 import { DEFAULT_RESILIENCE, SubgraphBreakers, type ResilienceOptions } from './resilience/index.js';
 import { isSuspendedRoutingUrl } from './registry/suspension.js';
@@ -63,6 +67,8 @@ export interface GatewayOptions {
   port?: number;
   host?: string;
   logLevel?: string;
+  /** Where the JSON log lines go. @default stdout */
+  logStream?: { write(line: string): void };
   /** Development mode: introspection and field suggestions on for everyone. */
   development?: boolean;
   /** How long /readyz waits for each subgraph's health endpoint. */
@@ -94,7 +100,15 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+/**
+ * A caller's x-request-id is kept only if it is a UUID: it goes into logs, the audit log and every
+ * subgraph call, and free text there could carry anything (a name, a case file number).
+ */
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Methods /graphql refuses (GET and POST are served, OPTIONS answered without CORS allowance). */
+const REFUSED_METHODS = ['HEAD', 'PUT', 'DELETE', 'PATCH'] as const;
+const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 
 /** Codes whose messages are safe and useful to show a client; anything else is masked. */
 const CLIENT_SAFE_CODES = new Set([
@@ -106,13 +120,8 @@ const CLIENT_SAFE_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'MAPPING_FAILED',
-  'FORBIDDEN_FIELD',
-  'NO_RELATIONSHIP',
-  'CONSENT_REQUIRED',
-  'TRANSFER_BLOCKED',
+  ...DENIAL_CODES,
   'FIELDS_OMITTED',
-  'BACKEND_UNAVAILABLE',
-  'BACKEND_ERROR',
   ...Object.values(HubErrors).map((e) => e.graphqlCode),
 ]);
 
@@ -125,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const limits: LimitOptions = { ...DEFAULT_LIMITS, ...options.limits };
   const resilience: ResilienceOptions = { ...DEFAULT_RESILIENCE, ...options.resilience };
   const app = Fastify({
-    logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { component: 'gateway' } },
+    logger: { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info', base: { component: 'gateway' }, ...(options.logStream ? { stream: options.logStream } : {}) },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyLimitBytes,
     genReqId: requestIdOf,
@@ -136,13 +145,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const hubMetrics = new HubMetrics({ breakers, audit: options.audit });
   const refused = (code: string) => hubMetrics.refusals.inc({ code });
+  const auditWriter = hubMetrics.timedAudit(options.audit);
+  // Which /graphql requests the audit plugin recorded; the route's onSend hook records the rest.
+  // Keyed by the request's RequestAccess: Apollo Server passes plugins a copy of the context.
+  const requestOf = new WeakMap<RequestAccess, FastifyRequest>();
+  const recorded = new WeakSet<FastifyRequest>();
 
   const development = options.development ?? false;
+  let supergraphLoaded = false;
   const runtime = new AccessRuntime(options.policy, options.store, options.contextKeys, development);
   const reportIncident = (incident: Record<string, unknown>) => app.log.warn({ ...incident, incident: 'SUBGRAPH_RETURNED_DENIED_FIELD' }, 'stripped a denied field a subgraph returned');
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraph,
-    buildService: ({ name, url }) => new HubDataSource(name, url ?? '', runtime, reportIncident, { options: resilience, breakers, observe: hubMetrics.observeSubgraph }),
+    buildService: ({ name, url }) =>
+      new HubDataSource(name, url ?? '', runtime, reportIncident, { options: resilience, breakers, observe: hubMetrics.observeSubgraph }, (failure) =>
+        app.log.warn(failure, 'the system behind a subgraph failed; answered HUB_SUBGRAPH_BACKEND_FAILED'),
+      ),
     // Stated so nobody turns them on: a document, its variables and error messages can hold personal data.
     telemetry: { includeDocument: false, recordExceptions: false },
     logger: {
@@ -154,7 +172,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   const apollo = new ApolloServer<HubContext>({
-    gateway: new HubGateway(gateway, enforcingExecutor(runtime), ({ apiSchema, coreSupergraphSdl }) => runtime.update(apiSchema, coreSupergraphSdl)),
+    gateway: new HubGateway(gateway, enforcingExecutor(runtime), ({ apiSchema, coreSupergraphSdl }) => {
+      runtime.update(apiSchema, coreSupergraphSdl);
+      supergraphLoaded = true;
+    }),
     // Apollo's own switch stays on: who may introspect is decided per caller by the enforcing
     // executor (the hub operator, or anyone in development).
     introspection: true,
@@ -177,15 +198,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       fastifyApolloDrainPlugin(app),
       hubMetrics.plugin(),
       ...(options.tracer ? [requestSpanPlugin()] : []),
-      auditPlugin(hubMetrics.timedAudit(options.audit), (entry) => app.log.error(entry, 'audit record could not be written; response withheld')),
+      auditPlugin(
+        auditWriter,
+        (entry) => app.log.error(entry, 'audit record could not be written; response withheld'),
+        (context) => {
+          const request = requestOf.get(context.access);
+          if (request) recorded.add(request);
+        },
+      ),
       {
         async requestDidStart({ contextValue }: GraphQLRequestContext<HubContext>) {
           const started = process.hrtime.bigint();
           return {
-            async willSendResponse({ response, operationName }) {
+            async willSendResponse({ response, operation, queryHash }) {
+              // An answer of catalogue errors and no data gets the catalogue's status (Apollo
+              // Server would answer 400 for any answer without data, e.g. HUB_INTROSPECTION_DISABLED).
+              if (response.body.kind === 'single' && response.body.singleResult.data === undefined) {
+                const hubCode = response.body.singleResult.errors?.[0]?.extensions?.hubCode;
+                if (typeof hubCode === 'string' && hubCode in HubErrors) response.http.status = HubErrors[hubCode as HubErrorCode].httpStatus;
+              }
               const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
+              // The operation's type and the document's hash, never its client-chosen name.
               app.log.info(
-                { requestId: contextValue.requestId, traceId: contextValue.trace?.traceId ?? null, operationName: operationName ?? null, errors, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
+                { requestId: contextValue.requestId, traceId: contextValue.trace?.traceId ?? null, operation: operation?.operation ?? null, documentHash: queryHash ?? null, errors, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
                 'graphql request',
               );
             },
@@ -196,9 +231,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: (unlabelled) => {
       const formatted = withLimitCode(unlabelled);
       const code = formatted.extensions?.code;
-      if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code)) return formatted;
-      // Unexpected: the details go to the operator's log, the client gets a generic message.
-      app.log.error({ code: code ?? null, message: formatted.message, path: formatted.path ?? null }, 'masked error');
+      // Quoted values shortened, and outside development no "Did you mean …" (./limits/apolloRefusals.ts).
+      if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code)) return { ...formatted, message: clientSafeMessage(formatted.message, { suggestions: development }) };
+      // Unexpected: the details go to the operator's log (bounded; no path: aliases are the client's words), the client gets a generic message.
+      app.log.error({ code: code ?? null, message: clientSafeMessage(formatted.message, { suggestions: false }) }, 'masked error');
       return {
         message: HubErrors.HUB_INTERNAL.message,
         extensions: { code: HubErrors.HUB_INTERNAL.graphqlCode, hubCode: HubErrors.HUB_INTERNAL.code },
@@ -207,6 +243,38 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
   });
   await apollo.start();
+
+  const timeout = options.readinessTimeoutMs ?? 2000;
+  const withTimeout = <T>(work: Promise<T>): Promise<T> =>
+    Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), timeout).unref())]);
+  /** What the hub itself needs to serve. */
+  const hubReadiness = async () => {
+    const [store, audit] = await Promise.all([
+      withTimeout(options.store.query('SELECT 1')).then(() => true, () => false),
+      // Writable: the audit table accepts inserts here (not a read-only replica, privilege held).
+      withTimeout(options.store.query<{ writable: boolean }>("SELECT has_table_privilege('audit.record', 'INSERT') AND NOT pg_is_in_recovery() AS writable")).then(
+        (rows) => rows[0]?.writable === true,
+        () => false,
+      ),
+    ]);
+    return { supergraph: supergraphLoaded, store, audit };
+  };
+  /** Each subgraph of the active supergraph (registered names only), as its own health endpoint — backend included — reports it. */
+  const subgraphStates = () =>
+    Promise.all(
+      subgraphsOf(options.supergraph.current).map(async ({ name, url }) => {
+        // Suspended by the hub operator: deliberately not called, so not probed either.
+        if (isSuspendedRoutingUrl(url)) return { name, ready: false, backend: 'suspended' };
+        try {
+          const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(timeout) });
+          const body = (await response.json().catch(() => ({}))) as { backend?: unknown };
+          return { name, ready: response.ok, backend: typeof body.backend === 'string' ? body.backend : response.ok ? 'ok' : 'failing' };
+        } catch {
+          return { name, ready: false, backend: 'unreachable' };
+        }
+      }),
+    );
+  hubMetrics.subgraphReadiness(async () => (await subgraphStates()).map(({ name, ready }) => ({ name, ready })));
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -219,28 +287,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const { contentType, body } = await hubMetrics.render();
     return reply.header('content-type', contentType).send(body);
   });
+  // Readiness is whether this hub can serve: a supergraph loaded, the central store answering,
+  // the audit log writable. One partner's subgraph (or the system behind it) being down is not a
+  // reason to take the hub out of service: each system's state is in the body and in the
+  // continuum_subgraph_ready gauge, for the operators of that system (docs/DEPLOYMENT.md).
   app.get('/readyz', async (_request, reply) => {
     if (draining) return reply.code(503).send({ status: 'draining', code: HubErrors.HUB_NOT_READY.code });
-    const timeout = options.readinessTimeoutMs ?? 2000;
-    const subgraphs = subgraphsOf(options.supergraph.current);
-    const checks = await Promise.all(
-      subgraphs.map(async ({ name, url }) => {
-        // Suspended by the hub operator: deliberately not called, so not a reason to be unready.
-        if (isSuspendedRoutingUrl(url)) return { name, ready: true, suspended: true };
-        try {
-          const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(timeout) });
-          return { name, ready: response.ok };
-        } catch {
-          return { name, ready: false };
-        }
-      }),
-    );
-    const unavailable = checks.filter((check) => !check.ready).map((check) => check.name);
-    const body =
-      unavailable.length === 0
-        ? { status: 'ready', subgraphs: checks }
-        : { status: 'not ready', code: HubErrors.HUB_NOT_READY.code, subgraphs: checks };
-    return reply.code(unavailable.length === 0 ? 200 : 503).send(body);
+    const [hub, subgraphs] = await Promise.all([hubReadiness(), subgraphStates()]);
+    const failing = Object.entries(hub).filter(([, ok]) => !ok).map(([check]) => check);
+    const body = { status: failing.length === 0 ? 'ready' : 'not ready', ...(failing.length ? { code: HubErrors.HUB_NOT_READY.code, failing } : {}), checks: hub, subgraphs };
+    return reply.code(failing.length === 0 ? 200 : 503).send(body);
   });
   registerExplorer(app);
   registerRegistryRoutes(app, {
@@ -250,38 +306,79 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     firstSeen: async (digest) => (await options.store.query('INSERT INTO registry.seen_request (digest) VALUES ($1) ON CONFLICT DO NOTHING RETURNING digest', [digest])).length > 0,
   });
   registerConsole(app);
-  const authenticated = authenticate(
+  const authenticated = authenticate(options.verifier, (entry) => app.log.info(entry));
+  // /audit/export records its own refusals (kind ACCESS, with the caller once verified).
+  const authenticatedExport = authenticate(
     options.verifier,
-    (entry) => {
-      if (typeof entry.hubCode === 'string') refused(entry.hubCode);
-      app.log.info(entry);
+    (entry) => app.log.info(entry),
+    (request, code) => {
+      refused(code);
+      return auditWriter.append(refusalRecord({ requestId: request.id, caller: request.caller, purpose: request.purpose, code, outcome: 'REFUSED', request: null, response: null }));
     },
-    (requestId, code, body) => options.audit.append(refusalRecord(requestId, code, body)),
   );
-  registerAuditExport(app, { store: options.store, audit: options.audit, authenticate: authenticated, log: (entry, message) => app.log.error(entry, message) });
+  registerAuditExport(app, { store: options.store, audit: options.audit, authenticate: authenticatedExport, log: (entry, message) => app.log.error(entry, message) });
+
+  // Every /graphql response the audit plugin did not record (a refusal at any stage before
+  // GraphQL execution) is recorded before it leaves, with the caller once the token was verified.
+  const recordRefusals = recordUnrecorded({
+    writer: auditWriter,
+    recorded: (request) => recorded.has(request),
+    onRefusal: refused,
+    log: (entry) => app.log.error(entry, 'refusal record could not be written; answered AUDIT_UNAVAILABLE'),
+  });
+  // CORS preflight: answered, with no Access-Control-Allow-* header, so browsers on other origins
+  // are not allowed in (the hub serves systems, not web pages elsewhere; docs/DEPLOYMENT.md).
   app.route({
     url: '/graphql',
-    method: ['GET', 'POST', 'OPTIONS'],
-    errorHandler: bodyLimitErrorHandler(limits.bodyLimitBytes, refused),
-    // The order of ./limits/index.ts: batches, authentication, rate, trusted documents.
-    preHandler: [
-      refuseBatches(refused),
-      authenticated,
-      ...(limits.rateLimit ? [rateLimitGuard(new TokenBuckets(limits.rateLimit), (code) => refused(code))] : []),
-      ...(limits.trustedDocuments ? [trustedDocumentsGuard(limits.trustedDocuments, refused)] : []),
-    ],
-    ...tracedRoute(
-      options.tracer,
-      '/graphql',
-      fastifyApolloHandler(apollo, {
-        context: async (request) => ({
+    method: 'OPTIONS',
+    handler: async (_request, reply) => reply.code(204).header('allow', ALLOWED_METHODS).send(),
+  });
+  app.route({
+    url: '/graphql',
+    method: [...REFUSED_METHODS],
+    onRequest: authenticated,
+    onSend: recordRefusals,
+    handler: async (request, reply) => sendRefusal(request, reply.header('allow', ALLOWED_METHODS), 'HUB_METHOD_NOT_ALLOWED'),
+  });
+  const guards: Record<HttpGuard, ((request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) | null> = {
+    batches: refuseBatches(),
+    rate: limits.rateLimit ? rateLimitGuard(new TokenBuckets(limits.rateLimit)) : null,
+    'trusted-documents': limits.trustedDocuments ? trustedDocumentsGuard(limits.trustedDocuments) : null,
+  };
+  const traced: {
+    onRequest?: (request: FastifyRequest) => Promise<void>;
+    onSend?: (request: FastifyRequest, reply: FastifyReply, payload: unknown) => Promise<unknown>;
+    onResponse?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    handler: ReturnType<typeof fastifyApolloHandler>;
+  } = tracedRoute(
+    options.tracer,
+    '/graphql',
+    fastifyApolloHandler(apollo, {
+      context: async (request) => {
+        const context: HubContext = {
           requestId: request.id,
           access: new RequestAccess(runtime, request.caller!, request.purpose!),
           trace: requestTrace(request.headers.traceparent),
-        }),
-      }),
-      (request) => ({ [SPAN_ATTRIBUTES.requestId]: request.id }),
-    ),
+        };
+        requestOf.set(context.access, request as FastifyRequest);
+        return context;
+      },
+    }),
+    (request) => ({ [SPAN_ATTRIBUTES.requestId]: request.id }),
+  );
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST'],
+    // HEAD is refused above rather than run as a GET.
+    exposeHeadRoute: false,
+    // The stages of ./pipeline.ts: authentication before the body is read, then the body, then the guards.
+    onRequest: [...(traced.onRequest ? [traced.onRequest] : []), authenticated],
+    errorHandler: bodyLimitErrorHandler(limits.bodyLimitBytes, () => {}, (entry) => app.log.error(entry, 'unexpected error on /graphql')),
+    preHandler: HTTP_GUARDS.flatMap((name) => guards[name] ?? []),
+    // Recorded first, so that the span sees the code actually answered.
+    onSend: [recordRefusals, ...(traced.onSend ? [traced.onSend] : [])],
+    ...(traced.onResponse ? { onResponse: traced.onResponse } : {}),
+    handler: traced.handler,
   });
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });

@@ -149,7 +149,7 @@ let forwardingRegistered = false;
 export function startTracing(options: TracingOptions): Tracing | undefined {
   if (options.mode === 'off') return undefined;
   const write = options.write ?? ((line: string) => void process.stdout.write(line));
-  const exporter = options.exporter ?? (options.mode === 'stdout' ? new JsonLinesSpanExporter(write) : new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint) }));
+  const exporter = new WithoutClientText(options.exporter ?? (options.mode === 'stdout' ? new JsonLinesSpanExporter(write) : new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint) })));
   // Batched for both: ending a span costs a queue push, never I/O on the request's path.
   const processor = new BatchSpanProcessor(exporter, options.mode === 'stdout' ? { scheduledDelayMillis: 1000 } : {});
   // A caller's sampling decision is kept; a trace the hub starts is always recorded.
@@ -230,6 +230,38 @@ export function spanRecord(span: ReadableSpan): Record<string, unknown> {
     attributes: span.attributes,
     ...(span.events.length > 0 ? { events: span.events.map((event) => ({ name: event.name, attributes: event.attributes ?? {} })) } : {}),
   };
+}
+
+/**
+ * Span attributes holding text a client chose — the operation name, which Apollo Gateway puts on
+ * its own spans (`graphql.operation.name`, `operationName`) and the kit on request spans — and so
+ * possibly personal data. They never leave the process: the operation's type stays.
+ */
+export const CLIENT_TEXT_ATTRIBUTES: readonly string[] = Object.freeze(['graphql.operation.name', 'operationName']);
+
+function withoutClientText(span: ReadableSpan): ReadableSpan {
+  if (!CLIENT_TEXT_ATTRIBUTES.some((name) => name in span.attributes)) return span;
+  const attributes = { ...span.attributes };
+  for (const name of CLIENT_TEXT_ATTRIBUTES) delete attributes[name];
+  // The span itself, seen with other attributes (its methods and fields come through the prototype).
+  return Object.create(span, { attributes: { value: attributes, enumerable: true } }) as ReadableSpan;
+}
+
+/** Wraps the process's exporter: every span is exported without CLIENT_TEXT_ATTRIBUTES. */
+export class WithoutClientText implements SpanExporter {
+  constructor(private readonly inner: SpanExporter) {}
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.inner.export(spans.map(withoutClientText), done);
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
 }
 
 /** Writes each finished span as one JSON line (`CONTINUUM_TRACES=stdout`). */

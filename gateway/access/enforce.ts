@@ -10,7 +10,7 @@
  */
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { getOperationAST, specifiedRules, validate, type GraphQLError } from 'graphql';
-import { DENIAL_CODES } from '../../auth/decide.js';
+import { isDenialCode } from '../../auth/decide.js';
 import type { HubContext } from '../context.js';
 import { hubError } from '../errors.js';
 import type { ExecutorWrapper } from '../HubGateway.js';
@@ -68,7 +68,7 @@ async function decideRefusedRoots(
   variables: Record<string, unknown>,
   errors: readonly GraphQLError[],
 ): Promise<void> {
-  const refused = errors.filter((error) => error.path?.length === 1 && DENIAL_CODES.has(String(error.extensions?.code)));
+  const refused = errors.filter((error) => error.path?.length === 1 && isDenialCode(error.extensions?.code));
   if (refused.length === 0) return;
   const operation = getOperationAST(document, operationName);
   if (!operation) return;

@@ -7,7 +7,7 @@
  * - the gateway's own helper selections (case references, placeholders) are removed.
  */
 import { getOperationAST, valueFromASTUntyped, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
-import { DENIAL_CODES, disclosed, type Decision } from '../../auth/decide.js';
+import { disclosed, isDenialCode, type Decision } from '../../auth/decide.js';
 import type { CaseAccesses, StoredPattern } from '../../audit/record.js';
 import { isCaseRef } from '../../schema/scalars.js';
 import { deniedError, MAX_FIELD_ERRORS, summaryError } from './denials.js';
@@ -168,7 +168,7 @@ export function finishResult(
   // whose object was nulled on the way (a non-null field propagating null) is kept as reported.
   const regenerated = (error: GraphQLError) =>
     typeof error.extensions?.code === 'string' &&
-    DENIAL_CODES.has(error.extensions.code) &&
+    isDenialCode(error.extensions.code) &&
     typeof error.extensions.category === 'string' &&
     (error.path?.length ?? 0) > 1 &&
     reachable(data, error.path!);
@@ -180,7 +180,7 @@ export function finishResult(
   // record keeps the true reason, which the caller may not have been told (auth/decide.ts `disclosed`).
   for (const error of kept) {
     const code = error.extensions?.code;
-    if (typeof code !== 'string' || !DENIAL_CODES.has(code) || error.path?.length !== 1) continue;
+    if (typeof code !== 'string' || !isDenialCode(code) || error.path?.length !== 1) continue;
     const ref = argumentRefs.get(String(error.path[0]));
     if (!ref) continue;
     const category = String(error.extensions?.category ?? 'CASE_ADMIN');

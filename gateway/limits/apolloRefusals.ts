@@ -25,3 +25,49 @@ export function withLimitCode(formatted: GraphQLFormattedError): GraphQLFormatte
   }
   return formatted;
 }
+
+/** Quoted values longer than this are cut to it in any message a client or a log sees. */
+export const QUOTED_VALUE_MAX = 48;
+/** Unquoted runs (a value printed without quotes, e.g. an object's key) are cut to this. */
+const UNQUOTED_RUN_MAX = 64;
+/** And no message is longer than this, whatever it holds. */
+export const MESSAGE_MAX = 1000;
+// graphql-js: `Did you mean "x"?`, `Did you mean "x" or "y"?`, `Did you mean the enum value "DAY"?`.
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/**
+ * Shortens every double-quoted value in `message` to QUOTED_VALUE_MAX characters (+ "…"), in one
+ * pass: a 600 KB variable value echoed by graphql-js (once in "got invalid value", once in the
+ * scalar's own message) comes back as a short prefix.
+ */
+function shortenQuoted(message: string): string {
+  let out = '';
+  let i = 0;
+  while (i < message.length) {
+    const open = message.indexOf('"', i);
+    if (open < 0) {
+      out += message.slice(i);
+      break;
+    }
+    out += message.slice(i, open + 1);
+    let close = open + 1;
+    while (close < message.length && message[close] !== '"') close += message[close] === '\\' ? 2 : 1;
+    const value = message.slice(open + 1, Math.min(close, message.length));
+    out += value.length > QUOTED_VALUE_MAX ? `${value.slice(0, QUOTED_VALUE_MAX)}…` : value;
+    if (close < message.length) out += '"';
+    i = close + 1;
+  }
+  return out;
+}
+
+/**
+ * What a message may say outside the process: values quoted as a short prefix, long unquoted runs
+ * cut, the whole bounded, and — unless `suggestions` (development) — no "Did you mean …" (a
+ * suggestion names fields and enum values the caller may not know of). The one place for this:
+ * the gateway's formatError, so validation, variable coercion and subgraph messages all pass here.
+ */
+export function clientSafeMessage(message: string, options: { suggestions: boolean }): string {
+  let safe = shortenQuoted(message).replace(new RegExp(`[^\\s"]{${UNQUOTED_RUN_MAX + 1},}`, 'g'), (run) => `${run.slice(0, UNQUOTED_RUN_MAX)}…`);
+  if (!options.suggestions) safe = safe.replace(SUGGESTION, '');
+  return safe.length > MESSAGE_MAX ? `${safe.slice(0, MESSAGE_MAX)}…` : safe;
+}

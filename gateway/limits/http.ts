@@ -1,23 +1,16 @@
 /**
  * HTTP-level limits on /graphql, before GraphQL sees the request: body size (Fastify's
- * bodyLimit, answered here with the hub's code), batched operations, and the shape every
- * refusal takes — the same as authentication's: `{ errors: [{ message, extensions: { code,
- * hubCode, requestId } }] }` with the catalogue's status.
+ * bodyLimit, answered here with the hub's code), the body's content type and JSON, and batched
+ * operations. Every refusal goes through the one refusal sender (../refusal.ts), so it has the
+ * catalogue's status and body and is recorded in the audit log like any other request.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { HubErrors, type HubErrorCode } from '../errors.js';
+import type { HubErrorCode } from '../errors.js';
+import { sendRefusal } from '../refusal.js';
 
-function format(message: string, args: readonly string[]): string {
-  let i = 0;
-  return message.replace(/%s/g, () => args[i++] ?? '');
-}
-
-export function sendHubError(reply: FastifyReply, code: HubErrorCode, requestId: string, args: readonly string[] = []) {
-  const definition = HubErrors[code];
-  return reply
-    .code(definition.httpStatus)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send({ errors: [{ message: format(definition.message, args), extensions: { code: definition.graphqlCode, hubCode: definition.code, requestId } }] });
+/** The one refusal sender, for guards that have only the reply (its request is `reply.request`). */
+export function sendHubError(reply: FastifyReply, code: HubErrorCode, _requestId: string, args: readonly string[] = []) {
+  return sendRefusal(reply.request, reply, code, args);
 }
 
 /** One operation per request: a JSON array is a batch (Apollo's own switch is off as well). */
@@ -25,22 +18,46 @@ export function refuseBatches(onRefusal: (code: HubErrorCode) => void = () => {}
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!Array.isArray(request.body)) return;
     onRefusal('HUB_LIMIT_BATCHED');
-    return sendHubError(reply, 'HUB_LIMIT_BATCHED', request.id);
+    return sendRefusal(request, reply, 'HUB_LIMIT_BATCHED');
   };
+}
+
+/** Fastify's body errors, by the hub code each is refused with. */
+const BODY_ERRORS: Readonly<Record<string, HubErrorCode>> = Object.freeze({
+  FST_ERR_CTP_BODY_TOO_LARGE: 'HUB_LIMIT_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'HUB_CONTENT_TYPE_UNSUPPORTED',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'HUB_REQUEST_MALFORMED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'HUB_REQUEST_MALFORMED',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HUB_REQUEST_MALFORMED',
+});
+
+/** The hub code for an error Fastify raised while reading the body, if it is one. */
+export function bodyErrorCode(error: FastifyError): HubErrorCode | undefined {
+  const code = error.code ? BODY_ERRORS[error.code] : undefined;
+  if (code) return code;
+  // The JSON parser's own syntax errors carry status 400 and no Fastify code.
+  if (error instanceof SyntaxError && error.statusCode === 400) return 'HUB_REQUEST_MALFORMED';
+  return undefined;
 }
 
 /**
  * The /graphql route's error handler: an oversized body (refused by Fastify before it is read,
- * from Content-Length or while streaming) gets the hub's code; anything else goes on to Fastify.
+ * from Content-Length or while streaming), a content type other than JSON or a body that is not
+ * JSON get the hub's code; anything else is unexpected and answers HUB_INTERNAL (logged, masked).
  */
-export function bodyLimitErrorHandler(bodyLimitBytes: number, onRefusal: (code: HubErrorCode) => void = () => {}) {
+export function bodyLimitErrorHandler(bodyLimitBytes: number, onRefusal: (code: HubErrorCode) => void = () => {}, log: (entry: Record<string, unknown>) => void = () => {}) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      onRefusal('HUB_LIMIT_BODY_TOO_LARGE');
+    const code = bodyErrorCode(error);
+    if (!code) {
+      log({ requestId: request.id, fastifyCode: error.code ?? null, message: error.message });
+      return sendRefusal(request, reply, 'HUB_INTERNAL');
+    }
+    onRefusal(code);
+    if (code === 'HUB_LIMIT_BODY_TOO_LARGE') {
       // The rest of the body is not read: close the connection rather than drain megabytes.
       reply.header('connection', 'close');
-      return sendHubError(reply, 'HUB_LIMIT_BODY_TOO_LARGE', request.id, [String(bodyLimitBytes)]);
+      return sendRefusal(request, reply, code, [String(bodyLimitBytes)]);
     }
-    return reply.send(error);
+    return sendRefusal(request, reply, code);
   };
 }

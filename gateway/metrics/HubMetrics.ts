@@ -1,8 +1,8 @@
 /**
- * Prometheus metrics for GET /metrics (prom-client, one registry per gateway). Labels are
- * bounded, and none carries personal data: operation names (sanitised, at most
- * MAX_OPERATION_NAMES distinct, then "other"), outcomes, subgraph names, hub codes, policy rules
- * and data categories — never a case reference, an official's id or a value.
+ * Prometheus metrics for GET /metrics (prom-client, one registry per gateway). Every label takes
+ * values from a fixed set the hub defines — operation types, outcomes, registered subgraph names,
+ * catalogue codes, policy rules, data categories — never text a client chose (an operation name,
+ * an alias, a variable), a case reference, an official's id or a value.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -10,8 +10,8 @@ import type { AuditWriter } from '../../audit/index.js';
 import type { HubContext } from '../context.js';
 import type { CircuitState, SubgraphBreakers, SubgraphOutcome } from '../resilience/index.js';
 
-const MAX_OPERATION_NAMES = 200;
-const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** The `operation` label: the operation's type, or `none` when the document did not resolve to one. */
+export type OperationLabel = 'query' | 'mutation' | 'subscription' | 'none';
 const CIRCUIT_VALUES: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** Process metrics (CPU, memory, event loop, GC) once per process, shared by every gateway in it. */
@@ -21,17 +21,16 @@ export type RequestOutcome = 'ok' | 'partial' | 'refused' | 'error';
 
 export class HubMetrics {
   readonly registry = new Registry();
-  private readonly operationNames = new Set<string>();
 
   readonly requests = new Counter({
     name: 'continuum_graphql_requests_total',
-    help: 'GraphQL operations by operation name and outcome (ok, partial: data with errors, refused: parse/validation/limits, error: no data).',
+    help: 'GraphQL operations by operation type (query, mutation, none: not parsed or resolved) and outcome (ok, partial: data with errors, refused: parse/validation/limits, error: no data).',
     labelNames: ['operation', 'outcome'] as const,
     registers: [this.registry],
   });
   readonly requestDuration = new Histogram({
     name: 'continuum_graphql_request_duration_seconds',
-    help: 'Time from the start of GraphQL processing to the response (audit record included), by operation name.',
+    help: 'Time from the start of GraphQL processing to the response (audit record included), by operation type.',
     labelNames: ['operation'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
@@ -123,14 +122,26 @@ export class HubMetrics {
     });
   }
 
-  /** The label for an operation name: bounded in number and shape, whatever clients send. */
-  operationLabel(name: string | null | undefined): string {
-    if (!name) return 'anonymous';
-    if (!OPERATION_NAME.test(name)) return 'invalid';
-    if (this.operationNames.has(name)) return name;
-    if (this.operationNames.size >= MAX_OPERATION_NAMES) return 'other';
-    this.operationNames.add(name);
-    return name;
+  /**
+   * continuum_subgraph_ready: each subgraph of the active supergraph (its registered name), 1 when
+   * its health endpoint — which checks the system behind it — answers OK, probed at each scrape.
+   */
+  subgraphReadiness(probe: () => Promise<{ name: string; ready: boolean }[]>): void {
+    new Gauge({
+      name: 'continuum_subgraph_ready',
+      help: 'Per subgraph of the active supergraph: 1 when its health endpoint (backend included) answers OK, else 0.',
+      labelNames: ['subgraph'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { name, ready } of await probe()) this.set({ subgraph: name }, ready ? 1 : 0);
+      },
+    });
+  }
+
+  /** The label for an operation: its type, whatever the client named it. */
+  operationLabel(type: string | undefined): OperationLabel {
+    return type === 'query' || type === 'mutation' || type === 'subscription' ? type : 'none';
   }
 
   observeSubgraph = (subgraph: string, outcome: SubgraphOutcome, seconds: number): void => {
@@ -165,8 +176,8 @@ export class HubMetrics {
       requestDidStart: async () => {
         const started = performance.now();
         return {
-          willSendResponse: async ({ response, operationName, contextValue }) => {
-            const operation = this.operationLabel(operationName);
+          willSendResponse: async ({ response, operation: resolved, contextValue }) => {
+            const operation = this.operationLabel(resolved?.operation);
             let outcome: RequestOutcome = 'ok';
             if (response.body.kind === 'single') {
               const { data, errors } = response.body.singleResult;

@@ -84,6 +84,9 @@ export type StartOptions = {
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
+/** Codes of errors that mean the system behind the subgraph failed (resolver errors are masked as INTERNAL_SERVER_ERROR). */
+const BACKEND_FAILURE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'BACKEND_UNAVAILABLE', 'BACKEND_ERROR']);
+
 /** The caller seen by an unenforced baseline subgraph (benchmarks only); it decides nothing. */
 const BASELINE_CALLER: SubgraphContext = {
   officialId: 'baseline-benchmark',
@@ -129,11 +132,24 @@ export async function startSubgraph<Loaders extends object>(
     bodyLimit: 10 * 1024 * 1024,
   });
   const schema = buildContinuumSubgraphSchema(module.typeDefs, module.resolvers);
+  // The backend as the last answered operation found it: a probe's `SELECT 1` can pass while the
+  // system's own queries fail, so /healthz reports both (the gateway's /readyz shows it per system).
+  let backendFailing = false;
+  const backendWatch: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          backendFailing = (response.body.singleResult.errors ?? []).some((e) => BACKEND_FAILURE_CODES.has(String(e.extensions?.code)));
+        },
+      };
+    },
+  };
   const enforced = options.enforcement !== 'off-for-baseline-benchmark';
   if (enforced) enforceDecisions(schema, fieldCategories(module.typeDefs), module.localDecider);
   const apollo = new ApolloServer<Loaders & KitContext>({
     schema,
-    plugins: [...airGappedPlugins(), fastifyApolloDrainPlugin(app), ...(options.tracer ? [requestSpanPlugin()] : [])],
+    plugins: [...airGappedPlugins(), fastifyApolloDrainPlugin(app), backendWatch, ...(options.tracer ? [requestSpanPlugin()] : [])],
     includeStacktraceInErrorResponses: false,
     // The process owns its signals and closes subgraphs after the gateway has drained (see gateway/server.ts).
     stopOnTerminationSignals: false,
@@ -156,10 +172,11 @@ export async function startSubgraph<Loaders extends object>(
   app.get('/healthz', async (_request, reply) => {
     try {
       await module.checkHealth();
-      return { status: 'ok', subgraph: module.name };
     } catch {
-      return reply.code(503).send({ status: 'unavailable', subgraph: module.name });
+      return reply.code(503).send({ status: 'unavailable', subgraph: module.name, backend: 'failing' });
     }
+    if (backendFailing) return reply.code(503).send({ status: 'unavailable', subgraph: module.name, backend: 'failing' });
+    return { status: 'ok', subgraph: module.name, backend: 'ok' };
   });
   const graphql = fastifyApolloHandler(apollo, {
     context: async (request) => {

@@ -96,7 +96,7 @@ describe.each(testStores)('a rogue subgraph on $name', (store) => {
   it('reports the incident in the gateway log, naming the subgraph, field, code, rule and request', async () => {
     const warn = vi.spyOn(federation.gateway.app.log, 'warn');
     try {
-      const requestId = 'rogue-incident-0001';
+      const requestId = '00000000-0000-4000-8000-0000000a0001'; // a UUID: the gateway replaces any other x-request-id
       const headers = { ...(await federation.as('iq-partner', 'CONTINUITY_OF_CARE')), 'content-type': 'application/json', 'x-request-id': requestId };
       const response = await fetch(federation.gateway.url, { method: 'POST', headers, body: JSON.stringify({ query: QUERY, variables: { ref: CASE.ref } }) });
       expect(response.status).toBe(200);

@@ -111,15 +111,20 @@ describe.each(testStores)('abuse limits on $name', (store) => {
     expect(body.errors).toEqual([{ message: 'The document has more than 5000 tokens.', locations: expect.any(Array), extensions: { code: 'GRAPHQL_PARSE_FAILED', hubCode: 'HUB_LIMIT_TOKENS' } }]);
   });
 
-  it('a 5 MB query: 413 HUB_LIMIT_BODY_TOO_LARGE, before authentication', async () => {
+  it('a 5 MB query: 413 HUB_LIMIT_BODY_TOO_LARGE, before the body is read', async () => {
     const query = `{ ${'__typename '.repeat(500_000)}}`;
-    const response = await attack(() =>
-      fetch(federation.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }),
-    );
+    const response = await attack(() => fetch(federation.gateway.url, { method: 'POST', headers, body: JSON.stringify({ query }) }));
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
       errors: [{ message: 'The request body is larger than 1048576 bytes.', extensions: { code: 'PAYLOAD_TOO_LARGE', hubCode: 'HUB_LIMIT_BODY_TOO_LARGE', requestId: expect.any(String) } }],
     });
+  });
+
+  it('a 5 MB query without a token: 401, authentication comes before the body', async () => {
+    const query = `{ ${'__typename '.repeat(500_000)}}`;
+    const response = await attack(() => fetch(federation.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }));
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { errors: { extensions: unknown }[] }).errors[0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', hubCode: 'HUB_AUTH_MISSING_TOKEN', requestId: expect.any(String) });
   });
 
   it('100 batched operations: 400 HUB_LIMIT_BATCHED', async () => {
@@ -135,6 +140,9 @@ describe.each(testStores)('abuse limits on $name', (store) => {
     expect(plain.body.errors).toEqual([{ message: expect.stringMatching(/cross-site request forgery/), extensions: { code: 'BAD_REQUEST', hubCode: 'HUB_CSRF_REFUSED' } }]);
     const form = await attack(() => fetch(federation.gateway.url, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent(SIMPLE)}` }));
     expect(form.status).toBe(415);
+    expect(((await form.json()) as { errors: unknown[] }).errors).toEqual([
+      { message: 'Send the request body as application/json.', extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', hubCode: 'HUB_CONTENT_TYPE_UNSUPPORTED', requestId: expect.any(String) } },
+    ]);
     const get = await attack(() => fetch(`${federation.gateway.url}?query=${encodeURIComponent(SIMPLE)}`, { headers: { authorization: headers.authorization!, 'x-purpose': headers['x-purpose']! } }));
     expect(get.status).toBe(400);
     expect(((await get.json()) as { errors: { extensions: unknown }[] }).errors[0]!.extensions).toEqual({ code: 'BAD_REQUEST', hubCode: 'HUB_CSRF_REFUSED' });

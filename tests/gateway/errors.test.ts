@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HubErrors, hubError } from '../../gateway/errors.js';
+import { refusalBody } from '../../gateway/refusal.js';
 
 const entries = Object.entries(HubErrors);
 const documented = readFileSync(new URL('../../docs/ERRORS.md', import.meta.url), 'utf8');
@@ -24,5 +25,11 @@ describe('hub error catalogue', () => {
     const error = hubError('HUB_SUBGRAPH_UNAVAILABLE', ['iq-partner'], { serviceName: 'iq-partner' });
     expect(error.message).toBe('Subgraph "iq-partner" is unavailable; its fields are null in this response.');
     expect(error.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', hubCode: 'HUB_SUBGRAPH_UNAVAILABLE', serviceName: 'iq-partner' });
+  });
+
+  it('builds the refusal body from the catalogue, in one place', () => {
+    expect(refusalBody('HUB_LIMIT_RATE', 'req-1', ['5'])).toEqual({
+      errors: [{ message: 'Too many requests from your organisation; retry after 5 s.', extensions: { code: 'RATE_LIMITED', hubCode: 'HUB_LIMIT_RATE', requestId: 'req-1' } }],
+    });
   });
 });

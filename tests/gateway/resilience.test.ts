@@ -91,12 +91,13 @@ describe.each(testStores)('failing subgraphs on $name', (store) => {
 
   const partial = (code: string, message: string) => ({
     data: { case: { ref: CASE.ref, status: expect.any(String), partnerFile: null } },
-    errors: [{ message, extensions: { code, hubCode: `HUB_${code}`, serviceName: 'iq-partner' } }],
+    // At the path of the field the failed call would have served.
+    errors: [{ message, path: ['case', 'partnerFile'], extensions: { code, hubCode: `HUB_${code}`, serviceName: 'iq-partner' } }],
   });
 
   it('answers in full while the subgraph is healthy, forwarding the request id and W3C trace context', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const requestId = 'resilience-trace-0001';
+    const requestId = '00000000-0000-4000-8000-00000000a001';
     const traced = await fetch(federation.gateway.url, {
       method: 'POST',
       headers: { ...(await federation.as('iq-partner', 'REINTEGRATION_ASSISTANCE')), 'content-type': 'application/json', 'x-request-id': requestId, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },

@@ -120,7 +120,7 @@ describe.each(testStores)('SIGTERM with requests in flight on $name', (store) =>
     expect(secrets.filter((s) => metrics.includes(s))).toEqual([]);
     expect(metrics).not.toMatch(/EU-\d{4}-\d{6}/);
     expect(metrics).not.toContain('be-counsellor-001');
-    expect(metrics).toContain('continuum_graphql_requests_total{operation="Page",outcome="ok"} 1');
+    expect(metrics).toContain('continuum_graphql_requests_total{operation="query",outcome="ok"} 1');
     expect(metrics).toMatch(/continuum_authorization_decisions_total\{decision="released",code="RELEASED",rule="[a-z.-]+",category="IDENTITY"\} \d+/);
 
     let db: Db | undefined;
