@@ -36,7 +36,7 @@ import { HubDataSource } from './HubDataSource.js';
 import { HubGateway } from './HubGateway.js';
 import { withLimitCode } from './limits/apolloRefusals.js';
 import { bodyLimitErrorHandler, refuseBatches } from './limits/http.js';
-import { DEFAULT_LIMITS, limitRules, type LimitOptions } from './limits/index.js';
+import { DEFAULT_LIMITS, limitPlugins, limitRules, type LimitOptions } from './limits/index.js';
 import { rateLimitGuard, TokenBuckets } from './limits/rateLimit.js';
 import { trustedDocumentsGuard } from './limits/trustedDocuments.js';
 import { HubMetrics } from './metrics/HubMetrics.js';
@@ -172,6 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [
       ...airGappedPlugins(),
       fastifyApolloDrainPlugin(app),
+      ...limitPlugins(limits),
       hubMetrics.plugin(),
       ...(options.tracer ? [requestSpanPlugin()] : []),
       auditPlugin(hubMetrics.timedAudit(options.audit), (entry) => app.log.error(entry, 'audit record could not be written; response withheld')),

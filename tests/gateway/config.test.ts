@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       CONTINUUM_CONTEXT_KEY_DIR: '.data/context-keys',
       LOG_LEVEL: 'info',
       CONTINUUM_MAX_DEPTH: 12,
+      CONTINUUM_MAX_INTROSPECTION_DEPTH: 20,
       CONTINUUM_MAX_ALIASES: 30,
       CONTINUUM_MAX_TOKENS: 5000,
       CONTINUUM_MAX_COST: 50_000,
