@@ -32,6 +32,8 @@ import {
   Kind,
   type ASTVisitor,
   type FieldNode,
+  type GraphQLArgument,
+  type GraphQLError,
   type GraphQLField,
   type OperationDefinitionNode,
   type ValidationContext,
@@ -62,22 +64,32 @@ const PAGE_CONTENT = new Set(['edges', 'nodes']);
 export function costFold(options: CostOptions, variables: CostedRequest['variables']): Fold<number> {
   const number = (value: unknown) => (typeof value === 'number' ? saturate(value) : options.maxPageSize);
 
+  /** The page one argument asks for; undefined when it is left out and has no default. */
+  const asked = (node: FieldNode, argument: GraphQLArgument): number | undefined => {
+    const given = node.arguments?.find((a) => a.name.value === argument.name)?.value;
+    const byDefault = typeof argument.defaultValue === 'number' ? saturate(argument.defaultValue) : undefined;
+    if (!given) return byDefault;
+    if (given.kind === Kind.INT) return saturate(Number(given.value));
+    if (given.kind === Kind.VARIABLE) {
+      if (!variables) return options.maxPageSize;
+      // Not sent and no default: the argument is left out, as graphql-js executes it.
+      if (!Object.prototype.hasOwnProperty.call(variables, given.name.value)) return byDefault;
+      return number(variables[given.name.value]);
+    }
+    return options.maxPageSize; // null, or a value of the wrong type (ValuesOfCorrectTypeRule reports it)
+  };
+
+  /** The largest page any page argument asks for (both `first` and `last`: errs towards refusing); undefined: not paged. */
   const pageSize = (node: FieldNode, definition: GraphQLField<unknown, unknown>): number | undefined => {
+    let paged = false;
+    let size: number | undefined;
     for (const argument of definition.args) {
       if (!PAGE_ARGUMENTS.has(argument.name)) continue;
-      const given = node.arguments?.find((a) => a.name.value === argument.name)?.value;
-      if (!given) return typeof argument.defaultValue === 'number' ? saturate(argument.defaultValue) : options.maxPageSize;
-      if (given.kind === Kind.INT) return saturate(Number(given.value));
-      if (given.kind === Kind.VARIABLE) {
-        if (!variables) return options.maxPageSize;
-        const name = given.name.value;
-        // Not sent and no default: the argument is left out, as graphql-js executes it.
-        if (!Object.prototype.hasOwnProperty.call(variables, name)) return typeof argument.defaultValue === 'number' ? saturate(argument.defaultValue) : options.maxPageSize;
-        return number(variables[name]);
-      }
-      return options.maxPageSize; // null, or a value of the wrong type (ValuesOfCorrectTypeRule reports it)
+      paged = true;
+      const page = asked(node, argument);
+      if (page !== undefined && (size === undefined || page > size)) size = page;
     }
-    return undefined;
+    return paged ? (size ?? options.maxPageSize) : undefined;
   };
 
   return {
@@ -105,6 +117,12 @@ export function operationCost(context: Pick<ValidationContext, 'getSchema' | 'ge
   return measure(schema, scope, request.operation.selectionSet, schema.getRootType(request.operation.operation) ?? undefined, costFold(options, request.variables));
 }
 
+/** HUB_LIMIT_COST at the operation when its estimate is over `maxCost`: this rule's verdict, for the rule and for ./requestCost.ts. */
+export function costRefusal(context: Pick<ValidationContext, 'getSchema' | 'getFragment'>, request: CostedRequest, options: CostOptions): GraphQLError | undefined {
+  const { value } = operationCost(context, request, options);
+  return value > options.maxCost ? limitError('HUB_LIMIT_COST', [options.maxCost], request.operation) : undefined;
+}
+
 /**
  * With `request`, costs that one operation on its variables; without, every operation in the
  * document, page sizes in variables counted as `maxPageSize`.
@@ -113,8 +131,8 @@ export function MaxCostRule(options: CostOptions, request?: CostedRequest): Vali
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(node) {
       if (request && node !== request.operation) return false;
-      const { value } = operationCost(context, { operation: node, variables: request?.variables }, options);
-      if (value > options.maxCost) context.reportError(limitError('HUB_LIMIT_COST', [options.maxCost], node));
+      const error = costRefusal(context, { operation: node, variables: request?.variables }, options);
+      if (error) context.reportError(error);
       return false;
     },
   });

@@ -83,6 +83,18 @@ describe.each(testStores)('abuse limits on $name', (store) => {
     });
   });
 
+  it('a depth bomb of 1,600 levels (as deep as the token limit allows): HUB_LIMIT_DEPTH, and nothing internal', async () => {
+    const bomb = `{ cases(first: 1) { edges { node { ${'memberStateFile { '.repeat(1600)}ref${' }'.repeat(1600)} } } } }`;
+    const { status, body } = await attack(() => post({ query: bomb }));
+    expect(status).toBe(400);
+    expect(body.errors).toContainEqual({
+      message: 'The operation nests fields more than 12 levels deep.',
+      locations: [{ line: 1, column: 1 }],
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', hubCode: 'HUB_LIMIT_DEPTH' },
+    });
+    expect(new Set(body.errors!.map((e) => e.extensions?.code))).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+  });
+
   it('1,000 aliases: HUB_LIMIT_ALIASES, one error', async () => {
     // Cheap aliases, so that neither the token limit nor the cost estimate refuses them first.
     const query = `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: __typename`).join(' ')} }`;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parse, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { DEFAULT_LIMITS, MaxCostRule, operationCost, SATURATED } from '../../../gateway/limits/index.js';
 import { API_SCHEMA, FIXTURE_SCHEMA, fragmentBomb, selectionsIn, validationErrors } from './harness.js';
 
+const PAGED_BOTH_WAYS = buildSchema('type Query { nodes(first: Int = 10, last: Int): Page! } type Page { totalCount: Int! }');
 const OPTIONS = { maxCost: 1000, assumedListSize: 10, maxPageSize: 100 };
 const rule = (maxCost: number) => MaxCostRule({ ...OPTIONS, maxCost });
 const costError = (limit: number, line = 1, column = 1) => ({
@@ -60,6 +61,11 @@ describe('MaxCostRule', () => {
       expect(costOf('query($n: Int) { nodes(first: $n) { totalCount } }', { n: null })).toBe(100 * 2);
       expect(costOf(query)).toBe(100 * 2);
     });
+  });
+
+  it('takes the larger page when both first and last are given', () => {
+    expect(costOf('{ nodes(first: 2, last: 7) { totalCount } }', undefined, PAGED_BOTH_WAYS)).toBe(7 * 2);
+    expect(costOf('{ nodes(last: 7) { totalCount } }', undefined, PAGED_BOTH_WAYS)).toBe(10 * 2);
   });
 
   it('costs only the operation of the request it is given', () => {
