@@ -50,6 +50,7 @@ export const HubErrors = {
   HUB_LIMIT_TOKENS: define('HUB_LIMIT_TOKENS', 'GRAPHQL_PARSE_FAILED', 400, 'The document has more than %s tokens.'),
   HUB_LIMIT_DEPTH: define('HUB_LIMIT_DEPTH', 'GRAPHQL_VALIDATION_FAILED', 400, 'The operation nests fields more than %s levels deep.'),
   HUB_LIMIT_INTROSPECTION_DEPTH: define('HUB_LIMIT_INTROSPECTION_DEPTH', 'GRAPHQL_VALIDATION_FAILED', 400, 'The introspection query nests fields more than %s levels deep.'),
+  HUB_LIMIT_INTROSPECTION_LISTS: define('HUB_LIMIT_INTROSPECTION_LISTS', 'GRAPHQL_VALIDATION_FAILED', 400, 'The introspection query nests lists of fields, interfaces, possible types or input fields more than 2 deep.'),
   HUB_LIMIT_ALIASES: define('HUB_LIMIT_ALIASES', 'GRAPHQL_VALIDATION_FAILED', 400, 'The operation has %s aliases, counting each fragment at every spread; the limit is %s.'),
   HUB_LIMIT_COST: define('HUB_LIMIT_COST', 'GRAPHQL_VALIDATION_FAILED', 400, 'The operation could return more than %s fields (estimated: lists multiply). Ask for smaller pages or fewer nested lists.'),
   HUB_LIMIT_RATE: define('HUB_LIMIT_RATE', 'RATE_LIMITED', 429, 'Too many requests from your organisation; retry after %s s.'),

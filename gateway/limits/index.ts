@@ -10,7 +10,8 @@
  *   Apollo Server
  *   6. CSRF prevention (Apollo's default, kept on)       400 HUB_CSRF_REFUSED
  *   7. parse, at most maxTokens tokens                   400 HUB_LIMIT_TOKENS
- *   8. validation: graphql-js's specified rules (fragment cycles included), then limitRules()
+ *   8. validation: graphql-js's specified rules (fragment cycles; nested introspection lists:
+ *      400 HUB_LIMIT_INTROSPECTION_LISTS, coded in ./apolloRefusals.ts), then limitRules()
  *                                                        400 HUB_LIMIT_ALIASES / _DEPTH / _INTROSPECTION_DEPTH
  *   9. the operation resolved (requestCostPlugin): cost on the request's coerced variables,
  *      before anything is planned                       400 HUB_LIMIT_COST

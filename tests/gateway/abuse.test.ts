@@ -182,6 +182,20 @@ describe.each(testStores)('abuse limits on $name', (store) => {
       expect([status, body.errors]).toEqual([400, [introspectionDepthError]]);
     });
 
+    it("lists of fields nested three deep: graphql-js's refusal, with the hub's code HUB_LIMIT_INTROSPECTION_LISTS", async () => {
+      const { status, body } = await attack(() => post({ query: '{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }' }, operator));
+      expect([status, body.errors]).toEqual([
+        400,
+        [
+          {
+            message: 'The introspection query nests lists of fields, interfaces, possible types or input fields more than 2 deep.',
+            locations: [{ line: 1, column: 3 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', hubCode: 'HUB_LIMIT_INTROSPECTION_LISTS' },
+          },
+        ],
+      ]);
+    });
+
     it('a 1,500-level ofType chain: HUB_LIMIT_INTROSPECTION_DEPTH, not an internal error', async () => {
       const { status, body } = await attack(() => post({ query: ofTypeChain(1500) }, operator));
       expect([status, body.errors]).toEqual([400, [introspectionDepthError]]);
