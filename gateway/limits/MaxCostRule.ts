@@ -61,8 +61,9 @@ const PAGE_ARGUMENTS = new Set(['first', 'last', 'limit', 'pageSize']);
 const PAGE_CONTENT = new Set(['edges', 'nodes']);
 
 /** The fold behind the estimate: a field's cost from its own selection set's. */
-export function costFold(options: CostOptions, variables: CostedRequest['variables']): Fold<number> {
+export function costFold(options: CostOptions, variables: CostedRequest['variables']): Fold<number> & { readonly variablesConsulted: boolean } {
   const number = (value: unknown) => (typeof value === 'number' ? saturate(value) : options.maxPageSize);
+  let variablesConsulted = false;
 
   /** The page one argument asks for; undefined when it is left out and has no default. */
   const asked = (node: FieldNode, argument: GraphQLArgument): number | undefined => {
@@ -71,6 +72,7 @@ export function costFold(options: CostOptions, variables: CostedRequest['variabl
     if (!given) return byDefault;
     if (given.kind === Kind.INT) return saturate(Number(given.value));
     if (given.kind === Kind.VARIABLE) {
+      variablesConsulted = true;
       if (!variables) return options.maxPageSize;
       // Not sent and no default: the argument is left out, as graphql-js executes it.
       if (!Object.prototype.hasOwnProperty.call(variables, given.name.value)) return byDefault;
@@ -93,6 +95,9 @@ export function costFold(options: CostOptions, variables: CostedRequest['variabl
   };
 
   return {
+    get variablesConsulted() {
+      return variablesConsulted;
+    },
     empty: 0,
     combine: (a, b) => saturate(a + b),
     field(node, definition, parent, below) {
@@ -110,17 +115,24 @@ export function costFold(options: CostOptions, variables: CostedRequest['variabl
   };
 }
 
-/** The estimated cost of `operation` (and the selections walked to find it). */
-export function operationCost(context: Pick<ValidationContext, 'getSchema' | 'getFragment'>, request: CostedRequest, options: CostOptions): Measured<number> {
-  const schema = context.getSchema();
-  const scope = fragmentScope<number>((name) => context.getFragment(name));
-  return measure(schema, scope, request.operation.selectionSet, schema.getRootType(request.operation.operation) ?? undefined, costFold(options, request.variables));
+export interface Cost extends Measured<number> {
+  /** Whether any page size came from a variable: if not, the estimate is the same for every request. */
+  variablesConsulted: boolean;
 }
 
-/** HUB_LIMIT_COST at the operation when its estimate is over `maxCost`: this rule's verdict, for the rule and for ./requestCost.ts. */
-export function costRefusal(context: Pick<ValidationContext, 'getSchema' | 'getFragment'>, request: CostedRequest, options: CostOptions): GraphQLError | undefined {
-  const { value } = operationCost(context, request, options);
-  return value > options.maxCost ? limitError('HUB_LIMIT_COST', [options.maxCost], request.operation) : undefined;
+/** The estimated cost of `operation` (and the selections walked to find it). */
+export function operationCost(context: Pick<ValidationContext, 'getSchema' | 'getFragment'>, request: CostedRequest, options: CostOptions): Cost {
+  const schema = context.getSchema();
+  const scope = fragmentScope<number>((name) => context.getFragment(name));
+  const fold = costFold(options, request.variables);
+  const measured = measure(schema, scope, request.operation.selectionSet, schema.getRootType(request.operation.operation) ?? undefined, fold);
+  return { ...measured, variablesConsulted: fold.variablesConsulted };
+}
+
+/** This rule's verdict, for the rule and for ./requestCost.ts: HUB_LIMIT_COST at the operation when its estimate is over `maxCost`. */
+export function costRefusal(context: Pick<ValidationContext, 'getSchema' | 'getFragment'>, request: CostedRequest, options: CostOptions): { refusal: GraphQLError | undefined; variablesConsulted: boolean } {
+  const { value, variablesConsulted } = operationCost(context, request, options);
+  return { refusal: value > options.maxCost ? limitError('HUB_LIMIT_COST', [options.maxCost], request.operation) : undefined, variablesConsulted };
 }
 
 /**
@@ -131,8 +143,8 @@ export function MaxCostRule(options: CostOptions, request?: CostedRequest): Vali
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(node) {
       if (request && node !== request.operation) return false;
-      const error = costRefusal(context, { operation: node, variables: request?.variables }, options);
-      if (error) context.reportError(error);
+      const { refusal } = costRefusal(context, { operation: node, variables: request?.variables }, options);
+      if (refusal) context.reportError(refusal);
       return false;
     },
   });

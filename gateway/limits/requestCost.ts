@@ -8,8 +8,9 @@
  * them (defaults applied). Variables that do not coerce are refused later by execution; until
  * then, page sizes in them count as `maxPageSize`.
  *
- * An operation without variables costs the same every time: its verdict is kept per parsed
- * document (Apollo Server reuses the parsed document of a query it has seen) and per schema.
+ * An operation whose page sizes come from no variable costs the same every time: its verdict is
+ * kept per parsed document (Apollo Server reuses the parsed document of a query it has seen) and
+ * per schema, so only operations paged by variables are costed on every request.
  * The rule's verdict is taken directly (`costRefusal`), not through `validate`, whose type-info
  * walk of the whole document would cost three times as much on every request.
  */
@@ -24,33 +25,32 @@ export function requestCostPlugin(options: CostOptions): ApolloServerPlugin<Base
   const fragmentsOf = new WeakMap<DocumentNode, Map<string, FragmentDefinitionNode>>();
 
   const verdict = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, raw: Record<string, unknown> | undefined): Verdict => {
+    let known = fixed.get(schema);
+    if (!known) fixed.set(schema, (known = new WeakMap()));
+    const kept = known.get(operation);
+    if (kept !== undefined) return kept;
+
     let fragments = fragmentsOf.get(document);
     if (!fragments) {
       fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
       fragmentsOf.set(document, fragments);
     }
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], raw ?? {}, { maxErrors: 1 });
-    const error = costRefusal({ getSchema: () => schema, getFragment: (name) => fragments.get(name) }, { operation, variables: coerced.coerced }, options);
-    if (!error) return null;
-    // Refused like a validation failure (400), not like a failed plugin (500).
-    return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, http: { status: 400 } } });
+    const { refusal, variablesConsulted } = costRefusal({ getSchema: () => schema, getFragment: (name) => fragments.get(name) }, { operation, variables: coerced.coerced }, options);
+    const result = refusal ?? null;
+    if (!variablesConsulted) known.set(operation, result);
+    return result;
   };
+  // Refused like a validation failure (400), not like a failed plugin (500); a new error each time.
+  const refused = (refusal: GraphQLError) => new GraphQLError(refusal.message, { nodes: refusal.nodes, extensions: { ...refusal.extensions, http: { status: 400 } } });
 
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return; // Apollo Server has refused the request already
-          let result: Verdict;
-          if (operation.variableDefinitions?.length) {
-            result = verdict(schema, document, operation, request.variables);
-          } else {
-            let known = fixed.get(schema);
-            if (!known) fixed.set(schema, (known = new WeakMap()));
-            result = known.get(operation) ?? null;
-            if (!known.has(operation)) known.set(operation, (result = verdict(schema, document, operation, undefined)));
-          }
-          if (result) throw result;
+          const refusal = verdict(schema, document, operation, request.variables);
+          if (refusal) throw refused(refusal);
         },
       };
     },

@@ -149,10 +149,17 @@ describe.each(testStores)('abuse limits on $name', (store) => {
       expect([status, body.errors]).toEqual([400, [costError(50_000, line, 2)]]);
     });
 
-    it('the same document sent with n = 1 runs', async () => {
+    it('the same document sent with n = 1 runs, and its verdict is not kept for the next request', async () => {
       const { status, body } = await post({ query: pages('$n'), variables: { n: 1 } });
       expect([status, body.errors]).toEqual([200, undefined]);
       expect(Object.keys(body.data as object)).toEqual(['a', 'b', 'c', 'd']);
+      const again = await attack(() => post({ query: pages('$n'), variables: { n: 100 } }));
+      expect([again.status, again.body.errors]).toEqual([400, [costError(50_000, line, 2)]]);
+    });
+
+    it('a page size that does not coerce (a string) counts as the largest page: HUB_LIMIT_COST', async () => {
+      const { status, body } = await attack(() => post({ query: pages('$n'), variables: { n: '1' } }));
+      expect([status, hubCodes(body)]).toEqual([400, ['HUB_LIMIT_COST']]);
     });
 
     it('the same pages written literally: HUB_LIMIT_COST', async () => {

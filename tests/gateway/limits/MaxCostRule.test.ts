@@ -18,8 +18,8 @@ function measured(query: string, variables?: Record<string, unknown>, schema = F
   const document = parse(query);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d] as const] : [])));
-  const { value, work } = operationCost({ getSchema: () => schema, getFragment: (name) => fragments.get(name) }, { operation, variables }, OPTIONS);
-  return { cost: value, work, selections: selectionsIn(document) };
+  const { value, work, variablesConsulted } = operationCost({ getSchema: () => schema, getFragment: (name) => fragments.get(name) }, { operation, variables }, OPTIONS);
+  return { cost: value, work, variablesConsulted, selections: selectionsIn(document) };
 }
 const costOf = (query: string, variables?: Record<string, unknown>, schema = FIXTURE_SCHEMA) => measured(query, variables, schema).cost;
 
@@ -61,6 +61,11 @@ describe('MaxCostRule', () => {
       expect(costOf('query($n: Int) { nodes(first: $n) { totalCount } }', { n: null })).toBe(100 * 2);
       expect(costOf(query)).toBe(100 * 2);
     });
+  });
+
+  it('says whether any page size came from a variable (if not, every request costs the same)', () => {
+    expect(measured('query($id: ID!) { node(id: $id) { children { name } } }', { id: 1 }).variablesConsulted).toBe(false);
+    expect(measured('query($n: Int) { node(id: 1) { ...P } } fragment P on Node { page(first: $n) { totalCount } }', { n: 1 }).variablesConsulted).toBe(true);
   });
 
   it('takes the larger page when both first and last are given', () => {
