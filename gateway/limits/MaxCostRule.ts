@@ -14,11 +14,12 @@
  * different types are added up, not maxed: the estimate errs towards refusing.
  *
  * The estimate is of what runs, so it is taken per request, on the request's coerced variables
- * (./requestCost.ts runs this rule once the operation is resolved, before anything is planned): a
- * page size in a variable is the value sent, or the variable's default when none is sent. Where
- * the variables are not known (they did not coerce, or the rule runs on a document alone) a page
- * size in a variable counts as `maxPageSize`; a page argument left out counts as the schema's
- * default, else as `maxPageSize`.
+ * (./requestCost.ts takes this rule's verdict once the operation is resolved, before anything is
+ * planned): a page size in a variable is the value sent, or the variable's default when none is
+ * sent. Where the variables are not known (they did not coerce, or the rule runs on a document
+ * alone) a page size in a variable counts as `maxPageSize`; a page argument left out counts as
+ * the schema's default, else as `maxPageSize`. A field with both `first` and `last` is the larger
+ * page. Any field with a page argument is paged, list or not: the estimate errs towards refusing.
  *
  * Fragments are counted at every spread, each fragment's cost computed once (./expansion.ts): the
  * rule takes time proportional to the document, and a 1 KB document that expands to 2^40 fields

@@ -135,7 +135,7 @@ describe.each(testStores)('abuse limits on $name', (store) => {
     const query = fragmentBomb(levels);
     expect(query.length).toBeLessThan(2000);
     const [refused, health] = await attack(() => Promise.all([post({ query }), fetch(federation.gateway.url.replace(/\/graphql$/, '/healthz'))]));
-    expect([refused.status, refused.body.errors]).toEqual([400, [costError(50_000)]]);
+    expect([refused.status, refused.body.errors]).toEqual([400, [costError(70_000)]]);
     expect(health.status).toBe(200);
   });
 
@@ -146,7 +146,7 @@ describe.each(testStores)('abuse limits on $name', (store) => {
 
     it('four pages of 100 full cases, with n defaulting to 1 but sent as 100: HUB_LIMIT_COST', async () => {
       const { status, body } = await attack(() => post({ query: pages('$n'), variables: { n: 100 } }));
-      expect([status, body.errors]).toEqual([400, [costError(50_000, line, 2)]]);
+      expect([status, body.errors]).toEqual([400, [costError(70_000, line, 2)]]);
     });
 
     it('the same document sent with n = 1 runs, and its verdict is not kept for the next request', async () => {
@@ -154,7 +154,7 @@ describe.each(testStores)('abuse limits on $name', (store) => {
       expect([status, body.errors]).toEqual([200, undefined]);
       expect(Object.keys(body.data as object)).toEqual(['a', 'b', 'c', 'd']);
       const again = await attack(() => post({ query: pages('$n'), variables: { n: 100 } }));
-      expect([again.status, again.body.errors]).toEqual([400, [costError(50_000, line, 2)]]);
+      expect([again.status, again.body.errors]).toEqual([400, [costError(70_000, line, 2)]]);
     });
 
     it('a page size that does not coerce (a string) counts as the largest page: HUB_LIMIT_COST', async () => {
@@ -164,7 +164,7 @@ describe.each(testStores)('abuse limits on $name', (store) => {
 
     it('the same pages written literally: HUB_LIMIT_COST', async () => {
       const { status, body } = await attack(() => post({ query: pages('100') }));
-      expect([status, body.errors]).toEqual([400, [costError(50_000, line, 2)]]);
+      expect([status, body.errors]).toEqual([400, [costError(70_000, line, 2)]]);
     });
   });
 

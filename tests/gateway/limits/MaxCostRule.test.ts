@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { DEFAULT_LIMITS, MaxCostRule, operationCost, SATURATED } from '../../../gateway/limits/index.js';
 import { API_SCHEMA, FIXTURE_SCHEMA, fragmentBomb, selectionsIn, validationErrors } from './harness.js';
 
@@ -86,7 +86,7 @@ describe('MaxCostRule', () => {
 
   it('multiplies nested pages and refuses at the operation', () => {
     const query = '{ nodes(first: 100) { edges { node { page(first: 100) { edges { node { children { name } } } } } } } }';
-    expect(validationErrors(MaxCostRule(DEFAULT_LIMITS), query)).toEqual([costError(50_000)]);
+    expect(validationErrors(MaxCostRule(DEFAULT_LIMITS), query)).toEqual([costError(70_000)]);
   });
 
   it('counts a fragment bomb of 2^40 leaves at every spread, in work proportional to the document', () => {
@@ -94,7 +94,7 @@ describe('MaxCostRule', () => {
     expect(cost).toBe(1 + 2 ** 40);
     expect(work).toBe(selections);
     expect(selections).toBe(83);
-    expect(validationErrors(MaxCostRule(DEFAULT_LIMITS), fragmentBomb(40))).toEqual([costError(50_000)]);
+    expect(validationErrors(MaxCostRule(DEFAULT_LIMITS), fragmentBomb(40))).toEqual([costError(70_000)]);
   });
 
   it('saturates instead of overflowing: past 2^53 the estimate stays at its ceiling, never NaN', () => {
@@ -115,10 +115,11 @@ describe('MaxCostRule', () => {
     expect(validationErrors(MaxCostRule(DEFAULT_LIMITS), fourPages, API_SCHEMA).map((e) => e.extensions?.hubCode)).toEqual(['HUB_LIMIT_COST']);
   });
 
-  it('lets an auditor read a page of 100 audit records with their per-case details', () => {
+  it("lets an auditor read the audit API's largest page, 200 records with their per-case details", () => {
     const page = `query($first: Int!) { auditRecords(first: $first) { totalCount edges { node { seq time organisation purpose outcome subgraphs
       cases { caseRef released { category basis rule paths } denied { category code rule paths } } incidents { subgraph coordinate code rule } } } } }`;
-    expect(validationErrors(MaxCostRule(DEFAULT_LIMITS), page, API_SCHEMA)).toEqual([]);
+    const operation = parse(page).definitions[0] as OperationDefinitionNode;
+    expect(validationErrors(MaxCostRule(DEFAULT_LIMITS, { operation, variables: { first: 200 } }), '', API_SCHEMA, { kind: Kind.DOCUMENT, definitions: [operation] })).toEqual([]);
   });
 
   it('lets the hub operator run the standard introspection query', async () => {
