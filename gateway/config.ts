@@ -41,6 +41,7 @@ export const ConfigSchema = z.object({
   CONTINUUM_CONFIG: z.string().min(1).optional(),
   // Abuse limits (gateway/limits/).
   CONTINUUM_MAX_DEPTH: count(1, 100).default(DEFAULT_LIMITS.maxDepth),
+  CONTINUUM_MAX_INTROSPECTION_DEPTH: count(1, 100).default(DEFAULT_LIMITS.maxIntrospectionDepth),
   CONTINUUM_MAX_ALIASES: count(0, 10_000).default(DEFAULT_LIMITS.maxAliases),
   CONTINUUM_MAX_TOKENS: count(100, 1_000_000).default(DEFAULT_LIMITS.maxTokens),
   CONTINUUM_MAX_COST: count(1, 100_000_000).default(DEFAULT_LIMITS.maxCost),
@@ -133,6 +134,7 @@ export function gatewayTuning(config: Config): { limits: LimitOptions; resilienc
     limits: {
       ...DEFAULT_LIMITS,
       maxDepth: config.CONTINUUM_MAX_DEPTH,
+      maxIntrospectionDepth: config.CONTINUUM_MAX_INTROSPECTION_DEPTH,
       maxAliases: config.CONTINUUM_MAX_ALIASES,
       maxTokens: config.CONTINUUM_MAX_TOKENS,
       maxCost: config.CONTINUUM_MAX_COST,

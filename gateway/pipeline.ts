@@ -32,10 +32,18 @@ export const PIPELINE: readonly Stage[] = Object.freeze([
   stage('trusted-documents', 'fastify', 'a registered document, when a manifest is configured', ['HUB_LIMIT_UNTRUSTED_DOCUMENT', 'HUB_LIMIT_UNKNOWN_DOCUMENT']),
   stage('csrf', 'apollo', 'a preflighted request (JSON content type or a preflight header)', ['HUB_CSRF_REFUSED']),
   stage('parse', 'apollo', 'GraphQL syntax, at most maxTokens tokens', ['HUB_LIMIT_TOKENS', 'GRAPHQL_PARSE_FAILED']),
-  stage('validation', 'apollo', "graphql-js's specified rules, then the limit rules (aliases, depth, cost)", ['GRAPHQL_VALIDATION_FAILED', 'HUB_LIMIT_ALIASES', 'HUB_LIMIT_DEPTH', 'HUB_LIMIT_COST']),
+  stage('validation', 'apollo', "graphql-js's specified rules, then the hub's: reserved names, aliases, depth, introspection depth", [
+    'GRAPHQL_VALIDATION_FAILED',
+    'HUB_RESERVED_NAME',
+    'HUB_LIMIT_ALIASES',
+    'HUB_LIMIT_DEPTH',
+    'HUB_LIMIT_INTROSPECTION_DEPTH',
+    'HUB_LIMIT_INTROSPECTION_LISTS',
+  ]),
+  stage('cost', 'apollo', 'the operation costed on the coerced variables of this request, before planning', ['HUB_LIMIT_COST']),
   stage('variables', 'apollo', 'variable values coerced to their types', ['BAD_USER_INPUT']),
-  stage('access', 'executor', 'introspection for the hub operator only; fields the policy denies removed before planning, per-case decisions', ['HUB_INTROSPECTION_DISABLED', ...DENIAL_CODES]),
-  stage('subgraphs', 'executor', "signed context per subgraph call, deadline, circuit breaker, the answer re-checked", ['HUB_SUBGRAPH_UNAVAILABLE', 'HUB_SUBGRAPH_ERROR', 'HUB_SUBGRAPH_TIMEOUT', 'HUB_SUBGRAPH_CIRCUIT_OPEN', 'HUB_SUBGRAPH_BACKEND_FAILED']),
+  stage('access', 'executor', 'one supergraph version per request; introspection for the hub operator only; fields the policy denies removed before planning, per-case decisions', ['HUB_SUPERGRAPH_CHANGED', 'HUB_INTROSPECTION_DISABLED', ...DENIAL_CODES]),
+  stage('subgraphs', 'executor', "signed context per subgraph call, deadline, circuit breaker, the answer re-checked", ['HUB_SUBGRAPH_UNAVAILABLE', 'HUB_SUBGRAPH_ERROR', 'HUB_SUBGRAPH_TIMEOUT', 'HUB_SUBGRAPH_CIRCUIT_OPEN', 'HUB_SUBGRAPH_BACKEND_FAILED', 'HUB_SUBGRAPH_SUSPENDED']),
   stage('audit', 'executor', 'the record durable before the response leaves', ['HUB_AUDIT_UNAVAILABLE']),
 ]);
 

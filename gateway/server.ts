@@ -39,7 +39,7 @@ import { HubDataSource } from './HubDataSource.js';
 import { HubGateway } from './HubGateway.js';
 import { clientSafeMessage, withLimitCode } from './limits/apolloRefusals.js';
 import { bodyLimitErrorHandler, refuseBatches } from './limits/http.js';
-import { DEFAULT_LIMITS, limitRules, type LimitOptions } from './limits/index.js';
+import { DEFAULT_LIMITS, limitPlugins, limitRules, type LimitOptions } from './limits/index.js';
 import { rateLimitGuard, TokenBuckets } from './limits/rateLimit.js';
 import { trustedDocumentsGuard } from './limits/trustedDocuments.js';
 import { HubMetrics } from './metrics/HubMetrics.js';
@@ -196,6 +196,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [
       ...airGappedPlugins(),
       fastifyApolloDrainPlugin(app),
+      ...limitPlugins(limits),
       hubMetrics.plugin(),
       ...(options.tracer ? [requestSpanPlugin()] : []),
       auditPlugin(

@@ -7,53 +7,31 @@
  * subgraph work out of proportion to its size; the hub's deepest legitimate operations stay well
  * under the default of 12.
  *
- * Introspection subtrees (`__schema`, `__type`) are not counted: GraphiQL's introspection query
- * is deep by nature, and graphql-js's own `MaxIntrospectionDepthRule` bounds its lists.
- * Fragment cycles are left to `NoFragmentCyclesRule`; this rule just does not loop on them.
+ * Introspection subtrees (`__schema`, `__type`) are measured by `MaxIntrospectionNestingRule`
+ * against their own limit: the standard introspection query is 15 levels deep by nature.
+ * Each fragment's depth is computed once and the walk is iterative (./expansion.ts), so the rule
+ * takes time proportional to the document and no nesting can exhaust the stack; fragment cycles
+ * are left to `NoFragmentCyclesRule`, and do not make this rule loop.
  */
-import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import type { ASTVisitor, FieldNode, ValidationContext, ValidationRule } from 'graphql';
+import { fragmentScope, measure, type Fold } from './expansion.js';
 import { limitError } from './limitError.js';
+
+const isIntrospection = (field: FieldNode) => field.name.value === '__schema' || field.name.value === '__type';
+
+/** Fields nested below a selection set, introspection subtrees left out. */
+export const DEPTH: Fold<number> = Object.freeze({
+  empty: 0,
+  combine: Math.max,
+  field: (node: FieldNode, _definition: unknown, _parent: unknown, below: number) => (isIntrospection(node) ? 0 : 1 + below),
+});
 
 export function MaxDepthRule(maxDepth: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
-    // Depth below each fragment's own selection set, computed once per document.
-    const fragmentDepths = new Map<string, number>();
-    const visiting = new Set<string>();
-
-    const fragmentDepth = (fragment: FragmentDefinitionNode): number => {
-      const name = fragment.name.value;
-      const known = fragmentDepths.get(name);
-      if (known !== undefined) return known;
-      if (visiting.has(name)) return 0; // a cycle: NoFragmentCyclesRule reports it
-      visiting.add(name);
-      const depth = depthOf(fragment.selectionSet);
-      visiting.delete(name);
-      fragmentDepths.set(name, depth);
-      return depth;
-    };
-
-    // Stops descending once past the limit: the answer is "too deep" either way.
-    const depthOf = (selectionSet: SelectionSetNode, above = 0): number => {
-      let deepest = 0;
-      for (const selection of selectionSet.selections) {
-        let depth: number;
-        if (selection.kind === 'Field') {
-          if (selection.name.value === '__schema' || selection.name.value === '__type') continue;
-          depth = 1 + (selection.selectionSet && above < maxDepth ? depthOf(selection.selectionSet, above + 1) : 0);
-        } else if (selection.kind === 'InlineFragment') {
-          depth = depthOf(selection.selectionSet, above);
-        } else {
-          const fragment = context.getFragment(selection.name.value);
-          depth = fragment ? fragmentDepth(fragment) : 0;
-        }
-        if (depth > deepest) deepest = depth;
-      }
-      return deepest;
-    };
-
+    const scope = fragmentScope<number>((name) => context.getFragment(name));
     return {
       OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet);
+        const depth = measure(context.getSchema(), scope, node.selectionSet, context.getSchema().getRootType(node.operation) ?? undefined, DEPTH).value;
         if (depth > maxDepth) context.reportError(limitError('HUB_LIMIT_DEPTH', [maxDepth], node));
         return false;
       },

@@ -10,7 +10,14 @@
  *   Apollo Server
  *   6. CSRF prevention (Apollo's default, kept on)       400 HUB_CSRF_REFUSED
  *   7. parse, at most maxTokens tokens                   400 HUB_LIMIT_TOKENS
- *   8. validation: graphql-js's specified rules (fragment cycles included), then LIMIT_RULES
+ *   8. validation: graphql-js's specified rules (fragment cycles; nested introspection lists:
+ *      400 HUB_LIMIT_INTROSPECTION_LISTS, coded in ./apolloRefusals.ts), then limitRules()
+ *                                                        400 HUB_LIMIT_ALIASES / _DEPTH / _INTROSPECTION_DEPTH
+ *   9. the operation resolved (requestCostPlugin): cost on the request's coerced variables,
+ *      before anything is planned                       400 HUB_LIMIT_COST
+ *
+ * Every rule counts the operation's expansion (each fragment at every spread) in time proportional
+ * to the document (./expansion.ts).
  *
  * Each limit is configured in ../config.ts (CONTINUUM_* variables); DEFAULT_LIMITS are the
  * defaults there and for in-process gateways.
@@ -19,6 +26,8 @@ import type { ValidationRule } from 'graphql';
 import { MaxAliasesRule } from './MaxAliasesRule.js';
 import { MaxCostRule, type CostOptions } from './MaxCostRule.js';
 import { MaxDepthRule } from './MaxDepthRule.js';
+import { MaxIntrospectionNestingRule } from './MaxIntrospectionNestingRule.js';
+import { requestCostPlugin } from './requestCost.js';
 import type { TrustedDocuments } from './trustedDocuments.js';
 
 export interface RateLimit {
@@ -31,7 +40,9 @@ export interface RateLimit {
 export interface LimitOptions extends CostOptions {
   /** @default 12 */
   maxDepth: number;
-  /** @default 30 */
+  /** Depth of an introspection subtree, from `__schema` or `__type` down. @default 20 */
+  maxIntrospectionDepth: number;
+  /** Aliased fields in an operation's expansion. @default 30 */
   maxAliases: number;
   /** Lexical tokens in one document, enforced by graphql's parser. @default 5000 */
   maxTokens: number;
@@ -45,12 +56,15 @@ export interface LimitOptions extends CostOptions {
 
 export const DEFAULT_LIMITS: LimitOptions = Object.freeze({
   maxDepth: 12,
+  // The standard introspection query is 15 deep.
+  maxIntrospectionDepth: 20,
   maxAliases: 30,
   maxTokens: 5000,
-  // A page of 100 full cases with every nested list is about 19,000, a page of 100 audit records
-  // about 31,000; four pages of full cases are refused. Unpaginated lists of objects count as 5
-  // (records hold one or two cases, a handful of categories).
-  maxCost: 50_000,
+  // A page of 100 full cases with every nested list is about 19,000; the auditor API's largest page
+  // (200 audit records, `first: 1 to 200`) about 62,600, now that a page size in a variable counts
+  // as sent; four pages of full cases (about 75,000) are refused. Unpaginated lists of objects
+  // count as 5 (records hold one or two cases, a handful of categories).
+  maxCost: 70_000,
   assumedListSize: 5,
   maxPageSize: 100,
   bodyLimitBytes: 1024 * 1024,
@@ -61,14 +75,24 @@ export const DEFAULT_LIMITS: LimitOptions = Object.freeze({
 /** The limits' validation rules, in the order they run (after graphql-js's specified rules). */
 export function limitRules(options: LimitOptions): readonly ValidationRule[] {
   return Object.freeze([
-    // Cheapest first: counts aliases in one pass.
+    // Aliases in the expansion, each fragment counted once and multiplied by its spreads.
     MaxAliasesRule(options.maxAliases),
-    // Depth through fragments, memoised per fragment.
+    // Depth through fragments, introspection left out.
     MaxDepthRule(options.maxDepth),
-    // Size estimate: needs the schema's list types and page arguments.
-    MaxCostRule(options),
+    // Depth of introspection, before anything executes it.
+    MaxIntrospectionNestingRule(options.maxIntrospectionDepth),
   ]);
 }
 
-export { MaxAliasesRule, MaxCostRule, MaxDepthRule };
+/**
+ * The cost limit runs per request, on the request's variables (./requestCost.ts): a plugin
+ * Apollo Server calls once the operation is resolved, after the rules above.
+ */
+export function limitPlugins(options: LimitOptions) {
+  return Object.freeze([requestCostPlugin(options)]);
+}
+
+export { MaxAliasesRule, MaxCostRule, MaxDepthRule, MaxIntrospectionNestingRule };
+export { operationCost, type CostedRequest } from './MaxCostRule.js';
+export { measure, fragmentScope, saturate, SATURATED, type Fold, type Measured } from './expansion.js';
 export { limitError } from './limitError.js';

@@ -7,15 +7,24 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../auth/policy.js';
 import { createTokenVerifier } from '../../auth/verify.js';
+import { FULL_CASE } from '../../bench/workloads.js';
 import { loadTrustedDocuments } from '../../gateway/limits/trustedDocuments.js';
 import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { callCounts, startTestFederation, type TestFederation } from '../harness/federation.js';
 import { testStores } from '../harness/stores.js';
 
 const SIMPLE = '{ cases(first: 1) { totalCount } }';
+/** Fragment bomb: each fragment spreads the one before it twice, so `levels` fragments expand to 2^levels `__typename` leaves. */
+function fragmentBomb(levels: number): string {
+  const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i + 1} on Case { ...F${i} ...F${i} }`);
+  return `query Bomb { cases(first: 1) { edges { node { ...F${levels} } } } } fragment F0 on Case { __typename } ${fragments.join(' ')}`;
+}
+/** `__type(name: "Case")` followed by `levels` nested `ofType` fields. */
+const ofTypeChain = (levels: number) => `{ __type(name: "Case") { ${'ofType { '.repeat(levels)}name${' }'.repeat(levels)} } }`;
 const REGISTERED = 'query CaseStatus($ref: CaseRef!) { case(ref: $ref) { ref status } }';
 const REGISTERED_ID = createHash('sha256').update(REGISTERED).digest('hex');
 
@@ -74,13 +83,25 @@ describe.each(testStores)('abuse limits on $name', (store) => {
     });
   });
 
+  it('a depth bomb of 1,600 levels (as deep as the token limit allows): HUB_LIMIT_DEPTH, and nothing internal', async () => {
+    const bomb = `{ cases(first: 1) { edges { node { ${'memberStateFile { '.repeat(1600)}ref${' }'.repeat(1600)} } } } }`;
+    const { status, body } = await attack(() => post({ query: bomb }));
+    expect(status).toBe(400);
+    expect(body.errors).toContainEqual({
+      message: 'The operation nests fields more than 12 levels deep.',
+      locations: [{ line: 1, column: 1 }],
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', hubCode: 'HUB_LIMIT_DEPTH' },
+    });
+    expect(new Set(body.errors!.map((e) => e.extensions?.code))).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+  });
+
   it('1,000 aliases: HUB_LIMIT_ALIASES, one error', async () => {
     // Cheap aliases, so that neither the token limit nor the cost estimate refuses them first.
     const query = `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
     const { status, body } = await attack(() => post({ query }));
     expect(status).toBe(400);
     expect(body.errors).toEqual([
-      { message: 'The document has 1000 aliases; the limit is 30.', locations: [{ line: 1, column: query.indexOf('a30:') + 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED', hubCode: 'HUB_LIMIT_ALIASES' } },
+      { message: 'The operation has 1000 aliases, counting each fragment at every spread; the limit is 30.', locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED', hubCode: 'HUB_LIMIT_ALIASES' } },
     ]);
     // Aliased real fields run into the token limit before that.
     const costly = await attack(() => post({ query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: cases(first: 100) { totalCount }`).join(' ')} }` }));
@@ -102,6 +123,90 @@ describe.each(testStores)('abuse limits on $name', (store) => {
     const { status, body } = await attack(() => post({ query }));
     expect(status).toBe(400);
     expect(hubCodes(body)).toEqual(['HUB_LIMIT_COST']);
+  });
+
+  const costError = (limit: number, line = 1, column = 1) => ({
+    message: `The operation could return more than ${limit} fields (estimated: lists multiply). Ask for smaller pages or fewer nested lists.`,
+    locations: [{ line, column }],
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', hubCode: 'HUB_LIMIT_COST' },
+  });
+
+  it.each([23, 40])('a fragment bomb of 2^%i leaves: HUB_LIMIT_COST, while /healthz answers', async (levels) => {
+    const query = fragmentBomb(levels);
+    expect(query.length).toBeLessThan(2000);
+    const [refused, health] = await attack(() => Promise.all([post({ query }), fetch(federation.gateway.url.replace(/\/graphql$/, '/healthz'))]));
+    expect([refused.status, refused.body.errors]).toEqual([400, [costError(70_000)]]);
+    expect(health.status).toBe(200);
+  });
+
+  describe('a page size given as a variable is costed at the value sent', () => {
+    const pages = (size: string) =>
+      `${FULL_CASE} query Pages${size === '$n' ? '($n: Int = 1)' : ''} { ${['a', 'b', 'c', 'd'].map((alias) => `${alias}: cases(first: ${size}) { edges { node { ...FullCase } } }`).join(' ')} }`;
+    const line = FULL_CASE.split('\n').length;
+
+    it('four pages of 100 full cases, with n defaulting to 1 but sent as 100: HUB_LIMIT_COST', async () => {
+      const { status, body } = await attack(() => post({ query: pages('$n'), variables: { n: 100 } }));
+      expect([status, body.errors]).toEqual([400, [costError(70_000, line, 2)]]);
+    });
+
+    it('the same document sent with n = 1 runs, and its verdict is not kept for the next request', async () => {
+      const { status, body } = await post({ query: pages('$n'), variables: { n: 1 } });
+      expect([status, body.errors]).toEqual([200, undefined]);
+      expect(Object.keys(body.data as object)).toEqual(['a', 'b', 'c', 'd']);
+      const again = await attack(() => post({ query: pages('$n'), variables: { n: 100 } }));
+      expect([again.status, again.body.errors]).toEqual([400, [costError(70_000, line, 2)]]);
+    });
+
+    it('a page size that does not coerce (a string) counts as the largest page: HUB_LIMIT_COST', async () => {
+      const { status, body } = await attack(() => post({ query: pages('$n'), variables: { n: '1' } }));
+      expect([status, hubCodes(body)]).toEqual([400, ['HUB_LIMIT_COST']]);
+    });
+
+    it('the same pages written literally: HUB_LIMIT_COST', async () => {
+      const { status, body } = await attack(() => post({ query: pages('100') }));
+      expect([status, body.errors]).toEqual([400, [costError(70_000, line, 2)]]);
+    });
+  });
+
+  describe('introspection depth (as the hub operator, who may introspect)', () => {
+    let operator: Record<string, string>;
+    beforeAll(async () => {
+      operator = await federation.as('hub-operator', 'OPERATIONS');
+    });
+    const introspectionDepthError = {
+      message: 'The introspection query nests fields more than 20 levels deep.',
+      locations: [{ line: 1, column: 1 }],
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', hubCode: 'HUB_LIMIT_INTROSPECTION_DEPTH' },
+    };
+
+    it('the standard introspection query runs', async () => {
+      const { status, body } = await post({ query: getIntrospectionQuery() }, operator);
+      expect([status, body.errors]).toEqual([200, undefined]);
+    });
+
+    it('a 64-level ofType chain: HUB_LIMIT_INTROSPECTION_DEPTH', async () => {
+      const { status, body } = await attack(() => post({ query: ofTypeChain(64) }, operator));
+      expect([status, body.errors]).toEqual([400, [introspectionDepthError]]);
+    });
+
+    it("lists of fields nested three deep: graphql-js's refusal, with the hub's code HUB_LIMIT_INTROSPECTION_LISTS", async () => {
+      const { status, body } = await attack(() => post({ query: '{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }' }, operator));
+      expect([status, body.errors]).toEqual([
+        400,
+        [
+          {
+            message: 'The introspection query nests lists of fields, interfaces, possible types or input fields more than 2 deep.',
+            locations: [{ line: 1, column: 3 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', hubCode: 'HUB_LIMIT_INTROSPECTION_LISTS' },
+          },
+        ],
+      ]);
+    });
+
+    it('a 1,500-level ofType chain: HUB_LIMIT_INTROSPECTION_DEPTH, not an internal error', async () => {
+      const { status, body } = await attack(() => post({ query: ofTypeChain(1500) }, operator));
+      expect([status, body.errors]).toEqual([400, [introspectionDepthError]]);
+    });
   });
 
   it('a token flood: HUB_LIMIT_TOKENS, before validation', async () => {

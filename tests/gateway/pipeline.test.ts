@@ -23,7 +23,8 @@ const rows = drawing
 /** GraphQL's own codes a stage may refuse with, besides the catalogue's. */
 const GRAPHQL_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', ...DENIAL_CODES]);
 /** Catalogue codes no /graphql stage refuses with: other routes, and the generic ones. */
-const ELSEWHERE = /^HUB_(REGISTRY|AUDIT_EXPORT)_|^HUB_INTERNAL$|^HUB_NOT_READY$/;
+// Registry and export routes, the auditor API's checkpoint, readiness: not refusals of /graphql's stages.
+const ELSEWHERE = /^HUB_(REGISTRY|AUDIT_EXPORT)_|^HUB_AUDIT_CHECKPOINT_INVALID$|^HUB_INTERNAL$|^HUB_NOT_READY$/;
 
 const matches = (drawn: string, code: string) => (drawn.endsWith('*') ? code.startsWith(drawn.slice(0, -1)) : drawn === code);
 

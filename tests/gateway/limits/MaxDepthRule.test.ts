@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { MaxDepthRule } from '../../../gateway/limits/index.js';
-import { API_SCHEMA, parents, validationErrors } from './harness.js';
+import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { DEPTH } from '../../../gateway/limits/MaxDepthRule.js';
+import { fragmentScope, MaxDepthRule, measure } from '../../../gateway/limits/index.js';
+import { API_SCHEMA, FIXTURE_SCHEMA, fragmentBomb, parents, selectionsIn, validationErrors } from './harness.js';
+
+/** `{ node(id: 1) { parent { … { name } } } }`, `levels` fields deep, built without the parser (whose recursion would give out first). */
+function deepDocument(levels: number): DocumentNode {
+  let selectionSet: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'name' } }] };
+  for (let level = 2; level < levels; level++) {
+    selectionSet = { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'parent' }, selectionSet }] };
+  }
+  const root = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'node' }, arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'id' }, value: { kind: Kind.INT, value: '1' } }], selectionSet } as const;
+  return { kind: Kind.DOCUMENT, definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: 'query' as never, selectionSet: { kind: Kind.SELECTION_SET, selections: [root] } }] };
+}
 
 const depthError = (limit: number, line = 1, column = 1) => ({
   message: `The operation nests fields more than ${limit} levels deep.`,
@@ -17,8 +29,23 @@ describe('MaxDepthRule', () => {
     expect(validationErrors(MaxDepthRule(5), parents(6))).toEqual([depthError(5)]);
   });
 
-  it('refuses a depth bomb of 1,000 levels without walking all of it', () => {
+  it('refuses a depth bomb of 1,000 levels', () => {
     expect(validationErrors(MaxDepthRule(12), parents(1000))).toEqual([depthError(12)]);
+  });
+
+  it('measures 30,000 levels without running out of stack: the walk is iterative', () => {
+    const document = deepDocument(30_000);
+    expect(validationErrors(MaxDepthRule(12), '', FIXTURE_SCHEMA, document)).toEqual([{ ...depthError(12), locations: undefined }]);
+  });
+
+  it('measures a fragment bomb of 2^40 leaves in work proportional to the document', () => {
+    const document = parse(fragmentBomb(40, { leaf: 'parent { name }' }));
+    const fragments = new Map(document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d] as const] : [])));
+    const operation = document.definitions[0]!;
+    if (operation.kind !== Kind.OPERATION_DEFINITION) throw new Error('the operation comes first');
+    const { value, work } = measure(FIXTURE_SCHEMA, fragmentScope<number>((name) => fragments.get(name)), operation.selectionSet, FIXTURE_SCHEMA.getQueryType()!, DEPTH);
+    expect(value).toBe(3);
+    expect(work).toBe(selectionsIn(document));
   });
 
   it('counts through named and inline fragments', () => {
@@ -36,7 +63,7 @@ describe('MaxDepthRule', () => {
     expect(validationErrors(MaxDepthRule(12), query)).toEqual([]);
   });
 
-  it('leaves introspection to graphql-js (MaxIntrospectionDepthRule)', () => {
+  it('leaves introspection to MaxIntrospectionNestingRule', () => {
     expect(validationErrors(MaxDepthRule(2), '{ __schema { types { fields { type { ofType { name } } } } } }')).toEqual([]);
   });
 
