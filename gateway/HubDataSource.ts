@@ -27,7 +27,7 @@ import type { AccessRuntime } from './access/AccessRuntime.js';
 import { recheckSubgraphResponse } from './access/recheck.js';
 import type { DecisionVector } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
-import { hubError, type HubErrorCode } from './errors.js';
+import { hubError, HubErrors, type HubErrorCode } from './errors.js';
 import { CircuitOpenError, FETCH_KIND_HEADER, isAbort, resilientFetcher, SubgraphTimeoutError, type ResilienceOptions, type SubgraphBreakers, type SubgraphOutcome } from './resilience/index.js';
 import { isSuspendedRoutingUrl } from './registry/suspension.js';
 import { outgoingTraceparent } from './tracing.js';
@@ -40,10 +40,12 @@ const parsedFetches = new Map<string, DocumentNode>();
 
 /**
  * Codes a subgraph's own errors may carry to the client: field denials, a value its mapping
- * cannot represent, a bad argument. Anything else — INTERNAL_SERVER_ERROR, BACKEND_UNAVAILABLE,
- * BACKEND_ERROR, no code — is a failure of the system behind it: HUB_SUBGRAPH_BACKEND_FAILED.
+ * cannot represent, a bad argument, and the catalogue's answers that the central subgraph gives
+ * (a stored audit checkpoint that does not verify). Anything else — INTERNAL_SERVER_ERROR,
+ * BACKEND_UNAVAILABLE, BACKEND_ERROR, no code — is a failure of the system behind it:
+ * HUB_SUBGRAPH_BACKEND_FAILED.
  */
-const SUBGRAPH_ANSWER_CODES = new Set<string>([...DENIAL_CODES, 'FIELDS_OMITTED', 'MAPPING_FAILED', 'BAD_USER_INPUT']);
+const SUBGRAPH_ANSWER_CODES = new Set<string>([...DENIAL_CODES, 'FIELDS_OMITTED', 'MAPPING_FAILED', 'BAD_USER_INPUT', HubErrors.HUB_AUDIT_CHECKPOINT_INVALID.graphqlCode]);
 
 /** The response names of the fields selected directly, or in inline fragments on `typename`. */
 function fieldNames(selections: readonly SelectionNode[], typename?: string): string[] {

@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, valueFromASTUntyped, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { requireCode, sha256Hex, type AuditContent, type AuditKind, type AuditOutcome, type AuditWriter, type CaseAccesses } from '../audit/index.js';
 import type { Caller } from '../auth/Caller.js';
+import { isDenialCode } from '../auth/decide.js';
 import { isCaseRef } from '../schema/scalars.js';
 import type { AccessOutcome } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
@@ -101,7 +102,8 @@ export function codeOfError(error: ResultError | undefined): string {
 
 function outcomeOf(errors: readonly ResultError[], hasData: boolean, released: number, denied: number): AuditOutcome {
   if (errors.length === 0) return 'OK';
-  if (!hasData) return errors.every((e) => REFUSAL_CODES.has(String(e.extensions?.code))) ? 'REFUSED' : 'ERROR';
+  // Nothing served, and every error a refusal (a bad request, or a denial such as a refused change): REFUSED.
+  if (!hasData) return errors.every((e) => REFUSAL_CODES.has(String(e.extensions?.code)) || isDenialCode(e.extensions?.code)) ? 'REFUSED' : 'ERROR';
   if (released === 0 && denied > 0) return 'DENIED';
   return 'PARTIAL';
 }

@@ -186,7 +186,7 @@ describe.each(testStores)('consent on $name', (store) => {
 
     expect(response.errors).toMatchObject([{ path: ['recordConsent'], extensions: { code } }]);
     expect(record).toMatchObject({ kind: 'CONSENT_CHANGE', cases: [c.ref] });
-    expect(record!.content).toMatchObject({ outcome: 'ERROR', code, caller: { officialId: `${persona}-001` }, ...(rule ? { rule } : {}) });
+    expect(record!.content).toMatchObject({ outcome: 'REFUSED', code, caller: { officialId: `${persona}-001` }, ...(rule ? { rule } : {}) });
     expect(caseAccessesOf(record!.content)).toEqual([{ ref: c.ref, released: [], denied: [{ category: 'CONSENT', code, rule: rule ?? code, paths: ['recordConsent'] }] }]);
   });
 
