@@ -156,7 +156,7 @@ describe.each(testStores)('transfer bases on $name', (store) => {
     expect(response.data).toBeNull();
     expect(response.errors).toEqual([ROLE_ONLY('recordTransferBasis')]);
     expect(await federation.db.query('SELECT id FROM central.transfer_basis')).toHaveLength(before.length);
-    expect(record).toMatchObject({ kind: 'TRANSFER_BASIS_CHANGE', outcome: 'ERROR' });
+    expect(record).toMatchObject({ kind: 'TRANSFER_BASIS_CHANGE', outcome: 'REFUSED' });
     expect(record.content).toMatchObject({ caller: { organisation: expect.any(String), officialId: `${persona}-001` }, code: 'FORBIDDEN_FIELD', rule: 'transfer-basis.member-state-role-only' });
     await expectWithheld();
   });
@@ -166,7 +166,7 @@ describe.each(testStores)('transfer bases on $name', (store) => {
     const { response } = await send('dpo', 'AUDIT', '{ auditRecords(filter: { kind: TRANSFER_BASIS_CHANGE, organisation: "IQ/GOV/IQ-MIGRATION-AUTHORITY" }, first: 1) { edges { node { kind outcome code organisation officialId operationType } } } }');
     expect(response.errors).toBeUndefined();
     expect(response.data?.auditRecords.edges).toEqual([
-      { node: { kind: 'TRANSFER_BASIS_CHANGE', outcome: 'ERROR', code: 'FORBIDDEN_FIELD', organisation: IQ_AUTHORITY, officialId: 'iq-authority-001', operationType: 'mutation' } },
+      { node: { kind: 'TRANSFER_BASIS_CHANGE', outcome: 'REFUSED', code: 'FORBIDDEN_FIELD', organisation: IQ_AUTHORITY, officialId: 'iq-authority-001', operationType: 'mutation' } },
     ]);
   });
 

@@ -5,7 +5,7 @@
  * asks through the other, and its very next request is answered accordingly. The client-facing
  * code of the refusal is not asserted (non-parties must not tell denials apart).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,31 +13,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDevIdentities, issueDevToken, type PersonaName } from '../../auth/dev-identities.js';
 import type { Purpose } from '../../schema/vocabulary.js';
 import { postGraphQL } from '../harness/graphql.js';
+import { startHubProcess } from '../harness/processes.js';
 import { testStores } from '../harness/stores.js';
 import { CASES, consentTo, findCase, fromCountry, IQ_AUTHORITY, ownedBy, returned } from './harness.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const postgres = testStores.find((s) => s.name === 'postgres');
 const DE_RETURNED = findCase('a returned DE-owned IQ case with a consent to the Iraqi authority', ownedBy('DE'), fromCountry('IQ'), returned, consentTo(IQ_AUTHORITY, 'IDENTITY'));
 
-function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 120_000);
-    const read = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /GraphQL\s+(http:\/\/\S+\/graphql)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] as string });
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
-  });
-}
+const start = startHubProcess;
 
 describe.skipIf(!postgres)('transfer bases across two gateway processes on one PostgreSQL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'continuum-transfer-replicas-'));

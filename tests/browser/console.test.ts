@@ -6,18 +6,17 @@
  *
  * Without /usr/bin/chromium the suite fails under CI=true and is skipped, visibly, elsewhere.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDevToken } from '../../auth/dev-identities.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
+import { CHROMIUM, launchChromium } from '../harness/browser.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { postGraphQL } from '../harness/graphql.js';
 import { testStores } from '../harness/stores.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const INSTALL_HINT = `Debian chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this in CI)`;
 const installed = existsSync(CHROMIUM);
@@ -60,14 +59,7 @@ describe.runIf(installed)('auditor console in Debian chromium', () => {
     await federation.query('researcher', 'STATISTICS', ONE_CASE, { ref: belgian[1]!.ref });
     await postGraphQL(federation.gateway.url, ONE_CASE, { ref: belgian[0]!.ref }, { authorization: 'Bearer not-a-token', 'x-purpose': 'RETURN_COUNSELLING' });
 
-    profile = mkdtempSync(join(tmpdir(), 'continuum-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1360, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page, profile } = await launchChromium());
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });

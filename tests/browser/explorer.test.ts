@@ -8,17 +8,16 @@
  *
  * Without /usr/bin/chromium the suite fails under CI=true and is skipped, visibly, elsewhere.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDevToken } from '../../auth/dev-identities.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
+import { CHROMIUM, launchChromium } from '../harness/browser.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { testStores } from '../harness/stores.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const INSTALL_HINT = `Debian chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this in CI)`;
 const installed = existsSync(CHROMIUM);
@@ -60,14 +59,7 @@ describe.runIf(installed)('explorer in Debian chromium', () => {
     // the hub operator's, and the explorer then says so in its result pane).
     federation = await startTestFederation(testStores[0]!, { cases: CASES, development: true });
     base = federation.gateway.url.replace(/\/graphql$/, '');
-    profile = mkdtempSync(join(tmpdir(), 'continuum-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1360, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page, profile } = await launchChromium());
     // CSP violations are reported on the console as errors, so one listener catches both.
     page.on('console', (message) => {
       // The first 160 characters: a blocked data: URI would otherwise fill the report.

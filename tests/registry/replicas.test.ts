@@ -3,7 +3,7 @@
  * other (CONTINUUM_ROLE=gateway), sharing the store, the context key and the audit key. A partner
  * publishes through one; both serve the new supergraph within 5 seconds.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,30 +12,13 @@ import { ensureContextKeys } from '../../auth/context-token.js';
 import { ensureDevIdentities, issueDevToken } from '../../auth/dev-identities.js';
 import { startSubgraph, syntheticCases, type RunningSubgraph } from '../../subgraphs/kit/index.js';
 import { postGraphQL } from '../harness/graphql.js';
+import { startHubProcess } from '../harness/processes.js';
 import { testStores } from '../harness/stores.js';
 import { PARTNER, partnerKeys, REFERRAL_COUNT_SDL, signedPayload } from './harness.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const postgres = testStores.find((s) => s.name === 'postgres');
 
-function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 90_000);
-    const read = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /GraphQL\s+(http:\/\/\S+\/graphql)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] as string });
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
-  });
-}
+const start = startHubProcess;
 
 describe.skipIf(!postgres)('two gateway processes on one PostgreSQL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'continuum-replicas-'));

@@ -1,0 +1,23 @@
+/** Starts the hub as deployed (`gateway/main.ts` in its own process) and waits for its GraphQL URL. */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export function startHubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 120_000);
+    const read = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /GraphQL\s+(http:\/\/\S+\/graphql)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] as string });
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`process exited (${code}):\n${out}`)));
+  });
+}
