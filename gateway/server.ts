@@ -305,6 +305,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     verifier: options.verifier,
     contextKeys: options.contextKeys,
     firstSeen: async (digest) => (await options.store.query('INSERT INTO registry.seen_request (digest) VALUES ($1) ON CONFLICT DO NOTHING RETURNING digest', [digest])).length > 0,
+    recordRefusal: ({ requestId, route, code, caller, purpose }) =>
+      auditWriter.append({
+        ...refusalRecord({ requestId, caller, purpose, code, outcome: 'REFUSED', request: null, response: null }),
+        kind: 'REGISTRY',
+        registry: { action: 'refused', route },
+      }),
   });
   registerConsole(app);
   const authenticated = authenticate(options.verifier, (entry) => app.log.info(entry));

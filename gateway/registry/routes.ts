@@ -20,6 +20,7 @@ import { compactVerify, decodeProtectedHeader, importJWK, type CryptoKey } from 
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ContextKeys } from '../../auth/context-token.js';
+import type { Caller } from '../../auth/Caller.js';
 import { AuthError } from '../../auth/errors.js';
 import type { TokenVerifier } from '../../auth/verify.js';
 import { HubErrors, type HubErrorCode } from '../errors.js';
@@ -90,10 +91,27 @@ export interface RegistryRoutesOptions {
   contextKeys: ContextKeys;
   /** Marks a signed request as seen; false when it was seen before (a replay). */
   firstSeen(digest: string): Promise<boolean>;
+  /**
+   * Records a request refused before the registry itself saw it (bad signature, stale, replayed,
+   * no operator role): durable before the refusal is answered, or the answer is AUDIT_UNAVAILABLE.
+   */
+  recordRefusal?(refusal: { requestId: string; route: string; code: HubErrorCode; caller?: Caller; purpose?: string }): Promise<unknown>;
 }
 
 export function registerRegistryRoutes(app: FastifyInstance, options: RegistryRoutesOptions): void {
   const { registry } = options;
+  /** Refuses at the door, on record first (the route is the registered pattern, never client text). */
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, code: HubErrorCode, caller?: Caller) => {
+    try {
+      // The declared purpose is kept only when the verified token may declare it (never other client text).
+      const declared = request.headers['x-purpose'];
+      const purpose = caller && typeof declared === 'string' && (caller.purposes as readonly string[]).includes(declared) ? declared : undefined;
+      await options.recordRefusal?.({ requestId: request.id, route: request.routeOptions.url ?? 'unknown', code, ...(caller ? { caller } : {}), ...(purpose ? { purpose } : {}) });
+    } catch {
+      return send(reply, 'HUB_AUDIT_UNAVAILABLE');
+    }
+    return send(reply, code);
+  };
 
   app.get('/.well-known/continuum/context-jwks.json', async () => ({ keys: [{ ...options.contextKeys.publicJwk, kid: 'continuum-gateway-context' }] }));
 
@@ -102,7 +120,7 @@ export function registerRegistryRoutes(app: FastifyInstance, options: RegistryRo
     try {
       verified = await verifySigned(registry, request.body);
     } catch (error) {
-      if (error instanceof SignedRequestError) return send(reply, error.code);
+      if (error instanceof SignedRequestError) return refuse(request, reply, error.code);
       throw error;
     }
     try {
@@ -110,7 +128,7 @@ export function registerRegistryRoutes(app: FastifyInstance, options: RegistryRo
         const report = await registry.check(verified.participant.id, verified.payload.submission);
         return reply.code(report.ok ? 200 : 422).send({ ok: report.ok, report });
       }
-      if (!(await options.firstSeen(verified.digest))) return send(reply, 'HUB_REGISTRY_REPLAYED');
+      if (!(await options.firstSeen(verified.digest))) return refuse(request, reply, 'HUB_REGISTRY_REPLAYED');
       const { report, version, held } = await registry.publish(participantActor(verified.participant), verified.participant.id, verified.payload.submission);
       if (held) return send(reply, 'HUB_REGISTRY_HELD', undefined, { held: { version }, report });
       return reply.send({ ok: true, version, report });
@@ -122,14 +140,15 @@ export function registerRegistryRoutes(app: FastifyInstance, options: RegistryRo
   app.post('/registry/subgraphs/publish', signed(true));
 
   const operator = async (request: FastifyRequest, reply: FastifyReply) => {
+    let caller: Caller;
     try {
-      const caller = await options.verifier.verify(request.headers.authorization);
-      const purpose = request.headers['x-purpose'];
-      if (!caller.roles.includes('HUB_OPERATOR') || purpose !== 'OPERATIONS' || !caller.purposes.includes('OPERATIONS')) return send(reply, 'HUB_REGISTRY_FORBIDDEN');
-      (request as FastifyRequest & { actor?: Actor }).actor = { issuer: caller.issuer, organisation: caller.organisation, country: caller.country, officialId: caller.officialId, roles: [...caller.roles] };
+      caller = await options.verifier.verify(request.headers.authorization);
     } catch (error) {
-      return send(reply, error instanceof AuthError ? error.code : 'HUB_AUTH_MALFORMED_TOKEN');
+      return refuse(request, reply, error instanceof AuthError ? error.code : 'HUB_AUTH_MALFORMED_TOKEN');
     }
+    const purpose = request.headers['x-purpose'];
+    if (!caller.roles.includes('HUB_OPERATOR') || purpose !== 'OPERATIONS' || !caller.purposes.includes('OPERATIONS')) return refuse(request, reply, 'HUB_REGISTRY_FORBIDDEN', caller);
+    (request as FastifyRequest & { actor?: Actor }).actor = { issuer: caller.issuer, organisation: caller.organisation, country: caller.country, officialId: caller.officialId, roles: [...caller.roles] };
   };
   const actorOf = (request: FastifyRequest) => (request as FastifyRequest & { actor: Actor }).actor;
   const guarded = async <T>(reply: FastifyReply, work: () => Promise<T>) => {

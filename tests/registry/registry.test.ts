@@ -70,6 +70,23 @@ describe.each(testStores)('registry on $name', (store) => {
     expect(answer).toMatchObject({ status: 403, body: { error: { code: 'HUB_REGISTRY_FORBIDDEN' } } });
   });
 
+  // Refused at the registry's door, before the registry itself: each still leaves a record.
+  const lastRegistryRecord = async () =>
+    (await federation.db.query<{ content: { outcome: string; code?: string; caller: { officialId: string } | null; registry?: Record<string, unknown> } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq DESC LIMIT 1"))[0]!.content;
+
+  it("records a refused administration call with its code and the verified caller", async () => {
+    const counsellor = ((await federation.as('be-counsellor', 'RETURN_COUNSELLING')).authorization ?? '').slice('Bearer '.length);
+    await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'REVOKED' }, counsellor);
+    expect(await lastRegistryRecord()).toMatchObject({ outcome: 'REFUSED', code: 'HUB_REGISTRY_FORBIDDEN', caller: { officialId: 'be-counsellor-001' }, registry: { action: 'refused', route: '/registry/participants/:id/state' } });
+  });
+
+  it('records a refused signed request with its code, naming no participant it could not verify', async () => {
+    const intruder = await partnerKeys();
+    const jws = await sign(intruder, { participant: PARTNER, iat: Math.floor(Date.now() / 1000), nonce: crypto.randomUUID(), submission: submission(partner) });
+    await hubPost(federation, '/registry/subgraphs/publish', { jws });
+    expect(await lastRegistryRecord()).toMatchObject({ outcome: 'REFUSED', code: 'HUB_REGISTRY_BAD_SIGNATURE', caller: null, registry: { action: 'refused', route: '/registry/subgraphs/publish' } });
+  });
+
   it('refuses an unsigned publish', async () => {
     expect(await hubPost(federation, '/registry/subgraphs/publish', submission(partner))).toMatchObject({ status: 400, body: { error: { code: 'HUB_REGISTRY_INVALID_REQUEST' } } });
   });
