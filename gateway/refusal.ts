@@ -21,9 +21,10 @@ export interface RefusalBody {
   errors: [{ message: string; extensions: { code: string; hubCode: HubErrorCode; requestId: string } }];
 }
 
-export function refusalBody(code: HubErrorCode, requestId: string, args: readonly string[] = []): RefusalBody {
+/** The refusal body for `code`; `message`, when given, says more precisely what was refused (the registry's checks). */
+export function refusalBody(code: HubErrorCode, requestId: string, args: readonly string[] = [], message?: string): RefusalBody {
   const definition = HubErrors[code];
-  return { errors: [{ message: formatMessage(definition.message, args), extensions: { code: definition.graphqlCode, hubCode: code, requestId } }] };
+  return { errors: [{ message: message ?? formatMessage(definition.message, args), extensions: { code: definition.graphqlCode, hubCode: code, requestId } }] };
 }
 
 /** Sends the catalogue's status and body for `code`, and notes the refusal on the request. */

@@ -76,7 +76,7 @@ export async function callHub(hub: string, method: 'GET' | 'POST', path: string,
   try {
     parsed = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    parsed = { ok: false, error: { message: `the answer is not JSON, so ${url.origin} may not be a Continuum hub (${response.headers.get('content-type') ?? 'no content type'})` } };
+    parsed = { ok: false, errors: [{ message: `the answer is not JSON, so ${url.origin} may not be a Continuum hub (${response.headers.get('content-type') ?? 'no content type'})` }] };
   }
   return { status: response.status, url: url.href, body: parsed };
 }
@@ -105,8 +105,11 @@ export async function signRequest(keyFile: string, participant: string, submissi
 
 /** A refusal from the hub: the HTTP status, the hub's error code and message, and the URL called. */
 export function printError(answer: HubAnswer): void {
-  const error = answer.body.error as { code?: string; message?: string } | undefined;
-  console.error(`✗ HTTP ${answer.status}${error?.code ? ` ${error.code}` : ''}: ${error?.message ?? 'unexpected answer'} (${answer.url})`);
+  // The hub's one refusal body (docs/ERRORS.md): errors[0] with its message and catalogue code.
+  const errors = answer.body.errors as { message?: string; extensions?: { hubCode?: string } }[] | undefined;
+  const error = Array.isArray(errors) ? errors[0] : undefined;
+  const code = error?.extensions?.hubCode;
+  console.error(`✗ HTTP ${answer.status}${code ? ` ${code}` : ''}: ${error?.message ?? 'unexpected answer'} (${answer.url})`);
 }
 
 interface PrintedChange {

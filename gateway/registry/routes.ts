@@ -24,6 +24,7 @@ import type { Caller } from '../../auth/Caller.js';
 import { AuthError } from '../../auth/errors.js';
 import type { TokenVerifier } from '../../auth/verify.js';
 import { HubErrors, type HubErrorCode } from '../errors.js';
+import { refusalBody } from '../refusal.js';
 import { RegistryError, SubmissionInput, type Actor, type Participant, type Registry } from './Registry.js';
 
 const SIGNED_ALGORITHMS = ['EdDSA', 'ES256', 'ES384', 'RS256', 'PS256'];
@@ -36,9 +37,13 @@ const SignedPayload = z.strictObject({
   submission: SubmissionInput,
 });
 
+/**
+ * A refusal as every other refusal of the hub (../refusal.ts): `errors` with the message, the
+ * GraphQL and catalogue codes and the request id; `ok: false` and, where there is one, the
+ * registry's report beside it.
+ */
 function send(reply: FastifyReply, code: HubErrorCode, message?: string, extra: Record<string, unknown> = {}) {
-  const definition = HubErrors[code];
-  return reply.code(definition.httpStatus).send({ ok: false, error: { code: definition.code, message: message ?? definition.message }, ...extra });
+  return reply.code(HubErrors[code].httpStatus).send({ ok: false, ...refusalBody(code, reply.request.id, [], message), ...extra });
 }
 
 function sendRegistryError(reply: FastifyReply, error: unknown) {

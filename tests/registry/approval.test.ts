@@ -68,10 +68,12 @@ describe.each(testStores)('held versions on $name', (store) => {
       const before = await activeVersion();
       const held = await publish(submission(v2, { reason: 'referral count is case administration' }));
       expect(held.status).toBe(202);
-      expect(held.body.error).toEqual({
-        code: 'HUB_REGISTRY_HELD',
-        message: 'The subgraph passed its checks, but it breaks consumers or widens who may see a field: it is held until the hub operator approves it.',
-      });
+      expect(held.body.errors).toEqual([
+        {
+          message: 'The subgraph passed its checks, but it breaks consumers or widens who may see a field: it is held until the hub operator approves it.',
+          extensions: { code: 'HELD', hubCode: 'HUB_REGISTRY_HELD', requestId: expect.any(String) },
+        },
+      ]);
       expect(held.body.report.changes).toEqual([expect.objectContaining({ type: 'CATEGORY_CHANGED', breaking: false, widens: true })]);
       expect(held.body.report.approvals.map((a: { code: string }) => a.code)).toEqual(['REGISTRY_APPROVAL_WIDENING']);
       expect(await activeVersion()).toBe(before);
@@ -80,7 +82,7 @@ describe.each(testStores)('held versions on $name', (store) => {
       expect(rejected.body).toMatchObject({ ok: true, held: held.body.held.version, version: null, subgraph: 'test-referrals', changes: held.body.report.changes });
       expect(await hubPost(federation, '/registry/supergraph/rollback', { version: held.body.held.version }, token)).toMatchObject({
         status: 409,
-        body: { error: { code: 'HUB_REGISTRY_CONFLICT', message: `version ${held.body.held.version} is rejected: it was never approved` } },
+        body: { errors: [{ message: `version ${held.body.held.version} is rejected: it was never approved`, extensions: { hubCode: 'HUB_REGISTRY_CONFLICT' } }] },
       });
       expect(await activeVersion()).toBe(before);
       const [rejection] = await records('subgraph.reject');
@@ -95,7 +97,7 @@ describe.each(testStores)('held versions on $name', (store) => {
     try {
       const before = await activeVersion();
       const held = await publish(submission(v3, { allowBreaking: true, reason: 'referral counts are not personal' }));
-      expect(held).toMatchObject({ status: 202, body: { ok: false, error: { code: 'HUB_REGISTRY_HELD' } } });
+      expect(held).toMatchObject({ status: 202, body: { ok: false, errors: [{ extensions: { hubCode: 'HUB_REGISTRY_HELD' } }] } });
       expect(held.body.report.changes).toEqual([
         { type: 'CATEGORY_CHANGED', breaking: false, widens: true, description: 'Case.referralCount changed category from REFERRAL to NOT_PERSONAL. Newly released to anyone.' },
       ]);
@@ -115,10 +117,10 @@ describe.each(testStores)('held versions on $name', (store) => {
 
       // Only the hub operator approves, and a held version cannot be rolled back to instead.
       const counsellor = ((await federation.as('be-counsellor', 'RETURN_COUNSELLING')).authorization ?? '').slice('Bearer '.length);
-      expect(await hubPost(federation, '/registry/supergraph/approve', { version: heldVersion }, counsellor)).toMatchObject({ status: 403, body: { error: { code: 'HUB_REGISTRY_FORBIDDEN' } } });
+      expect(await hubPost(federation, '/registry/supergraph/approve', { version: heldVersion }, counsellor)).toMatchObject({ status: 403, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_FORBIDDEN' } }] } });
       expect(await hubPost(federation, '/registry/supergraph/rollback', { version: heldVersion }, token)).toMatchObject({
         status: 409,
-        body: { error: { code: 'HUB_REGISTRY_CONFLICT', message: `version ${heldVersion} is held: approve it with subgraph approve` } },
+        body: { errors: [{ message: `version ${heldVersion} is held: approve it with subgraph approve`, extensions: { hubCode: 'HUB_REGISTRY_CONFLICT' } }] },
       });
 
       const approved = await hubPost(federation, '/registry/supergraph/approve', { version: heldVersion, reason: 'DPO agreed: counts only' }, token);
@@ -133,7 +135,7 @@ describe.each(testStores)('held versions on $name', (store) => {
       expect(approval).toMatchObject({ outcome: 'OK', caller: { officialId: expect.any(String) }, registry: { held: heldVersion, version: heldVersion, changes: held.body.report.changes, reason: 'DPO agreed: counts only' } });
       expect(await hubPost(federation, '/registry/supergraph/approve', { version: heldVersion }, token)).toMatchObject({
         status: 409,
-        body: { error: { code: 'HUB_REGISTRY_CONFLICT', message: `supergraph version ${heldVersion} is not held (it was approved)` } },
+        body: { errors: [{ message: `supergraph version ${heldVersion} is not held (it was approved)`, extensions: { hubCode: 'HUB_REGISTRY_CONFLICT' } }] },
       });
     } finally {
       await v3.close();

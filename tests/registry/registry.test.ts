@@ -53,13 +53,13 @@ describe.each(testStores)('registry on $name', (store) => {
       token,
     );
     expect(added).toMatchObject({ status: 201, body: { ok: true, participant: { id: PARTNER, state: 'PENDING', organisation: 'NG/GOV/NG-TEST-MECHANISM' } } });
-    expect(await publish(submission(partner))).toMatchObject({ status: 403, body: { error: { code: 'HUB_REGISTRY_NOT_APPROVED' } } });
+    expect(await publish(submission(partner))).toMatchObject({ status: 403, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_NOT_APPROVED' } }] } });
     expect(await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'APPROVED' }, token)).toMatchObject({ status: 200, body: { participant: { state: 'APPROVED' } } });
   });
 
   it('records a refused participant change with its code', async () => {
     const refused = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'APPROVED' }, token);
-    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'HUB_REGISTRY_CONFLICT', message: `participant ${PARTNER} cannot go from APPROVED to APPROVED` } } });
+    expect(refused).toMatchObject({ status: 409, body: { errors: [{ message: `participant ${PARTNER} cannot go from APPROVED to APPROVED`, extensions: { hubCode: 'HUB_REGISTRY_CONFLICT' } }] } });
     const [last] = (await federation.db.query<{ content: { outcome: string; code?: string; registry: Record<string, unknown> } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq DESC LIMIT 1")).map((r) => r.content);
     expect(last).toMatchObject({ outcome: 'REFUSED', code: 'HUB_REGISTRY_CONFLICT', registry: { action: 'participant.approved', participant: PARTNER, refused: 'HUB_REGISTRY_CONFLICT' } });
   });
@@ -67,7 +67,7 @@ describe.each(testStores)('registry on $name', (store) => {
   it('refuses registry administration to anyone but the hub operator', async () => {
     const counsellor = ((await federation.as('be-counsellor', 'RETURN_COUNSELLING')).authorization ?? '').slice('Bearer '.length);
     const answer = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'SUSPENDED' }, counsellor);
-    expect(answer).toMatchObject({ status: 403, body: { error: { code: 'HUB_REGISTRY_FORBIDDEN' } } });
+    expect(answer).toMatchObject({ status: 403, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_FORBIDDEN' } }] } });
   });
 
   // Refused at the registry's door, before the registry itself: each still leaves a record.
@@ -88,29 +88,29 @@ describe.each(testStores)('registry on $name', (store) => {
   });
 
   it('refuses an unsigned publish', async () => {
-    expect(await hubPost(federation, '/registry/subgraphs/publish', submission(partner))).toMatchObject({ status: 400, body: { error: { code: 'HUB_REGISTRY_INVALID_REQUEST' } } });
+    expect(await hubPost(federation, '/registry/subgraphs/publish', submission(partner))).toMatchObject({ status: 400, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_INVALID_REQUEST' } }] } });
   });
 
   it('refuses a publish signed with another key', async () => {
     const intruder = await partnerKeys();
     const jws = await sign(intruder, { participant: PARTNER, iat: Math.floor(Date.now() / 1000), nonce: crypto.randomUUID(), submission: submission(partner) });
-    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 401, body: { error: { code: 'HUB_REGISTRY_BAD_SIGNATURE' } } });
+    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 401, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_BAD_SIGNATURE' } }] } });
   });
 
   it('refuses a publish for a participant the registry does not know', async () => {
     const jws = await signedPayload(keys, submission(partner), { participant: 'NG/GOV/NOBODY/none' });
-    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 401, body: { error: { code: 'HUB_REGISTRY_UNKNOWN_PARTICIPANT' } } });
+    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 401, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_UNKNOWN_PARTICIPANT' } }] } });
   });
 
   it('refuses a stale signed request', async () => {
     const jws = await signedPayload(keys, submission(partner), { iat: Math.floor(Date.now() / 1000) - 3600 });
-    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 401, body: { error: { code: 'HUB_REGISTRY_STALE_REQUEST' } } });
+    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 401, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_STALE_REQUEST' } }] } });
   });
 
   it('refuses a personal field without a category, and changes nothing', async () => {
     const before = await activeVersion();
     const answer = await publish(submission(partner, { sdl: partner.sdl.replace('referralCount: Int @personalData(category: REFERRAL)', 'referralCount: Int') }));
-    expect(answer).toMatchObject({ status: 422, body: { error: { code: 'HUB_REGISTRY_CHECK_FAILED' }, report: { ok: false, errors: [{ code: 'LINT_PERSONAL_DATA_UNDECLARED' }] } } });
+    expect(answer).toMatchObject({ status: 422, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_CHECK_FAILED' } }], report: { ok: false, errors: [{ code: 'LINT_PERSONAL_DATA_UNDECLARED' }] } } });
     expect(await activeVersion()).toBe(before);
   });
 
@@ -167,7 +167,7 @@ describe.each(testStores)('registry on $name', (store) => {
   it('refuses a replayed publish request', async () => {
     const jws = await signedPayload(keys, submission(partner));
     expect((await hubPost(federation, '/registry/subgraphs/publish', { jws })).status).toBe(200);
-    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 409, body: { error: { code: 'HUB_REGISTRY_REPLAYED' } } });
+    expect(await hubPost(federation, '/registry/subgraphs/publish', { jws })).toMatchObject({ status: 409, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_REPLAYED' } }] } });
   });
 
   it('lists breaking changes, refuses them unless the partner says it is ready, and holds them for the hub operator', async () => {
@@ -178,7 +178,7 @@ describe.each(testStores)('registry on $name', (store) => {
       expect(refused.body.report.changes).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'FIELD_REMOVED', breaking: true })]));
       expect(refused.body.report.errors.map((e: { code: string }) => e.code)).toEqual(['REGISTRY_BREAKING_CHANGE']);
       const held = await publish(submission(v2, { allowBreaking: true, reason: 'referralCount retired' }));
-      expect(held).toMatchObject({ status: 202, body: { error: { code: 'HUB_REGISTRY_HELD' }, report: { approvals: [{ code: 'REGISTRY_APPROVAL_BREAKING' }] } } });
+      expect(held).toMatchObject({ status: 202, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_HELD' } }], report: { approvals: [{ code: 'REGISTRY_APPROVAL_BREAKING' }] } } });
       const accepted = await hubPost(federation, '/registry/supergraph/approve', { version: held.body.held.version }, token);
       expect(accepted.body).toMatchObject({ ok: true, version: held.body.held.version });
       await federation.watching.until(accepted.body.version, 5000);
@@ -265,7 +265,7 @@ describe.each(testStores)('registry on $name', (store) => {
     await federation.watching.until(revoked.body.version, 5000);
     const answer = await federation.query('be-counsellor', 'RETURN_COUNSELLING', REFERRAL_QUERY, { ref: belgianCase.ref });
     expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(await publish(submission(partner))).toMatchObject({ status: 403, body: { error: { code: 'HUB_REGISTRY_NOT_APPROVED' } } });
+    expect(await publish(submission(partner))).toMatchObject({ status: 403, body: { errors: [{ extensions: { hubCode: 'HUB_REGISTRY_NOT_APPROVED' } }] } });
   });
 
   it('records registry actions in the audit log', async () => {
