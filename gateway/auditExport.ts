@@ -90,6 +90,17 @@ function refuse(reply: FastifyReply, code: HubErrorCode, _requestId: string, arg
   return sendRefusal(reply.request, reply, code, args);
 }
 
+/** A refusal on record first: when its record cannot be written, the answer is AUDIT_UNAVAILABLE (fail closed, as everywhere). */
+async function refuseOnRecord(options: Pick<AuditExportOptions, 'audit' | 'log'>, reply: FastifyReply, record: AuditContent, code: HubErrorCode, args: readonly string[] = []) {
+  try {
+    await options.audit.append(record);
+  } catch (error) {
+    options.log({ requestId: reply.request.id, hubCode: HubErrors.HUB_AUDIT_UNAVAILABLE.code, cause: (error as Error).message }, 'audit export refusal: its record could not be written');
+    return refuse(reply, 'HUB_AUDIT_UNAVAILABLE', reply.request.id);
+  }
+  return refuse(reply, code, reply.request.id, args);
+}
+
 function parseQuery(query: unknown): { format: Format; filter: AuditFilter } | { problem: string } {
   const { format, ...rest } = (query ?? {}) as Record<string, unknown>;
   const parsedFormat = Format.safeParse(format);
@@ -157,13 +168,11 @@ export function registerAuditExport(app: FastifyInstance, options: AuditExportOp
       const caller = request.caller!;
       const visibility = auditVisibilityOf({ ...caller, purpose: request.purpose ?? '' });
       if (!visibility) {
-        await options.audit.append(exportRecord(request, 'DENIED', HubErrors.HUB_AUDIT_EXPORT_FORBIDDEN.code, null)).catch(() => {});
-        return refuse(reply, 'HUB_AUDIT_EXPORT_FORBIDDEN', request.id);
+        return refuseOnRecord(options, reply, exportRecord(request, 'DENIED', HubErrors.HUB_AUDIT_EXPORT_FORBIDDEN.code, null), 'HUB_AUDIT_EXPORT_FORBIDDEN');
       }
       const parsed = parseQuery(request.query);
       if ('problem' in parsed) {
-        await options.audit.append(exportRecord(request, 'REFUSED', HubErrors.HUB_AUDIT_EXPORT_INVALID.code, null)).catch(() => {});
-        return refuse(reply, 'HUB_AUDIT_EXPORT_INVALID', request.id, [parsed.problem]);
+        return refuseOnRecord(options, reply, exportRecord(request, 'REFUSED', HubErrors.HUB_AUDIT_EXPORT_INVALID.code, null), 'HUB_AUDIT_EXPORT_INVALID', [parsed.problem]);
       }
       const { format, filter } = parsed;
       let upTo: number;

@@ -306,6 +306,13 @@ describe.each(testStores)('auditor API on $name', (store) => {
     expect(((await during.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions).toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
   });
 
+  it('answers a refused export AUDIT_UNAVAILABLE when its refusal cannot be recorded, never unrecorded', async () => {
+    await federation.db.query('ALTER TABLE audit.record RENAME TO record_unavailable');
+    const refused = await exportAs('researcher', 'format=csv').finally(() => federation.db.query('ALTER TABLE audit.record_unavailable RENAME TO record'));
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]!.extensions).toMatchObject({ hubCode: 'HUB_AUDIT_UNAVAILABLE' });
+  });
+
   it('verifies the chain for the DPO and auditors, and names the record someone altered', async () => {
     await federation.audit.checkpointIfDue(true);
     const before = await federation.query('dpo', 'AUDIT', CHAIN);
