@@ -3,12 +3,13 @@
  * public key, a covered-up truncation proven against a checkpoint handed out before it, and the
  * embedded store refused, clearly, while a running hub has it.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHubProcess } from '../harness/processes.js';
 import { AuditWriter, ensureAuditKeys, migrateAudit, type AuditContent } from '../../audit/index.js';
 import { ensureDevIdentities, issueDevToken } from '../../auth/dev-identities.js';
 import { openPglite } from '../../store/index.js';
@@ -127,23 +128,7 @@ describe('continuum audit checkpoint export, and verify --checkpoint', () => {
   });
 });
 
-function startHub(env: Record<string, string | undefined>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${out}`)), 120_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /GraphQL\s+(http:\/\/\S+\/graphql)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] as string });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`hub exited (${code}) before starting:\n${out}`)));
-  });
-}
+const startHub = startHubProcess;
 
 describe('continuum audit verify while the hub runs on the embedded store', () => {
   const { dir, env, cli, remove } = workspace('running');

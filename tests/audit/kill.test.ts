@@ -3,7 +3,7 @@
  * concurrent requests, and is killed with SIGKILL mid-load. After the kill, every response a
  * client had received has its audit record, and the chain verifies with the public key alone.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,27 +13,11 @@ import { ensureAuditKeys, verifyChain } from '../../audit/index.js';
 import { ensureDevIdentities, issueDevToken } from '../../auth/dev-identities.js';
 import { openDb, type Db } from '../../store/index.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
+import { startHubProcess } from '../harness/processes.js';
 import { testStores } from '../harness/stores.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 
-function startHub(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${out}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /GraphQL\s+(http:\/\/\S+\/graphql)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] as string });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`hub exited (${code}) before starting:\n${out}`)));
-  });
-}
+const startHub = startHubProcess;
 
 describe.each(testStores)('SIGKILL under load on $name', (store) => {
   const dir = mkdtempSync(join(tmpdir(), 'continuum-kill-'));

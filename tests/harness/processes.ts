@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-export function startHubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/** `env` is laid over this process's environment; an undefined value unsets a variable. */
+export function startHubProcess(env: Record<string, string | undefined>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
