@@ -7,11 +7,11 @@
  * - the gateway's own helper selections (case references, placeholders) are removed.
  */
 import { getOperationAST, valueFromASTUntyped, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
-import { disclosed, isDenialCode, type Decision } from '../../auth/decide.js';
+import { CASE_INDEPENDENT, disclosed, isDenialCode, type Decision } from '../../auth/decide.js';
 import type { CaseAccesses, StoredPattern } from '../../audit/record.js';
 import { isCaseRef } from '../../schema/scalars.js';
 import { deniedError, MAX_FIELD_ERRORS, summaryError } from './denials.js';
-import type { AccessMetadata } from './metadata.js';
+import type { AccessMetadata, FieldInput } from './metadata.js';
 import { PLACEHOLDER_KEY, REF_KEY, TYPE_KEY, type StaticDenial } from './staticPlan.js';
 import { collectRootFields, fragmentsOf, walkSelectionSet, type ResponsePath, type ResultObject, type WalkContext } from './walk.js';
 
@@ -144,6 +144,25 @@ function rootTypeOf(metadata: AccessMetadata, operation: OperationDefinitionNode
   return operation.operation === 'mutation' ? metadata.apiSchema.getMutationType() : metadata.apiSchema.getQueryType();
 }
 
+/**
+ * Why a field computed from `input` is denied for the object's case, or null when it is not. An
+ * input the policy decides only with a case (anything personal but audit records and aggregates)
+ * is denied where there is no case to decide it for: the requiring subgraph would be handed
+ * personal data no decision covers.
+ */
+function inputDenial(
+  input: FieldInput,
+  ref: string | null,
+  decisionsOf: (ref: string) => ReadonlyMap<string, Decision> | undefined,
+): (Extract<Decision, { released: false }> & { category: string }) | null {
+  const category = input.category;
+  if (category === 'NOT_PERSONAL') return null;
+  if (category === undefined) return { released: false, code: 'FORBIDDEN_FIELD', rule: 'category.undeclared', category: 'UNDECLARED' };
+  if (!ref) return CASE_INDEPENDENT.has(category) ? null : { released: false, code: 'NO_RELATIONSHIP', rule: 'decision.missing', category };
+  const decision = decisionsOf(ref)?.get(category) ?? { released: false, code: 'NO_RELATIONSHIP', rule: 'decision.missing' };
+  return decision.released ? null : { ...decision, category };
+}
+
 /** Keys the gateway selected for itself; removed from every object before the response leaves. */
 const HELPER_KEYS: ReadonlySet<string> = new Set([TYPE_KEY, REF_KEY, PLACEHOLDER_KEY]);
 
@@ -251,6 +270,18 @@ export function finishResult(
             }
             if (value === null || value === undefined) continue;
             summary.add(ref, true, category, decision?.released ? decision.basis : 'UNRECORDED', decision?.released ? decision.rule : 'UNRECORDED', patterns.of(at, key));
+          }
+          // Computed from inputs (`@requires`): released only when every input is, for this case.
+          for (const info of kept) {
+            for (const input of info.inputs) {
+              const denial = inputDenial(input, ref, decisionsOf);
+              if (!denial) continue;
+              object[key] = null;
+              const shown = denial.category === 'UNDECLARED' ? denial : disclosed(denial);
+              report(() => deniedError(`${typename ?? parent.name}.${field}`, denial.category, shown.code, shown.rule, [...path, key]));
+              if (ref) deny(ref, denial.category, denial.code, denial.rule, patterns.of(at, key));
+              return true;
+            }
           }
           return false;
         },

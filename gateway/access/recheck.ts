@@ -62,6 +62,8 @@ export async function recheckSubgraphResponse(
   signed: ReadonlyMap<string, DecisionVector>,
 ): Promise<Incident[]> {
   if (!response.data) return [];
+  // The answer is judged by the subgraph's own schema, with the supergraph's categories.
+  metadata = metadata.forSubgraph(subgraph);
   const targets = targetsOf(metadata, document, variables, response.data);
   const fragments = fragmentsOf(document);
 

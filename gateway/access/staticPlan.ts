@@ -5,7 +5,7 @@
  * operation is decided once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { isAbstractType, Kind, print, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
+import { isAbstractType, Kind, print, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type SelectionSetNode } from 'graphql';
 import { decideStatically, type DenialCode, type Requester } from '../../auth/decide.js';
 import type { Policy } from '../../auth/policy.js';
 import type { DataCategory } from '../../schema/vocabulary.js';
@@ -43,7 +43,13 @@ export const PLACEHOLDER_KEY = `${HELPER_PREFIX}_removed`;
  * ask for the reference. The only key the walks read a case from. Removed before the response leaves.
  */
 export const REF_KEY = `${HELPER_PREFIX}_ref`;
-/** Selected on abstract types, so the gateway knows which fragments applied to each object. */
+/**
+ * Selected on abstract types, so the gateway knows which fragments applied to each object (and
+ * errors name the object's own type). Not on an interface some subgraph sees as an
+ * `@interfaceObject` unless a fragment needs it: there, asking the runtime type makes Apollo's
+ * planner go to a subgraph that can name it, and for a non-resolvable interface object none can —
+ * bare Apollo Gateway answers such a query only while nobody asks for the `__typename`.
+ */
 export const TYPE_KEY = `${HELPER_PREFIX}_type`;
 const TYPENAME: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: TYPE_KEY }, name: { kind: Kind.NAME, value: '__typename' } };
 
@@ -56,8 +62,22 @@ const PLACEHOLDER: FieldNode = {
   name: { kind: Kind.NAME, value: '__typename' },
 };
 
+/**
+ * Whether some fragment directly in `selectionSet` applies to some objects of `parent` and not to
+ * others — then the walks need each object's runtime type to collect its fields.
+ */
+function dependsOnRuntimeType(metadata: AccessMetadata, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, fragments: ReadonlyMap<string, FragmentDefinitionNode>): boolean {
+  for (const selection of selectionSet.selections) {
+    const condition =
+      selection.kind === Kind.INLINE_FRAGMENT ? selection.typeCondition?.name.value : selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value)?.typeCondition.name.value : undefined;
+    if (condition !== undefined && !metadata.conditionHoldsStatically(condition, parent)) return true;
+  }
+  return false;
+}
+
 export function planStatically(metadata: AccessMetadata, policy: Policy, requester: Requester, document: DocumentNode): StaticPlan {
   const typeInfo = new TypeInfo(metadata.apiSchema);
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const removed = new Map<string, StaticDenial>();
   let introspection = false;
   const rewritten = visit(
@@ -78,9 +98,19 @@ export function planStatically(metadata: AccessMetadata, policy: Policy, request
           if (metadata.isRootType(parent.name)) return undefined;
           const category = metadata.categoryOf(parent, name);
           const decision = decideStatically(policy, requester, category);
-          if ('grants' in decision || decision.released) return undefined;
-          removed.set(`${parent.name}.${name}`, { code: decision.code, rule: decision.rule, category: category ?? 'UNDECLARED' });
-          return null;
+          if (!('grants' in decision) && !decision.released) {
+            removed.set(`${parent.name}.${name}`, { code: decision.code, rule: decision.rule, category: category ?? 'UNDECLARED' });
+            return null;
+          }
+          // A field computed from an input the caller can never obtain (`@requires`) is that input
+          // in another form: it goes too, with the input's denial, and the input is never fetched.
+          for (const input of metadata.fieldOf(parent, name).inputs) {
+            const inputDecision = decideStatically(policy, requester, input.category);
+            if ('grants' in inputDecision || inputDecision.released) continue;
+            removed.set(`${parent.name}.${name}`, { code: inputDecision.code, rule: inputDecision.rule, category: input.category ?? 'UNDECLARED' });
+            return null;
+          }
+          return undefined;
         },
       },
       SelectionSet: {
@@ -91,7 +121,7 @@ export function planStatically(metadata: AccessMetadata, policy: Policy, request
           const fields = parent && 'getFields' in parent ? parent.getFields() : undefined;
           const refName = fields?.ref && String(fields.ref.type).startsWith('CaseRef') ? 'ref' : fields?.caseRef && String(fields.caseRef.type).startsWith('CaseRef') ? 'caseRef' : null;
           if (refName && !metadata.isRootType(parent!.name)) selections.push(refField(refName));
-          if (parent && isAbstractType(parent)) selections.push(TYPENAME);
+          if (parent && isAbstractType(parent) && (!metadata.isInterfaceObject(parent) || dependsOnRuntimeType(metadata, node, parent, fragments))) selections.push(TYPENAME);
           return selections.length === node.selections.length && node.selections.length > 0 ? undefined : { ...node, selections };
         },
       },
