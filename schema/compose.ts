@@ -5,7 +5,8 @@
  */
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { lintSubgraph, type LintOptions } from './lint/index.js';
+import { lintSubgraph, REFERENCE_DATA_REACHABLE_FROM_CASE, type LintOptions } from './lint/index.js';
+import { caseReachable, expandReferenceData, referenceTypesOf, schemaGraph } from './referenceData.js';
 
 export interface SubgraphSource {
   name: string;
@@ -30,6 +31,8 @@ export type CompositionResult =
 export function composeSupergraph(subgraphs: readonly SubgraphSource[]): CompositionResult {
   const errors: CompositionProblem[] = [];
   const services = [];
+  /** Types each subgraph marks as reference data, to check against the composed schema. */
+  const referenceTypes: { subgraph: string; type: string }[] = [];
   for (const subgraph of subgraphs) {
     let typeDefs;
     try {
@@ -41,7 +44,9 @@ export function composeSupergraph(subgraphs: readonly SubgraphSource[]): Composi
     for (const finding of lintSubgraph(subgraph.name, typeDefs, subgraph.lint)) {
       errors.push({ code: finding.code, message: finding.message, subgraph: subgraph.name });
     }
-    services.push({ name: subgraph.name, url: subgraph.url, typeDefs });
+    for (const type of referenceTypesOf(typeDefs)) referenceTypes.push({ subgraph: subgraph.name, type });
+    // Composed with every field marked, so the supergraph says each field's category itself.
+    services.push({ name: subgraph.name, url: subgraph.url, typeDefs: expandReferenceData(typeDefs) });
   }
   if (errors.length > 0) return { ok: false, errors };
   const result = composeServices(services);
@@ -53,6 +58,22 @@ export function composeSupergraph(subgraphs: readonly SubgraphSource[]): Composi
         message: error.message,
       })),
     };
+  }
+  // A type one subgraph calls reference data that a case reaches through another's fields.
+  if (referenceTypes.length > 0) {
+    const { fieldsOf, caseHolders } = schemaGraph(result.schema.toAPISchema().toGraphQLJSSchema());
+    const reached = caseReachable(fieldsOf, caseHolders);
+    const reachable = referenceTypes.filter(({ type }) => reached.has(type));
+    if (reachable.length > 0) {
+      return {
+        ok: false,
+        errors: reachable.map(({ subgraph, type }) => ({
+          code: REFERENCE_DATA_REACHABLE_FROM_CASE,
+          message: `Type "${type}" in subgraph "${subgraph}" is marked NOT_PERSONAL as a whole, but a case reaches it in the supergraph: types that hold or are reachable from a case reference keep their marks field by field.`,
+          subgraph,
+        })),
+      };
+    }
   }
   return { ok: true, supergraphSdl: result.supergraphSdl, hints: result.hints.map((hint) => hint.message) };
 }

@@ -10,6 +10,8 @@ import { DenialStaysLocalRule } from './DenialStaysLocalRule.js';
 import { LintError, type LintContext, type LintOptions, type LintRule } from './LintContext.js';
 import { PersonalDataDeclaredRule } from './PersonalDataDeclaredRule.js';
 import { ProtectedCoordinatesRule } from './ProtectedCoordinatesRule.js';
+import { ReferenceDataRule } from './ReferenceDataRule.js';
+import { expandReferenceData } from '../referenceData.js';
 
 export { LintError, type LintRule, type LintContext, type LintOptions } from './LintContext.js';
 export { PersonalDataDeclaredRule, PERSONAL_DATA_UNDECLARED } from './PersonalDataDeclaredRule.js';
@@ -17,10 +19,13 @@ export { CategoryAllowedRule, CATEGORY_NOT_ALLOWED } from './CategoryAllowedRule
 export { ContributionAllowedRule, CONTRIBUTION_NOT_ALLOWED } from './ContributionAllowedRule.js';
 export { ProtectedCoordinatesRule, PROTECTED_COORDINATE } from './ProtectedCoordinatesRule.js';
 export { DenialStaysLocalRule, DENIAL_NOT_LOCAL } from './DenialStaysLocalRule.js';
+export { ReferenceDataRule, TYPE_CATEGORY_NOT_ALLOWED, REFERENCE_DATA_REACHABLE_FROM_CASE } from './ReferenceDataRule.js';
 
 /** The rules every subgraph must pass, in order. The last three apply when the registry gives limits. */
 export const specifiedLintRules: readonly LintRule[] = Object.freeze([
-  // Every field declares a GDPR data category (DESIGN §5).
+  // Only reference data, which no case reaches, is marked as a whole (../referenceData.ts).
+  ReferenceDataRule,
+  // Every field declares a GDPR data category (DESIGN §5), itself or through its type's mark.
   PersonalDataDeclaredRule,
   // A field that can be denied apart from its parent is nullable, so its denial nulls only itself.
   DenialStaysLocalRule,
@@ -41,7 +46,8 @@ export function lintSubgraph(
   options: LintOptions = {},
   rules: readonly LintRule[] = specifiedLintRules,
 ): LintError[] {
-  const document = typeof sdl === 'string' ? parse(sdl) : sdl;
+  // A type marked NOT_PERSONAL as a whole lends the mark to its unmarked fields before any rule looks.
+  const document = expandReferenceData(typeof sdl === 'string' ? parse(sdl) : sdl);
   const errors: LintError[] = [];
   const context: LintContext = {
     subgraphName,

@@ -11,6 +11,7 @@
 import { defaultFieldResolver, GraphQLError, isNonNullType, isObjectType, Kind, parse, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { SubgraphContext } from '../../auth/context-token.js';
 import { caseRefIn } from '../../schema/scalars.js';
+import { expandReferenceData } from '../../schema/referenceData.js';
 import { PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../../schema/vocabulary.js';
 
 /** `R`, or the denial code and rule. */
@@ -30,7 +31,7 @@ export interface AccessContext {
 /** `Type.field` → category, read from the subgraph's own SDL. */
 export function fieldCategories(sdl: string): Map<string, DataCategory> {
   const categories = new Map<string, DataCategory>();
-  for (const definition of parse(sdl).definitions) {
+  for (const definition of expandReferenceData(parse(sdl)).definitions) {
     if (
       definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
       definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&

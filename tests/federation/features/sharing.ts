@@ -1,6 +1,7 @@
 /**
  * @shareable and @inaccessible: root fields and value types several subgraphs can answer, and
- * parts of the schema composed but hidden from clients.
+ * parts of the schema composed but hidden from clients. One subgraph marks its currency code
+ * list as reference data once, on the type (schema/referenceData.ts); the other field by field.
  */
 import { NP, type Feature } from './feature.js';
 
@@ -12,7 +13,7 @@ export const sharing: Feature = {
     {
       name: 'rates',
       sdl: `
-        type Currency @shareable { code: String! ${NP} name: String! ${NP} }
+        type Currency @shareable ${NP} { code: String! name: String! }
         type Query {
           currency: Currency @shareable ${NP}
           ratesVersion: Int! @shareable ${NP}
