@@ -4,10 +4,11 @@
  */
 import { NP, type Feature } from './feature.js';
 
+const place = { name: 'Synthetic community centre', contact: '+000 0000 0002' };
 const events = [
-  { __typename: 'Visit', id: 'e1', at: '2026-01-10' },
-  { __typename: 'Training', id: 'e2', at: '2026-02-11' },
-  { __typename: 'Visit', id: 'e3', at: '2026-03-12' },
+  { __typename: 'Visit', id: 'e1', at: '2026-01-10', place },
+  { __typename: 'Training', id: 'e2', at: '2026-02-11', place: null },
+  { __typename: 'Visit', id: 'e3', at: '2026-03-12', place },
 ];
 
 export const abstractTypes: Feature = {
@@ -16,9 +17,10 @@ export const abstractTypes: Feature = {
     {
       name: 'timeline',
       sdl: `
-        interface Event { id: ID! ${NP} at: String! ${NP} }
-        type Visit implements Event @key(fields: "id") { id: ID! ${NP} at: String! ${NP} }
-        type Training implements Event @key(fields: "id") { id: ID! ${NP} at: String! ${NP} }
+        interface Event { id: ID! ${NP} at: String! ${NP} place: Place ${NP} }
+        type Visit implements Event @key(fields: "id") { id: ID! ${NP} at: String! ${NP} place: Place ${NP} }
+        type Training implements Event @key(fields: "id") { id: ID! ${NP} at: String! ${NP} place: Place ${NP} }
+        type Place { name: String! ${NP} "Who to call there: personal." contact: String @personalData(category: CONTACT) }
         union Entry = Visit | Training
         type Query { events: [Event!]! ${NP} entries: [Entry!]! ${NP} }
       `,
@@ -32,8 +34,8 @@ export const abstractTypes: Feature = {
     },
     {
       name: 'visits',
-      sdl: `type Visit @key(fields: "id") { id: ID! ${NP} visitor: String! ${NP} outcome: String ${NP} }`,
-      resolvers: { Visit: { __resolveReference: (k: { id: string }) => ({ id: k.id, visitor: `officer-${k.id}`, outcome: k.id === 'e1' ? 'stable' : null }) } },
+      sdl: `type Visit @key(fields: "id") { id: ID! ${NP} visitor: String! ${NP} outcome: String ${NP} notes: String @personalData(category: MONITORING) }`,
+      resolvers: { Visit: { __resolveReference: (k: { id: string }) => ({ id: k.id, visitor: `officer-${k.id}`, outcome: k.id === 'e1' ? 'stable' : null, notes: 'synthetic visit notes' }) } },
     },
     {
       name: 'trainings',
@@ -56,6 +58,29 @@ export const abstractTypes: Feature = {
       name: '@skip and @include turned the other way',
       query: 'query ($full: Boolean!, $brief: Boolean!) { events { id at @include(if: $full) ... on Visit @skip(if: $brief) { visitor } } }',
       variables: { full: false, brief: true },
+    },
+    { name: 'a nested object in a list of an interface', query: '{ events { id place { name } } }' },
+  ],
+  denials: [
+    {
+      name: 'a denied field of an implementation, in a list, answered by another subgraph, is null with its code at each path',
+      as: { persona: 'researcher', purpose: 'STATISTICS' },
+      query: '{ events { id ... on Visit { visitor notes } } }',
+      data: { events: [{ id: 'e1', visitor: 'officer-e1', notes: null }, { id: 'e2' }, { id: 'e3', visitor: 'officer-e3', notes: null }] },
+      denials: [
+        { path: ['events', 0, 'notes'], code: 'FORBIDDEN_FIELD' },
+        { path: ['events', 2, 'notes'], code: 'FORBIDDEN_FIELD' },
+      ],
+    },
+    {
+      name: 'a denied field of a nested object is null with its code, and a null parent reports nothing',
+      as: { persona: 'researcher', purpose: 'STATISTICS' },
+      query: '{ events { place { name contact } } }',
+      data: { events: [{ place: { name: 'Synthetic community centre', contact: null } }, { place: null }, { place: { name: 'Synthetic community centre', contact: null } }] },
+      denials: [
+        { path: ['events', 0, 'place', 'contact'], code: 'FORBIDDEN_FIELD' },
+        { path: ['events', 2, 'place', 'contact'], code: 'FORBIDDEN_FIELD' },
+      ],
     },
   ],
 };
