@@ -473,8 +473,20 @@ class Walk {
     return out;
   }
 
+  /** Collected fields per (selection set, type) of this request: every item of a list selects the same. */
+  private readonly collected = new WeakMap<SelectionSetNode, Map<GraphQLObjectType, Map<string, FieldNode[]>>>();
+
   /** The fields selected on `type` by response key, as execution collects them (fragments, @skip/@include). */
   private collect(type: GraphQLObjectType, sets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
+    if (sets.length !== 1) return this.collectNow(type, sets);
+    let byType = this.collected.get(sets[0]!);
+    if (!byType) this.collected.set(sets[0]!, (byType = new Map()));
+    let fields = byType.get(type);
+    if (!fields) byType.set(type, (fields = this.collectNow(type, sets)));
+    return fields;
+  }
+
+  private collectNow(type: GraphQLObjectType, sets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
     const fields = new Map<string, FieldNode[]>();
     const visit = (set: SelectionSetNode) => {
       for (const selection of set.selections) {

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import type { CryptoKey, JWK } from 'jose';
 import { z } from 'zod';
 import { ContextTokenError, importContextPublicKey, verifyContext, type SubgraphContext } from '../auth/context-token.js';
+import { httpCall, type HttpAnswer } from './http.js';
 
 export type KeySource = { jwksUrl: string } | { jwksFile: string };
 
@@ -128,19 +129,16 @@ export class TrustedKeys {
         throw new EdgeKeyError(`cannot read ${this.describe()}: ${(error as Error).message}`);
       }
     }
-    let response: Response;
+    let answer: HttpAnswer;
     try {
-      response = await fetch(this.source.jwksUrl, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.options.fetchTimeoutMs) });
+      answer = await httpCall(this.source.jwksUrl, { method: 'GET', headers: { accept: 'application/json' }, timeoutMs: this.options.fetchTimeoutMs, maxBytes: 1024 * 1024 });
     } catch (error) {
-      const failure = error as Error & { cause?: { code?: string } };
-      throw new EdgeKeyError(`cannot reach ${this.describe()} (${failure.name === 'TimeoutError' ? 'timed out' : (failure.cause?.code ?? failure.message)}).`);
+      const failure = error as NodeJS.ErrnoException;
+      throw new EdgeKeyError(`cannot reach ${this.describe()} (${failure.name === 'TimeoutError' ? 'timed out' : (failure.code ?? failure.message)}).`);
     }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new EdgeKeyError(`${this.describe()} answered HTTP ${response.status}; expected a JWKS.`);
-    }
+    if (answer.status !== 200) throw new EdgeKeyError(`${this.describe()} answered HTTP ${answer.status}; expected a JWKS.`);
     try {
-      return await response.json();
+      return JSON.parse(answer.text);
     } catch {
       throw new EdgeKeyError(`${this.describe()} is not JSON; expected a JWKS { "keys": [ … ] }.`);
     }

@@ -22,6 +22,7 @@ import { Enforcer, RefusedDocument } from './enforce.js';
 import { EDGE_CODES, REFUSAL_MESSAGE } from './errors.js';
 import { edgeLogger, type EdgeLogger } from './log.js';
 import { edgeSchema } from './schema.js';
+import { httpCall } from './http.js';
 import { TrustedKeys } from './keys.js';
 
 /** Where a request carries the gateway's signed context: `extensions.continuumContext` of the body. */
@@ -31,6 +32,8 @@ const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const SERVICE_QUERY = '{ _service { sdl } }';
 const DRAIN_MS = 10_000;
+/** The largest answer the edge reads from the subgraph. */
+const UPSTREAM_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface RunningEdge {
   /** The edge's GraphQL endpoint: the routing URL the partner registers with the hub. */
@@ -105,20 +108,20 @@ export async function startEdge(config: EdgeConfig, options: EdgeOptions = {}): 
   let inFlight = 0;
 
   async function upstream(body: unknown, headers: Record<string, string>): Promise<{ status: number; json: unknown }> {
-    const response = await fetch(config.upstreamUrl, {
+    const answer = await httpCall(config.upstreamUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(config.upstreamTimeoutMs),
+      timeoutMs: config.upstreamTimeoutMs,
+      maxBytes: UPSTREAM_LIMIT_BYTES,
     });
-    const text = await response.text();
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(answer.text);
     } catch {
       json = undefined;
     }
-    return { status: response.status, json };
+    return { status: answer.status, json };
   }
 
   async function loadSchema(): Promise<Enforcer> {
