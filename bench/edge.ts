@@ -25,7 +25,7 @@ const BATCH = 200;
 
 const QUERY = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Case { housing { address movedInOn needs { kind healthNote } } } } }';
 const ALL = ['CASE_ADMIN', 'REINTEGRATION', 'CONTACT', 'HEALTH'];
-const refs = Array.from({ length: CASES }, (_, i) => `EU-2026-${String(101 + (i % 3)).padStart(6, '0')}`);
+const refs = Array.from({ length: CASES }, (_, i) => ['EU-2024-000020', 'EU-2024-000015', 'EU-2024-000001'][i % 3]!);
 const decisions = encodeDecisions(
   new Map(refs.map((ref, i) => [ref, Object.fromEntries(ALL.map((c) => [c, (i % 3 === 1 && c === 'HEALTH') || (i % 3 === 2 && c === 'CONTACT') ? 'FORBIDDEN_FIELD policy.no-grant' : 'R']))])),
 );

@@ -30,7 +30,7 @@ const schema = buildSubgraphSchema({
 /** Every value it holds about `ref`, as keys no one selected. */
 function everything(ref: string) {
   const housing = HOUSING_DATA.cases[ref];
-  return { ref, housing, address: housing?.address ?? null, secretNote: 'kept for the partner only (synthetic)', __continuumEdgeRef_Case: 'EU-2026-000103' };
+  return { ref, housing, address: housing?.address ?? null, secretNote: 'kept for the partner only (synthetic)', __continuumEdgeRef_Case: 'EU-2024-000001' };
 }
 
 /** Adds, to every object of the answer, every key it holds; a scalar of the wrong shape where one can go. */

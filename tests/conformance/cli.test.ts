@@ -62,7 +62,7 @@ describe('continuum conformance', () => {
   });
 
   it('exits 2 with the reason for a bad case reference', async () => {
-    const result = await continuum('conformance', edge.url, '--name', 'housing', '--keys', dir, '--cases', 'EU-2026-000101,BE-85');
+    const result = await continuum('conformance', edge.url, '--name', 'housing', '--keys', dir, '--cases', 'EU-2024-000020,BE-85');
     expect(result).toEqual({
       code: 2,
       stdout: '',

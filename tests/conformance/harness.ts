@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { generateSuiteKeys, KEY_FILES, type SuiteKeys } from '../../conformance/index.js';
 import { edgeLogger, startEdge, type RunningEdge } from '../../edge/index.js';
 
-export const DEMO_CASES = ['EU-2026-000101', 'EU-2026-000102', 'EU-2026-000103'];
+export const DEMO_CASES = ['EU-2024-000020', 'EU-2024-000015', 'EU-2024-000001'];
 
 export async function suiteKeys(): Promise<{ dir: string; keys: SuiteKeys; jwksFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'continuum-conformance-'));

@@ -35,40 +35,40 @@ afterAll(async () => {
 
 describe('the edge answers only the gateway', () => {
   it('refuses a request without a context, as the kit does', async () => {
-    expect(await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101') }, { token: null })).toEqual(REFUSED);
+    expect(await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020') }, { token: null })).toEqual(REFUSED);
   });
 
   it('refuses a context signed with a key the hub does not publish', async () => {
     const forger = await generateContextKeys();
-    expect(await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101') }, { keys: forger, decisions: decisions({ 'EU-2026-000101': releasedAll() }) })).toEqual(REFUSED);
+    expect(await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020') }, { keys: forger, decisions: decisions({ 'EU-2024-000020': releasedAll() }) })).toEqual(REFUSED);
   });
 
   it('refuses a context signed for another subgraph', async () => {
     expect(
-      await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101') }, { keys: under.hub, audience: 'be-cases', decisions: decisions({ 'EU-2026-000101': releasedAll() }) }),
+      await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020') }, { keys: under.hub, audience: 'be-cases', decisions: decisions({ 'EU-2024-000020': releasedAll() }) }),
     ).toEqual(REFUSED);
   });
 
   it('never calls the subgraph for a refused request', async () => {
     const before = subgraph.requests.length;
-    await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101') }, { token: 'not.a.token' });
+    await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020') }, { token: 'not.a.token' });
     expect(subgraph.requests.length).toBe(before);
   });
 });
 
 describe('the edge enforces per-case decisions on the answer', () => {
   it('passes everything released (control)', async () => {
-    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101', 'EU-2026-000102') }, {
+    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020', 'EU-2024-000015') }, {
       keys: under.hub,
-      decisions: decisions({ 'EU-2026-000101': releasedAll(), 'EU-2026-000102': releasedAll() }),
+      decisions: decisions({ 'EU-2024-000020': releasedAll(), 'EU-2024-000015': releasedAll() }),
     });
     expect(answer).toEqual({ status: 200, body: { data: { _entities: [{ housing: HOUSING_101 }, { housing: HOUSING_102 }] } } });
   });
 
   it('settles a mixed batch case by case: nested and list fields included', async () => {
-    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101', 'EU-2026-000102') }, {
+    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020', 'EU-2024-000015') }, {
       keys: under.hub,
-      decisions: decisions({ 'EU-2026-000101': released('CASE_ADMIN', 'REINTEGRATION', 'CONTACT'), 'EU-2026-000102': released('CASE_ADMIN') }),
+      decisions: decisions({ 'EU-2024-000020': released('CASE_ADMIN', 'REINTEGRATION', 'CONTACT'), 'EU-2024-000015': released('CASE_ADMIN') }),
     });
     expect(answer).toEqual({
       status: 200,
@@ -96,11 +96,11 @@ describe('the edge enforces per-case decisions on the answer', () => {
   });
 
   it('answers each denial with its own code and rule', async () => {
-    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101', 'EU-2026-000102') }, {
+    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020', 'EU-2024-000015') }, {
       keys: under.hub,
       decisions: decisions({
-        'EU-2026-000101': { ...releasedAll(), CONTACT: 'CONSENT_REQUIRED consent.missing', HEALTH: 'TRANSFER_BLOCKED transfer.special-category-purpose' },
-        'EU-2026-000102': { ...releasedAll(), REINTEGRATION: 'NO_RELATIONSHIP relationship.assigned-partner' },
+        'EU-2024-000020': { ...releasedAll(), CONTACT: 'CONSENT_REQUIRED consent.missing', HEALTH: 'TRANSFER_BLOCKED transfer.special-category-purpose' },
+        'EU-2024-000015': { ...releasedAll(), REINTEGRATION: 'NO_RELATIONSHIP relationship.assigned-partner' },
       }),
     });
     expect(answer.body.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.rule])).toEqual([
@@ -112,9 +112,9 @@ describe('the edge enforces per-case decisions on the answer', () => {
   });
 
   it('denies a case the decisions do not name (decision.missing)', async () => {
-    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101', 'EU-2026-000102') }, {
+    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020', 'EU-2024-000015') }, {
       keys: under.hub,
-      decisions: decisions({ 'EU-2026-000101': releasedAll() }),
+      decisions: decisions({ 'EU-2024-000020': releasedAll() }),
     });
     expect(answer).toEqual({
       status: 200,
@@ -132,10 +132,10 @@ describe('the edge enforces per-case decisions on the answer', () => {
   });
 
   it('answers a nullable denied field as plain null when the gateway asks for quiet denials', async () => {
-    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101', 'EU-2026-000102') }, {
+    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020', 'EU-2024-000015') }, {
       keys: under.hub,
       caller: { quietDenials: true },
-      decisions: decisions({ 'EU-2026-000101': released('CASE_ADMIN', 'REINTEGRATION', 'CONTACT'), 'EU-2026-000102': released('CASE_ADMIN') }),
+      decisions: decisions({ 'EU-2024-000020': released('CASE_ADMIN', 'REINTEGRATION', 'CONTACT'), 'EU-2024-000015': released('CASE_ADMIN') }),
     });
     expect(answer).toEqual({
       status: 200,
@@ -147,13 +147,13 @@ describe('the edge enforces per-case decisions on the answer', () => {
     // Case.ref is CASE_ADMIN and non-null: denied, the entity itself becomes null, as execution would make it.
     const answer = await call(
       under.edge.url,
-      { query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Case { ref housing { movedInOn } } } }', variables: representations('EU-2026-000101', 'EU-2026-000102') },
-      { keys: under.hub, caller: { quietDenials: true }, decisions: decisions({ 'EU-2026-000101': released('REINTEGRATION'), 'EU-2026-000102': releasedAll() }) },
+      { query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Case { ref housing { movedInOn } } } }', variables: representations('EU-2024-000020', 'EU-2024-000015') },
+      { keys: under.hub, caller: { quietDenials: true }, decisions: decisions({ 'EU-2024-000020': released('REINTEGRATION'), 'EU-2024-000015': releasedAll() }) },
     );
     expect(answer).toEqual({
       status: 200,
       body: {
-        data: { _entities: [null, { ref: 'EU-2026-000102', housing: { movedInOn: '2026-03-17' } }] },
+        data: { _entities: [null, { ref: 'EU-2024-000015', housing: { movedInOn: '2026-03-17' } }] },
         errors: [
           {
             message: 'Field "Case.ref" (CASE_ADMIN) is not released to you: FORBIDDEN_FIELD by rule policy.no-grant.',
@@ -169,9 +169,9 @@ describe('the edge enforces per-case decisions on the answer', () => {
 describe('the edge forwards only what some case may see', () => {
   it('removes from the forwarded document a category every case denies', async () => {
     const before = subgraph.requests.length;
-    await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101', 'EU-2026-000102') }, {
+    await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020', 'EU-2024-000015') }, {
       keys: under.hub,
-      decisions: decisions({ 'EU-2026-000101': released('CASE_ADMIN', 'REINTEGRATION'), 'EU-2026-000102': released('CASE_ADMIN', 'REINTEGRATION', 'CONTACT') }),
+      decisions: decisions({ 'EU-2024-000020': released('CASE_ADMIN', 'REINTEGRATION'), 'EU-2024-000015': released('CASE_ADMIN', 'REINTEGRATION', 'CONTACT') }),
     });
     const forwarded = subgraph.requests.slice(before);
     expect(forwarded).toHaveLength(1);
@@ -181,10 +181,10 @@ describe('the edge forwards only what some case may see', () => {
 
   it('does not call the subgraph for the fields of a case when every category is denied, and still answers', async () => {
     const before = subgraph.requests.length;
-    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101') }, {
+    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020') }, {
       keys: under.hub,
       caller: { quietDenials: true },
-      decisions: decisions({ 'EU-2026-000101': released('CASE_ADMIN') }),
+      decisions: decisions({ 'EU-2024-000020': released('CASE_ADMIN') }),
     });
     expect(subgraph.requests.slice(before)[0]).not.toMatch(/housing/);
     expect(answer).toEqual({ status: 200, body: { data: { _entities: [{ housing: null }] } } });

@@ -34,10 +34,10 @@ const DENIED_VALUES = [
 
 describe('behind the edge, a leaky subgraph leaks nothing', () => {
   it('answers exactly what the decisions release, whatever the subgraph sent', async () => {
-    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101', 'EU-2026-000102') }, {
+    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020', 'EU-2024-000015') }, {
       keys: under.hub,
       caller: { quietDenials: true },
-      decisions: decisions({ 'EU-2026-000101': released('CASE_ADMIN', 'REINTEGRATION'), 'EU-2026-000102': released('CASE_ADMIN') }),
+      decisions: decisions({ 'EU-2024-000020': released('CASE_ADMIN', 'REINTEGRATION'), 'EU-2024-000015': released('CASE_ADMIN') }),
     });
     expect(answer).toEqual({
       status: 200,
@@ -60,7 +60,7 @@ describe('behind the edge, a leaky subgraph leaks nothing', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         query: HOUSING_QUERY,
-        variables: representations('EU-2026-000101', 'EU-2026-000102'),
+        variables: representations('EU-2024-000020', 'EU-2024-000015'),
         extensions: {
           continuumContext: await (await import('../../auth/context-token.js')).signContext(under.hub, 'housing', {
             officialId: 'test-official-001',
@@ -69,7 +69,7 @@ describe('behind the edge, a leaky subgraph leaks nothing', () => {
             roles: ['MS_CASE_OFFICER'],
             purpose: 'RETURN_COUNSELLING',
             requestId: 'edge-test-request-0002',
-            decisions: decisions({ 'EU-2026-000101': released('CASE_ADMIN', 'REINTEGRATION'), 'EU-2026-000102': released('CASE_ADMIN') }),
+            decisions: decisions({ 'EU-2024-000020': released('CASE_ADMIN', 'REINTEGRATION'), 'EU-2024-000015': released('CASE_ADMIN') }),
           }),
         },
       }),
@@ -80,10 +80,10 @@ describe('behind the edge, a leaky subgraph leaks nothing', () => {
   });
 
   it('answers only the entities it was asked for', async () => {
-    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101') }, {
+    const answer = await call(under.edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020') }, {
       keys: under.hub,
       caller: { quietDenials: true },
-      decisions: decisions({ 'EU-2026-000101': released('CASE_ADMIN') }),
+      decisions: decisions({ 'EU-2024-000020': released('CASE_ADMIN') }),
     });
     expect(answer.body.data).toEqual({ _entities: [{ housing: null }] });
   });

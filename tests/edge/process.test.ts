@@ -103,9 +103,9 @@ describe('continuum edge (the process)', () => {
     await waitReady(origin);
     expect(await (await fetch(`${origin}/readyz`)).json()).toEqual({ status: 'ready', subgraph: 'housing', keys: true, schema: true });
 
-    const answer = await call(edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101') }, { keys: hub, decisions: decisions({ 'EU-2026-000101': released('CASE_ADMIN', 'REINTEGRATION') }) });
+    const answer = await call(edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020') }, { keys: hub, decisions: decisions({ 'EU-2024-000020': released('CASE_ADMIN', 'REINTEGRATION') }) });
     expect(answer.status).toBe(200);
-    await call(edge.url, { query: HOUSING_QUERY, variables: representations('EU-2026-000101') }, { token: null });
+    await call(edge.url, { query: HOUSING_QUERY, variables: representations('EU-2024-000020') }, { token: null });
 
     edge.child.kill('SIGTERM');
     expect(await edge.exited).toBe(0);
@@ -119,6 +119,6 @@ describe('continuum edge (the process)', () => {
     );
     expect(lines.find((line) => line.msg === 'answered')).toMatchObject({ level: 'debug', component: 'continuum-edge', subgraph: 'housing', status: 200, requestId: CALLER.requestId });
     const text = edge.output();
-    for (const personal of [CALLER.officialId, CALLER.organisation, 'EU-2026-000101', '14 Synthetic Lane', 'Synthetic']) expect(text).not.toContain(personal);
+    for (const personal of [CALLER.officialId, CALLER.organisation, 'EU-2024-000020', '14 Synthetic Lane', 'Synthetic']) expect(text).not.toContain(personal);
   });
 });

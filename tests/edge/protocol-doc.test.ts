@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CONTEXT_ISSUER, ContextTokenError, generateContextKeys, signContext, verifyContext } from '../../auth/context-token.js';
 import { DENIAL_CODES } from '../../auth/decide.js';
 import { ROLES } from '../../auth/roles.js';
+import { CHECKS, REFUSAL } from '../../conformance/index.js';
 import { CASE_UNKNOWN, DECISION_MISSING, EDGE_CODES, EDGE_ENV, REFUSAL_MESSAGE } from '../../edge/index.js';
 import { DATA_CATEGORIES, PURPOSES } from '../../schema/vocabulary.js';
 import { CALLER } from './harness.js';
@@ -37,7 +38,7 @@ function tableAfter(heading: string): [string, string][] {
 }
 
 /** The section listing the checks, in order, with their reasons. */
-const CHECKS = DOC.slice(DOC.indexOf('**Checks, in this order**'), DOC.indexOf('## 3. Decisions'));
+const CHECK_SECTION = DOC.slice(DOC.indexOf('**Checks, in this order**'), DOC.indexOf('## 3. Decisions'));
 
 async function reason(token: unknown, key: CryptoKey, now?: Date): Promise<string> {
   try {
@@ -107,7 +108,7 @@ describe('docs/PARTNER-PROTOCOL.md says what the code does', () => {
     ];
     for (const [expected, token] of cases) {
       expect(await reason(token, keys.publicKey)).toBe(expected);
-      expect(CHECKS).toContain(`\`${expected}\``);
+      expect(CHECK_SECTION).toContain(`\`${expected}\``);
     }
   });
 
@@ -131,5 +132,16 @@ describe('docs/PARTNER-PROTOCOL.md says what the code does', () => {
     const routes = readFileSync(new URL('../../gateway/registry/routes.ts', import.meta.url), 'utf8');
     expect(routes).toContain("app.get('/.well-known/continuum/context-jwks.json'");
     expect(DOC).toContain('GET /.well-known/continuum/context-jwks.json');
+  });
+
+  it("gives the conformance suite's number of checks and each group's range", () => {
+    expect(DOC).toContain(`- ${CHECKS.length} numbered checks in four groups:`);
+    for (const group of ['context verification', 'schema', 'enforcement', 'transport']) {
+      const range = new RegExp(`\\*\\*${group}\\*\\* \\((\\d+)–(\\d+):`).exec(DOC);
+      const ids = CHECKS.filter((c) => c.group === (group === 'context verification' ? 'context' : group)).map((c) => c.id);
+      expect([Number(range?.[1]), Number(range?.[2])]).toEqual([Math.min(...ids), Math.max(...ids)]);
+    }
+    expect(CHECKS.map((c) => c.id)).toEqual(CHECKS.map((_, i) => i + 1));
+    expect(REFUSAL.errors[0]!.message).toBe(REFUSAL_MESSAGE);
   });
 });

@@ -33,8 +33,8 @@ describe('edge readiness', () => {
       expect((await fetch(`${edge.origin}/healthz`)).status).toBe(200);
       const readyz = await fetch(`${edge.origin}/readyz`);
       expect({ status: readyz.status, body: await readyz.json() }).toEqual({ status: 503, body: { status: 'not-ready', subgraph: 'housing', keys: true, schema: false } });
-      const request = { query: HOUSING_QUERY, variables: representations('EU-2026-000101') };
-      const context = { keys: hub, decisions: decisions({ 'EU-2026-000101': releasedAll() }) };
+      const request = { query: HOUSING_QUERY, variables: representations('EU-2024-000020') };
+      const context = { keys: hub, decisions: decisions({ 'EU-2024-000020': releasedAll() }) };
       expect(await call(edge.url, request, context)).toEqual({
         status: 503,
         body: { errors: [{ message: "The edge has not loaded the hub's context keys and the subgraph's schema yet, or is stopping.", extensions: { code: 'EDGE_NOT_READY' } }] },
