@@ -5,7 +5,8 @@
  * batches interleaved (direct, edge, direct, …) so both see the same machine; each request is the
  * entity fetch the gateway makes for `Case.housing` over K cases with mixed decisions (one case of
  * every three denied HEALTH, one CONTACT), signed as the gateway signs it. Reports p50/p99 of
- * each, the p99 added by the edge, and the edge process's RSS after the run (budget: ≤ 3 ms p99
+ * each, the p99 added by the edge, the edge process's CPU time per request (steadier than latency
+ * on a shared machine) and its RSS after the run (budget: ≤ 3 ms p99
  * added, ≤ 150 MB RSS; docs/BENCHMARKS.md, "Enforcement edge").
  */
 import { spawn } from 'node:child_process';
@@ -77,13 +78,21 @@ async function main() {
   await batch(edgeUrl, 500, []);
   const direct: number[] = [];
   const edged: number[] = [];
+  // The edge process's CPU time (user + system, /proc/<pid>/stat), summed over its batches only.
+  const cpuMs = () => {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  };
+  let edgeCpuMs = 0;
   for (let done = 0; done < REQUESTS; done += BATCH) {
     if (Date.now() - signedAt > 30_000) {
       token = await signContext(hub, 'housing', { officialId: 'bench-official', organisation: 'EU/GOV/BE-RETURN', country: 'BE', roles: ['MS_CASE_OFFICER'], purpose: 'RETURN_COUNSELLING', requestId: 'bench-request-0001', quietDenials: true, decisions });
       signedAt = Date.now();
     }
     await batch(plain.url, BATCH, direct);
+    const before = cpuMs();
     await batch(edgeUrl, BATCH, edged);
+    edgeCpuMs += cpuMs() - before;
   }
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
   const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
@@ -96,6 +105,7 @@ async function main() {
     directMs: { p50: percentile(direct, 50), p99: percentile(direct, 99) },
     edgeMs: { p50: percentile(edged, 50), p99: percentile(edged, 99) },
     addedMs: { p50: percentile(edged, 50) - percentile(direct, 50), p99: percentile(edged, 99) - percentile(direct, 99) },
+    edgeCpuMsPerRequest: edgeCpuMs / edged.length,
     edgeRssMb: rssKb / 1024,
     edgePeakRssMb: hwmKb / 1024,
   };
