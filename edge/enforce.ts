@@ -144,6 +144,11 @@ export class Enforcer {
     }
     const rootType = operation.operation === 'mutation' ? this.edge.schema.getMutationType() : operation.operation === 'query' ? this.edge.schema.getQueryType() : null;
     if (!rootType) throw new RefusedDocument([{ message: `This subgraph does not serve ${operation.operation} operations.`, extensions: { code: 'BAD_USER_INPUT' } }]);
+    // The hub reads a subgraph's schema with `_service { sdl }`; introspection through the edge would
+    // pass on whatever the subgraph answered, unchecked.
+    if (operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'))) {
+      throw new RefusedDocument([{ message: 'Introspection is not served through the Continuum edge; the schema is `_service { sdl }`.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    }
     return { operation, fragments, rootType };
   }
 
