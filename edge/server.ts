@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLFormattedError } from 'graphql';
 import { ContextTokenError, type SubgraphContext } from '../auth/context-token.js';
 import type { EdgeConfig } from './config.js';
-import { Enforcer, RefusedDocument } from './enforce.js';
+import { Enforcer, RefusedDocument, type Operation } from './enforce.js';
 import { EDGE_CODES, REFUSAL_MESSAGE } from './errors.js';
 import { edgeLogger, type EdgeLogger } from './log.js';
 import { edgeSchema } from './schema.js';
@@ -189,7 +189,7 @@ export async function startEdge(config: EdgeConfig, options: EdgeOptions = {}): 
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
 
     let forwarded: string;
-    let operation;
+    let operation: Operation;
     try {
       operation = enforcer.operationOf(body.query, operationName);
       forwarded = enforcer.prepareForward(body.query, operation, enforcer.deniedForAll(caller, operation, variables));
