@@ -20,6 +20,8 @@ const SUBCOMMANDS: Record<string, SubcommandEntry> = {
   participant: { summary: 'onboard partner systems: add, approve, suspend, revoke, list', load: async () => (await import('./commands/participant.js')).run },
   policy: { summary: 'print the access policy as a matrix a DPO can read (policy --matrix)', load: async () => (await import('./commands/policy.js')).run },
   transfer: { summary: "record, revoke or list your Member State's transfer bases (GDPR Chapter V)", load: async () => (await import('./commands/transfer.js')).run },
+  edge: { summary: "run the enforcement edge in front of a partner's own subgraph (any stack)", load: async () => (await import('./commands/edge.js')).run },
+  conformance: { summary: 'check that an endpoint speaks the partner protocol: numbered checks, Markdown report', load: async () => (await import('./commands/conformance.js')).run },
 };
 
 function usage(): string {

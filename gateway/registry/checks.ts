@@ -80,6 +80,21 @@ function servedFormOf(sdl: string): string {
   return normalise(served);
 }
 
+/**
+ * Whether a served SDL is the submitted one: as the subgraph library serves it (an Apollo
+ * subgraph), or as written (a subgraph on another stack serves its own text, e.g. demos/python-subgraph),
+ * both compared in the library's rendering.
+ */
+function servesSameSdl(served: string, submitted: string): boolean {
+  const expected = servedFormOf(submitted);
+  if (normalise(served) === expected) return true;
+  try {
+    return servedFormOf(served) === expected;
+  } catch {
+    return false;
+  }
+}
+
 /** A subgraph name is its participant's for good: no one else publishes under it. */
 export const NameOwnedCheck: RegistryCheck = {
   name: 'name-owned',
@@ -186,7 +201,7 @@ export const RoutingServesSdlCheck: RegistryCheck = {
     const { submission } = context;
     try {
       const served = await context.probe(submission.name, submission.routingUrl);
-      if (normalise(served) !== servedFormOf(submission.sdl)) context.errors.push({ code: 'REGISTRY_SDL_MISMATCH', message: `${submission.routingUrl} serves a different SDL from the one submitted` });
+      if (!servesSameSdl(served, submission.sdl)) context.errors.push({ code: 'REGISTRY_SDL_MISMATCH', message: `${submission.routingUrl} serves a different SDL from the one submitted` });
     } catch (error) {
       context.errors.push({ code: 'REGISTRY_ROUTING_UNREACHABLE', message: `${submission.routingUrl} did not answer the SDL probe: ${(error as Error).message}` });
     }

@@ -56,6 +56,9 @@ const HELP_TARGETS: { name?: string; args: string[]; options: string[] }[] = [
   { args: ['participant', 'suspend'], options: ['--id ID', '--token TOKEN', '--hub URL'] },
   { args: ['participant', 'revoke'], options: ['--id ID', '--token TOKEN', '--hub URL'] },
   { args: ['participant', 'list'], options: ['--token TOKEN', '--hub URL'] },
+  { args: ['edge'], options: ['--config FILE'] },
+  { args: ['conformance'], options: ['--name NAME', '--keys DIR', '--cases REF,REF', '--single-key', '--remit A,B', '--out FILE', '--timeout-ms N'] },
+  { args: ['conformance', 'keygen'], options: ['--out DIR'] },
 ];
 
 /** The option lines of a help text: flag, then its explanation. */
@@ -68,7 +71,7 @@ describe('continuum --help at every level', () => {
   it.each([['--help'], ['-h'], ['help']])('continuum %s lists every subcommand and exits 0', async (flag) => {
     const result = await continuum(flag);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    for (const name of ['token', 'audit', 'subgraph', 'participant', 'policy']) expect(result.stdout).toMatch(new RegExp(`^ {2}${name} +\\S`, 'm'));
+    for (const name of ['token', 'audit', 'subgraph', 'participant', 'policy', 'edge', 'conformance']) expect(result.stdout).toMatch(new RegExp(`^ {2}${name} +\\S`, 'm'));
   });
 
   it.each([
