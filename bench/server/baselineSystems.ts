@@ -13,7 +13,7 @@
 import type { SubgraphContext } from '../../auth/context-token.js';
 import { PERSONAS, type PersonaName } from '../../auth/dev-identities.js';
 import { composeSupergraph } from '../../schema/compose.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import { STATIC_SYSTEMS } from '../../subgraphs/index.js';
 import { startSubgraph, type OpenedSystem, type RunningSubgraph } from '../../subgraphs/kit/index.js';

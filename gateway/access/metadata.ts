@@ -3,11 +3,9 @@
  * supergraph SDL (Apollo Gateway drops the composed @personalData directive from the API schema,
  * so it cannot be read there). Rebuilt whenever the supergraph changes.
  */
-import { getNamedType, isAbstractType, isCompositeType, isInterfaceType, isObjectType, Kind, parse, type GraphQLCompositeType, type GraphQLSchema } from 'graphql';
-import { DATA_CATEGORIES, PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../../schema/vocabulary.js';
+import { getNamedType, isAbstractType, isCompositeType, isInterfaceType, isObjectType, type GraphQLCompositeType, type GraphQLSchema } from 'graphql';
+import { fieldCategories, type DataCategory } from '../../contract/index.js';
 import { StaticPlanCache } from './staticPlan.js';
-
-const KNOWN = new Set<string>(DATA_CATEGORIES);
 
 /** What a walk needs to know about one field selected on one parent type, worked out once. */
 export interface FieldInfo {
@@ -33,16 +31,7 @@ export class AccessMetadata {
   ) {}
 
   static build(apiSchema: GraphQLSchema, coreSupergraphSdl: string): AccessMetadata {
-    const categories = new Map<string, DataCategory>();
-    for (const definition of parse(coreSupergraphSdl).definitions) {
-      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
-      for (const field of definition.fields ?? []) {
-        const directive = field.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE);
-        const value = directive?.arguments?.find((a) => a.name.value === 'category')?.value;
-        if (value?.kind === Kind.ENUM && KNOWN.has(value.value)) categories.set(`${definition.name.value}.${field.name.value}`, value.value as DataCategory);
-      }
-    }
-    return new AccessMetadata(apiSchema, categories);
+    return new AccessMetadata(apiSchema, fieldCategories(coreSupergraphSdl));
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Policy } from '../../auth/policy.js';
-import { isIsoDate } from '../../schema/scalars.js';
+import { isIsoDate } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import { nativeDateTime, type KitContext, type Resolvers } from '../kit/index.js';
 import { badInput, daysBetween, denied, invalidInput } from './errors.js';

@@ -5,7 +5,7 @@
  * scores as integers 0-100. Codes stay plain strings here; the mapping owns the code lists.
  */
 import { z } from 'zod';
-import { CASE_REF_PATTERN } from '../../schema/scalars.js';
+import { CASE_REF_PATTERN } from '../../contract/index.js';
 
 export const LOOKUP_PATH = '/api/v1/beneficiaries/lookup';
 export const HEALTH_PATH = '/api/v1/health';

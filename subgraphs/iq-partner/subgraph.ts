@@ -7,7 +7,7 @@ import DataLoader from 'dataloader';
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { byKeys, type KitContext, type SubgraphModule } from '../kit/index.js';
-import { isCaseRef } from '../../schema/scalars.js';
+import { isCaseRef } from '../../contract/index.js';
 import { MAX_LOOKUP_REFS, type ApiBeneficiary } from './api.js';
 import type { PartnerClient } from './client.js';
 import { mapPartnerFile, type ReintegrationPartnerFile } from './mapping.js';

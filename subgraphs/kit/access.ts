@@ -8,13 +8,10 @@
  * that can decide itself (the central case index holds the facts) may supply a local decider for
  * cases the gateway could not know in advance, e.g. the results of a root query.
  */
-import { defaultFieldResolver, GraphQLError, isNonNullType, isObjectType, Kind, parse, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import type { SubgraphContext } from '../../auth/context-token.js';
-import { caseRefIn } from '../../schema/scalars.js';
-import { PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../../schema/vocabulary.js';
+import { defaultFieldResolver, GraphQLError, isNonNullType, isObjectType, Kind, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { caseRefIn, DECISION_MISSING, declaredCategories, signedOutcome, type DataCategory, type FieldOutcome, type SubgraphContext } from '@continuum/contract';
 
-/** `R`, or the denial code and rule. */
-export type FieldOutcome = 'R' | { code: string; rule: string };
+export type { FieldOutcome };
 
 /**
  * Decides what the gateway did not sign (optional; central uses it for its root queries). Gets
@@ -27,25 +24,12 @@ export interface AccessContext {
   caller: SubgraphContext;
 }
 
-/** `Type.field` → category, read from the subgraph's own SDL. */
+/**
+ * `Type.field` → category, read from the subgraph's own SDL by the contract's one reader. Every
+ * declared name counts, even one outside the vocabulary: no decision holds it, so it is denied.
+ */
 export function fieldCategories(sdl: string): Map<string, DataCategory> {
-  const categories = new Map<string, DataCategory>();
-  for (const definition of parse(sdl).definitions) {
-    if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    ) {
-      continue;
-    }
-    for (const field of definition.fields ?? []) {
-      const directive = field.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE);
-      const argument = directive?.arguments?.find((a) => a.name.value === 'category');
-      if (argument?.value.kind === Kind.ENUM) categories.set(`${definition.name.value}.${field.name.value}`, argument.value.value as DataCategory);
-    }
-  }
-  return categories;
+  return declaredCategories(sdl) as Map<string, DataCategory>;
 }
 
 /**
@@ -87,21 +71,8 @@ function representationsOf(info: GraphQLResolveInfo): unknown[] | null {
   return Array.isArray(value) ? value : null;
 }
 
-const MISSING = { code: 'NO_RELATIONSHIP', rule: 'decision.missing' } as const;
+const MISSING = DECISION_MISSING;
 const NO_CASE = { code: 'NO_RELATIONSHIP', rule: 'case.unknown' } as const;
-
-function decodeOutcome(encoded: string | undefined): FieldOutcome {
-  if (encoded === undefined) return MISSING;
-  if (encoded === 'R') return 'R';
-  const space = encoded.indexOf(' ');
-  return { code: encoded.slice(0, space), rule: encoded.slice(space + 1) };
-}
-
-export function signedOutcome(caller: SubgraphContext, ref: string, category: DataCategory): FieldOutcome | undefined {
-  const set = caller.decisions?.cases[ref];
-  if (set === undefined) return undefined;
-  return decodeOutcome(caller.decisions?.sets[set]?.[category]);
-}
 
 export function deniedFieldError(coordinate: string, category: DataCategory, outcome: Exclude<FieldOutcome, 'R'>): GraphQLError {
   return new GraphQLError(`Field "${coordinate}" (${category}) is not released to you: ${outcome.code} by rule ${outcome.rule}.`, {
@@ -143,7 +114,7 @@ export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<
           const value = resolve(source, args, context, info);
           return value instanceof Promise ? value.then(absentOnly) : absentOnly(value);
         }
-        const outcome = signedOutcome(context.caller, ref, category) ?? (localDecider ? localDecider(context, ref, category) : MISSING);
+        const outcome = signedOutcome(context.caller.decisions, ref, category) ?? (localDecider ? localDecider(context, ref, category) : MISSING);
         return outcome instanceof Promise ? outcome.then((decided) => settle(decided, source, args, context, info)) : settle(outcome, source, args, context, info);
       };
     }

@@ -4,9 +4,10 @@
  * @module subgraphs/kit
  */
 export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, type LocalDecider, type FieldOutcome } from './access.js';
-export { startSubgraph, airGappedPlugins, CONTEXT_EXTENSION, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
+export { CONTEXT_EXTENSION } from '@continuum/contract';
+export { startSubgraph, airGappedPlugins, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
 export { tracedRoute, requestSpanPlugin, SPAN_ATTRIBUTES } from './tracing.js';
-export { MEMBER_STATE_SDL } from '../../schema/vocabulary.js';
+export { MEMBER_STATE_SDL } from '@continuum/contract';
 export { buildContinuumSubgraphSchema, subgraphSdl, subgraphDocument, type Resolvers } from './schema.js';
 export {
   MappingError,

@@ -8,7 +8,7 @@ import countries from 'i18n-iso-countries';
 import de from 'i18n-iso-countries/langs/de.json' with { type: 'json' };
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import fr from 'i18n-iso-countries/langs/fr.json' with { type: 'json' };
-import { isIsoDate } from '../../schema/scalars.js';
+import { isIsoDate } from '@continuum/contract';
 
 countries.registerLocale(de);
 countries.registerLocale(en);

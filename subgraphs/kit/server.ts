@@ -13,11 +13,10 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
-import type { CryptoKey } from 'jose';
-import { ContextTokenError, verifyContext, type SubgraphContext } from '../../auth/context-token.js';
+import { CONTEXT_EXTENSION, ContextTokenError, REQUEST_ID_HEADER, REQUEST_ID_PATTERN, SPAN_ATTRIBUTES, verifyContext, type ContextPublicKey, type SubgraphContext } from '@continuum/contract';
 import { enforceDecisions, fieldCategories, type LocalDecider } from './access.js';
 import { buildContinuumSubgraphSchema, subgraphSdl, type Resolvers } from './schema.js';
-import { requestSpanPlugin, SPAN_ATTRIBUTES, tracedRoute } from './tracing.js';
+import { requestSpanPlugin, tracedRoute } from './tracing.js';
 
 /** What every subgraph's resolvers receive, besides their own loaders. */
 export interface KitContext {
@@ -26,9 +25,6 @@ export interface KitContext {
   /** The caller, purpose and decisions the gateway signed for this request. */
   caller: SubgraphContext;
 }
-
-/** Where a subgraph request carries the gateway's signed context (in the body: it can be large). */
-export const CONTEXT_EXTENSION = 'continuumContext';
 
 /**
  * A subgraph, as a partner writes it: its SDL, resolvers, per-request loaders and a health check.
@@ -69,7 +65,7 @@ export type StartOptions = {
 } & (
   | {
       /** The gateway's public key: every GraphQL request must carry a context signed with it. */
-      contextKey: CryptoKey;
+      contextKey: ContextPublicKey;
       enforcement?: 'on';
     }
   | {
@@ -81,8 +77,6 @@ export type StartOptions = {
       contextKey?: undefined;
     }
 );
-
-const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 /** Codes of errors that mean the system behind the subgraph failed (resolver errors are masked as INTERNAL_SERVER_ERROR). */
 const BACKEND_FAILURE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'BACKEND_UNAVAILABLE', 'BACKEND_ERROR']);
@@ -99,8 +93,8 @@ const BASELINE_CALLER: SubgraphContext = {
 
 /** The gateway's request id, if the request carries a well-formed one. */
 function forwardedRequestId(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-request-id'];
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : undefined;
+  const header = request.headers[REQUEST_ID_HEADER];
+  return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : undefined;
 }
 
 function requestIdOf(request: FastifyRequest): string {

@@ -5,7 +5,7 @@
  * list, never the value, so a drifted code list is visible without personal data in a log.
  */
 import { MappingError, codeList, nativeDate } from '../kit/index.js';
-import { isIsoDate } from '../../schema/scalars.js';
+import { isIsoDate } from '../../contract/index.js';
 import type { PublicService, ReferralStatus } from './synthetic.js';
 
 /** The NRM's service codes. The seed inverts this table, so there is one source of truth. */
