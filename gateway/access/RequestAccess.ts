@@ -12,7 +12,7 @@ import type { Policy } from '../../auth/policy.js';
 import { DATA_CATEGORIES, encodeOutcome, RELEASED, type DataCategory, type Purpose } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import type { AccessMetadata } from './metadata.js';
-import { createCaseFactsLoader, type CaseFactsWithConsents } from '../../subgraphs/central/facts.js';
+import { createCaseFactsLoader, type CaseFactsWithConsents } from '../../facts/index.js';
 
 const PERSONAL_CATEGORIES = DATA_CATEGORIES.filter((c): c is Exclude<DataCategory, 'NOT_PERSONAL'> => c !== 'NOT_PERSONAL');
 /** The outcome a vector carries for a decision: what the caller (and the subgraph) is told. */

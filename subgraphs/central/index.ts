@@ -15,7 +15,6 @@ import { centralTypeDefs } from './schema.js';
 import { transferBasisResolvers } from './transfer-bases.js';
 
 export { MEMBER_STATE_SYSTEMS, EU_PROGRAMME_SYSTEM, IQ_PARTNER_SYSTEM } from './participants.js';
-export { createCaseFactsLoader, organisationOf, type CaseFactsWithConsents } from './facts.js';
 
 export const centralSystem: WrappedSystem = {
   name: 'central',

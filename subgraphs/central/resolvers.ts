@@ -14,7 +14,7 @@ import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../contract/ind
 import type { Db } from '../../store/index.js';
 import type { FieldOutcome } from '../kit/access.js';
 import { byKeys, nativeDateTime, type KitContext, type Resolvers } from '../kit/index.js';
-import { createCaseFactsLoader, factsColumns, factsOf, organisationOf, TRANSFER_BASIS_IN_FORCE, type CaseFactsWithConsents, type FactsRow } from './facts.js';
+import { createCaseFactsLoader, factsColumns, factsOf, organisationOf, TRANSFER_BASIS_IN_FORCE, type CaseFactsWithConsents, type FactsRow } from '../../facts/index.js';
 import { badInput, denied, invalidInput } from './errors.js';
 import { EU_PROGRAMME_SYSTEM, MEMBER_STATE_SYSTEMS } from './participants.js';
 
