@@ -3,6 +3,7 @@
  * `SubgraphModule` (SDL + resolvers + loaders + health) plus the mapping from its native model.
  * @module subgraphs/kit
  */
+import './airgap.js';
 export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, type LocalDecider, type FieldOutcome } from './access.js';
 export { CONTEXT_EXTENSION } from '@continuum/contract';
 export { startSubgraph, airGappedPlugins, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
@@ -32,4 +33,4 @@ export {
   type SyntheticCase,
   type SyntheticConsent,
 } from './synthetic.js';
-export type { WrappedSystem, OpenedSystem } from './system.js';
+

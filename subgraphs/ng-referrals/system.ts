@@ -1,7 +1,8 @@
 /**
  * The NRM as a `WrappedSystem`: how the tests, the benchmarks and the standalone runner bring it up.
  */
-import { ORGANISATIONS, type WrappedSystem } from '../kit/index.js';
+import { ORGANISATIONS } from '../kit/index.js';
+import type { WrappedSystem } from '../system.js';
 import { isSeeded, migrateNgReferrals, seed } from './backend.js';
 import { NG_REFERRALS_NAME, ngReferralsSubgraph } from './subgraph.js';
 
