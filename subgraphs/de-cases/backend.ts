@@ -11,7 +11,8 @@
  */
 import countries from 'i18n-iso-countries';
 import { insertRows, migrate, type Db } from '../../store/index.js';
-import { countryName, type SyntheticCase } from '../kit/index.js';
+import { countryName } from '../countries.js';
+import type { SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'de-cases';
 

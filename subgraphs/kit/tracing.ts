@@ -12,11 +12,15 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { context, createContextKey, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapGetter, type Tracer } from '@opentelemetry/api';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import { SCANNED_ERROR_BODY, SPAN_ATTRIBUTES, spanCodeOf, spanCodesOfBody, spanFault, TRACEPARENT_HEADER } from '@continuum/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export { SPAN_ATTRIBUTES };
+
+// OpenTelemetry's stable HTTP semantic conventions, written out (the kit needs only @opentelemetry/api).
+const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+const ATTR_HTTP_ROUTE = 'http.route';
 
 interface RequestSpan {
   span: Span;
