@@ -2,7 +2,8 @@
  * The module boundaries, checked on the source so they stay true (docs/ARCHITECTURE.md §
  * Components): the gateway and the subgraphs meet only through the contract; the contract needs
  * graphql and Node alone; the kit and the Nigerian referral mechanism import nothing of the hub
- * by path, as a partner's copy of them could not; case facts belong to neither side.
+ * by path, as a partner's copy of them could not (tests/subgraphs/kit-package.test.ts runs the
+ * NRM from the packed kit); case facts belong to neither side.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -75,6 +76,14 @@ describe('module boundaries', () => {
     const declared = new Set([...Object.keys(kit.dependencies ?? {}), ...Object.keys(kit.peerDependencies ?? {})]);
     const imports = importsOf(sources('subgraphs/kit'));
     expect(shown(imports.filter((i) => i.target !== null && !within(i.target, 'subgraphs/kit')))).toEqual([]);
+    expect(shown(imports.filter((i) => i.target === null && !NODE_BUILTINS.has(i.specifier) && !declared.has(packageOf(i.specifier))))).toEqual([]);
+  });
+
+  test('the Nigerian referral mechanism imports no path outside its folder, and only packages its package.json depends on', () => {
+    const nrm = JSON.parse(readFileSync(join(ROOT, 'subgraphs/ng-referrals/package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const declared = new Set(Object.keys(nrm.dependencies ?? {}));
+    const imports = importsOf(sources('subgraphs/ng-referrals'));
+    expect(shown(imports.filter((i) => i.target !== null && !within(i.target, 'subgraphs/ng-referrals')))).toEqual([]);
     expect(shown(imports.filter((i) => i.target === null && !NODE_BUILTINS.has(i.specifier) && !declared.has(packageOf(i.specifier))))).toEqual([]);
   });
 });
