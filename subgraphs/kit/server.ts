@@ -15,6 +15,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { CONTEXT_EXTENSION, ContextTokenError, REQUEST_ID_HEADER, REQUEST_ID_PATTERN, SPAN_ATTRIBUTES, verifyContext, type ContextPublicKey, type SubgraphContext } from '@continuum/contract';
 import { enforceDecisions, fieldCategories, type LocalDecider } from './access.js';
+import { ALL_RELEASED, releasedCategories, type ReleasedCategories } from './released.js';
 import { buildContinuumSubgraphSchema, subgraphSdl, type Resolvers } from './schema.js';
 import { requestSpanPlugin, tracedRoute } from './tracing.js';
 
@@ -36,8 +37,12 @@ export interface SubgraphModule<Loaders extends object = object> {
   /** Its own SDL; the kit adds the `@link` header and the shared vocabulary. */
   typeDefs: string;
   resolvers: Resolvers<Loaders & KitContext>;
-  /** Builds this request's DataLoaders. Called once per request, never shared across requests. */
-  createLoaders(caller: SubgraphContext): Loaders;
+  /**
+   * Builds this request's DataLoaders. Called once per request, never shared across requests.
+   * `released` tells which categories of which cases the backend may be asked for: a loader
+   * selects only those (./released.ts), so a denied value is never read.
+   */
+  createLoaders(caller: SubgraphContext, released: ReleasedCategories): Loaders;
   /** Resolves when the backend behind the subgraph answers; rejects otherwise. */
   checkHealth(): Promise<void>;
   /** Decides cases the gateway did not sign decisions for (only a subgraph that holds the facts). */
@@ -176,7 +181,7 @@ export async function startSubgraph<Loaders extends object>(
     context: async (request) => {
       const body = request.body as { extensions?: Record<string, unknown> } | undefined;
       let caller: SubgraphContext;
-      if (!options.contextKey) return { ...module.createLoaders(BASELINE_CALLER), requestId: requestIdOf(request), caller: BASELINE_CALLER };
+      if (!options.contextKey) return { ...module.createLoaders(BASELINE_CALLER, ALL_RELEASED), requestId: requestIdOf(request), caller: BASELINE_CALLER };
       try {
         caller = await verifyContext(options.contextKey, module.name, body?.extensions?.[CONTEXT_EXTENSION]);
       } catch (error) {
@@ -188,7 +193,7 @@ export async function startSubgraph<Loaders extends object>(
       }
       // Correlation for operators: the gateway's request id and W3C trace (never caller or case data).
       app.log.debug({ subgraph: module.name, requestId: caller.requestId, traceparent: request.headers.traceparent ?? null }, 'operation');
-      return { ...module.createLoaders(caller), requestId: caller.requestId, caller };
+      return { ...module.createLoaders(caller, releasedCategories(caller, { decidesUnsignedCases: module.localDecider !== undefined })), requestId: caller.requestId, caller };
     },
   });
   app.route({

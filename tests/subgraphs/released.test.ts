@@ -1,0 +1,104 @@
+/**
+ * The kit's promise: a denied value is not read from the backend, not read and dropped. The kit
+ * tells each request's loaders what is released per case (subgraphs/kit/released.ts); the
+ * be-cases loader reads each group of cases with one statement selecting only released parts.
+ * Proved with a backend that records every statement it runs and what it returned.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeDecisions, type SubgraphContext } from '../../auth/context-token.js';
+import { DATA_CATEGORIES, type DataCategory } from '../../contract/index.js';
+import { ALL_RELEASED, releasedCategories, syntheticCases, type RunningSubgraph } from '../../subgraphs/kit/index.js';
+import { beCasesSystem } from '../../subgraphs/be-cases/index.js';
+import { openPglite, type Db } from '../../store/index.js';
+import { TEST_CALLER, signedFetch, startTestSubgraph } from '../harness/subgraph.js';
+
+const vector = (denied: readonly DataCategory[]) => Object.fromEntries(DATA_CATEGORIES.map((c) => [c, denied.includes(c) ? 'FORBIDDEN_FIELD policy.test' : 'R']));
+const caller = (perCase: Record<string, readonly DataCategory[]>): SubgraphContext => ({
+  ...TEST_CALLER,
+  decisions: encodeDecisions(new Map(Object.entries(perCase).map(([ref, denied]) => [ref, vector(denied)]))),
+});
+
+describe('released categories, from the signed decisions', () => {
+  it('release for a case exactly the categories its signed vector releases', () => {
+    const released = releasedCategories(caller({ 'EU-2026-000001': ['HEALTH', 'CONTACT'] }));
+    expect([...released.for('EU-2026-000001')].sort()).toEqual(DATA_CATEGORIES.filter((c) => c !== 'HEALTH' && c !== 'CONTACT').sort());
+  });
+
+  it('release nothing for a case the gateway signed no decision for, unless the subgraph decides such cases itself', () => {
+    expect([...releasedCategories(caller({})).for('EU-2026-000009')]).toEqual([]);
+    expect([...releasedCategories(caller({}), { decidesUnsignedCases: true }).for('EU-2026-000009')].sort()).toEqual([...DATA_CATEGORIES].sort());
+  });
+
+  it('read a mixed batch group by group, each group with only what is released for all of its cases', async () => {
+    const released = releasedCategories(caller({ 'EU-2026-000001': ['HEALTH'], 'EU-2026-000002': [], 'EU-2026-000003': ['HEALTH'] }));
+    const reads: { refs: string[]; health: boolean }[] = [];
+    const values = await released.byReleased(['EU-2026-000003', 'EU-2026-000002', 'EU-2026-000001', 'EU-2026-000004'], async (refs, categories) => {
+      reads.push({ refs, health: categories.has('HEALTH') });
+      return new Map(refs.map((ref) => [ref, `${ref}:${categories.has('HEALTH') ? 'with' : 'without'} health`]));
+    });
+    expect(reads).toEqual([
+      { refs: ['EU-2026-000003', 'EU-2026-000001'], health: false },
+      { refs: ['EU-2026-000002'], health: true },
+      { refs: ['EU-2026-000004'], health: false },
+    ]);
+    expect(values).toEqual(['EU-2026-000003:without health', 'EU-2026-000002:with health', 'EU-2026-000001:without health', 'EU-2026-000004:without health']);
+  });
+
+  it('release everything to a subgraph started without enforcement (the benchmark baseline)', () => {
+    expect([...ALL_RELEASED.for('EU-2026-000001')].sort()).toEqual([...DATA_CATEGORIES].sort());
+  });
+});
+
+describe('be-cases reads no denied part of a file', () => {
+  let db: Db;
+  let server: RunningSubgraph;
+  const statements: { sql: string; refs: string[]; rows: Record<string, unknown>[] }[] = [];
+  const belgian = [...syntheticCases(120)].filter((c) => c.owningMemberState === 'BE' && c.medical !== null && c.person.contact !== null);
+
+  /** The store, recording each statement, the case references it was given and the rows it returned. */
+  function recording(inner: Db): Db {
+    return {
+      ...inner,
+      async query<R>(sql: string, params?: readonly unknown[]) {
+        const rows = await inner.query<R>(sql, params);
+        statements.push({ sql, refs: (params?.[0] as string[] | undefined) ?? [], rows: rows as Record<string, unknown>[] });
+        return rows;
+      },
+      scoped: () => recording(inner),
+    };
+  }
+
+  beforeAll(async () => {
+    db = await openPglite();
+    await beCasesSystem.migrate(db);
+    await beCasesSystem.seed(db, [...syntheticCases(120)]);
+    server = await startTestSubgraph((await beCasesSystem.open(recording(db))).module);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await db?.close();
+  });
+
+  it('selects the medical file and the contact details only for the case they are released for', async () => {
+    const [open, closed] = belgian as [(typeof belgian)[number], (typeof belgian)[number]];
+    statements.length = 0;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on BelgianCaseFile { caseRef person { familyName contact { phone } } medical { fitToTravel } } } }`;
+    const response = await signedFetch(
+      server.url,
+      { body: JSON.stringify({ query, variables: { r: [open, closed].map((c) => ({ __typename: 'BelgianCaseFile', caseRef: c.ref })) } }) },
+      { decisions: caller({ [open.ref]: [], [closed.ref]: ['HEALTH', 'CONTACT'] }).decisions },
+    );
+    const body = (await response.json()) as { data: { _entities: unknown[] } };
+    expect(body.data._entities).toEqual([
+      { caseRef: open.ref, person: { familyName: open.person.familyName, contact: { phone: open.person.contact!.phone } }, medical: { fitToTravel: open.medical!.fitToTravel } },
+      { caseRef: closed.ref, person: { familyName: closed.person.familyName, contact: null }, medical: null },
+    ]);
+    expect(statements.map((s) => ({ refs: s.refs, readsMedical: s.sql.includes('info_medicale'), readsPhone: s.sql.includes('p.telephone') }))).toEqual([
+      { refs: [open.ref], readsMedical: true, readsPhone: true },
+      { refs: [closed.ref], readsMedical: false, readsPhone: false },
+    ]);
+    const closedRow = statements[1]!.rows[0] as { medical: unknown; personne: { telephone: unknown; courriel: unknown; adresse_pays_origine: unknown } };
+    expect([closedRow.medical, closedRow.personne.telephone, closedRow.personne.courriel, closedRow.personne.adresse_pays_origine]).toEqual([null, null, null, null]);
+  });
+});
