@@ -1,7 +1,8 @@
 /**
  * The kit's promise: a denied value is not read from the backend, not read and dropped. The kit
  * tells each request's loaders what is released per case (subgraphs/kit/released.ts); the
- * be-cases loader reads each group of cases with one statement selecting only released parts.
+ * Member State loaders (be-cases, de-cases) read each group of cases with one statement selecting
+ * only released parts.
  * Proved with a backend that records every statement it runs and what it returned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { encodeDecisions, type SubgraphContext } from '../../auth/context-token.
 import { DATA_CATEGORIES, type DataCategory } from '../../contract/index.js';
 import { ALL_RELEASED, releasedCategories, syntheticCases, type RunningSubgraph } from '../../subgraphs/kit/index.js';
 import { beCasesSystem } from '../../subgraphs/be-cases/index.js';
+import { deCasesSystem } from '../../subgraphs/de-cases/index.js';
 import { openPglite, type Db } from '../../store/index.js';
 import { TEST_CALLER, signedFetch, startTestSubgraph } from '../harness/subgraph.js';
 
@@ -49,11 +51,16 @@ describe('released categories, from the signed decisions', () => {
   });
 });
 
-describe('be-cases reads no denied part of a file', () => {
+const MEMBER_STATE_SYSTEMS = [
+  { system: beCasesSystem, memberState: 'BE', type: 'BelgianCaseFile', medicalTable: 'be_dossiers.info_medicale', phone: 'p.telephone', medical: 'medical', person: 'personne', contact: ['telephone', 'courriel', 'adresse_pays_origine'] },
+  { system: deCasesSystem, memberState: 'DE', type: 'GermanCaseFile', medicalTable: 'de_akten.gesundheit', phone: 'p.telefon', medical: 'gesundheit', person: 'person', contact: ['telefon', 'email', 'anschrift_herkunftsland'] },
+] as const;
+
+describe.each(MEMBER_STATE_SYSTEMS)('$system.name reads no denied part of a file', (ms) => {
   let db: Db;
   let server: RunningSubgraph;
   const statements: { sql: string; refs: string[]; rows: Record<string, unknown>[] }[] = [];
-  const belgian = [...syntheticCases(120)].filter((c) => c.owningMemberState === 'BE' && c.medical !== null && c.person.contact !== null);
+  const files = [...syntheticCases(120)].filter((c) => c.owningMemberState === ms.memberState && c.medical !== null && c.person.contact !== null);
 
   /** The store, recording each statement, the case references it was given and the rows it returned. */
   function recording(inner: Db): Db {
@@ -70,9 +77,9 @@ describe('be-cases reads no denied part of a file', () => {
 
   beforeAll(async () => {
     db = await openPglite();
-    await beCasesSystem.migrate(db);
-    await beCasesSystem.seed(db, [...syntheticCases(120)]);
-    server = await startTestSubgraph((await beCasesSystem.open(recording(db))).module);
+    await ms.system.migrate(db);
+    await ms.system.seed(db, [...syntheticCases(120)]);
+    server = await startTestSubgraph((await ms.system.open(recording(db))).module);
   });
 
   afterAll(async () => {
@@ -81,12 +88,12 @@ describe('be-cases reads no denied part of a file', () => {
   });
 
   it('selects the medical file and the contact details only for the case they are released for', async () => {
-    const [open, closed] = belgian as [(typeof belgian)[number], (typeof belgian)[number]];
+    const [open, closed] = files as [(typeof files)[number], (typeof files)[number]];
     statements.length = 0;
-    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on BelgianCaseFile { caseRef person { familyName contact { phone } } medical { fitToTravel } } } }`;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${ms.type} { caseRef person { familyName contact { phone } } medical { fitToTravel } } } }`;
     const response = await signedFetch(
       server.url,
-      { body: JSON.stringify({ query, variables: { r: [open, closed].map((c) => ({ __typename: 'BelgianCaseFile', caseRef: c.ref })) } }) },
+      { body: JSON.stringify({ query, variables: { r: [open, closed].map((c) => ({ __typename: ms.type, caseRef: c.ref })) } }) },
       { decisions: caller({ [open.ref]: [], [closed.ref]: ['HEALTH', 'CONTACT'] }).decisions },
     );
     const body = (await response.json()) as { data: { _entities: unknown[] } };
@@ -94,11 +101,11 @@ describe('be-cases reads no denied part of a file', () => {
       { caseRef: open.ref, person: { familyName: open.person.familyName, contact: { phone: open.person.contact!.phone } }, medical: { fitToTravel: open.medical!.fitToTravel } },
       { caseRef: closed.ref, person: { familyName: closed.person.familyName, contact: null }, medical: null },
     ]);
-    expect(statements.map((s) => ({ refs: s.refs, readsMedical: s.sql.includes('info_medicale'), readsPhone: s.sql.includes('p.telephone') }))).toEqual([
+    expect(statements.map((s) => ({ refs: s.refs, readsMedical: s.sql.includes(ms.medicalTable), readsPhone: s.sql.includes(ms.phone) }))).toEqual([
       { refs: [open.ref], readsMedical: true, readsPhone: true },
       { refs: [closed.ref], readsMedical: false, readsPhone: false },
     ]);
-    const closedRow = statements[1]!.rows[0] as { medical: unknown; personne: { telephone: unknown; courriel: unknown; adresse_pays_origine: unknown } };
-    expect([closedRow.medical, closedRow.personne.telephone, closedRow.personne.courriel, closedRow.personne.adresse_pays_origine]).toEqual([null, null, null, null]);
+    const closedRow = statements[1]!.rows[0] as Record<string, unknown> & Record<typeof ms.person, Record<string, unknown>>;
+    expect([closedRow[ms.medical], ...ms.contact.map((column) => closedRow[ms.person][column])]).toEqual([null, null, null, null]);
   });
 });
