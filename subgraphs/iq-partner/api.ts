@@ -12,8 +12,13 @@ export const HEALTH_PATH = '/api/v1/health';
 /** Most EU references one lookup may name. */
 export const MAX_LOOKUP_REFS = 500;
 
+/** Parts of a beneficiary's record a lookup may leave out: the service does not read them. */
+export const RECORD_PARTS = ['assistance_services', 'health_services', 'visits', 'assessments'] as const;
+export type RecordPart = (typeof RECORD_PARTS)[number];
+
 export const LookupRequest = z.strictObject({
   eu_refs: z.array(z.string().regex(CASE_REF_PATTERN)).max(MAX_LOOKUP_REFS),
+  leave_out: z.array(z.enum(RECORD_PARTS)).max(RECORD_PARTS.length).optional(),
 });
 export type LookupRequest = z.infer<typeof LookupRequest>;
 

@@ -2,7 +2,7 @@
  * The kit's promise: a denied value is not read from the backend, not read and dropped. The kit
  * tells each request's loaders what is released per case (subgraphs/kit/released.ts); the
  * Member State loaders (be-cases, de-cases) read each group of cases with one statement selecting
- * only released parts.
+ * only released parts; iq-partner asks its partner's REST API to leave out the denied parts.
  * Proved with a backend that records every statement it runs and what it returned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import { DATA_CATEGORIES, type DataCategory } from '../../contract/index.js';
 import { ALL_RELEASED, releasedCategories, syntheticCases, type RunningSubgraph } from '../../subgraphs/kit/index.js';
 import { beCasesSystem } from '../../subgraphs/be-cases/index.js';
 import { deCasesSystem } from '../../subgraphs/de-cases/index.js';
+import { HEALTH_SERVICE_TYPES } from '../../subgraphs/iq-partner/backend.js';
+import { iqPartnerSystem } from '../../subgraphs/iq-partner/index.js';
+import type { OpenedSystem } from '../../subgraphs/system.js';
 import { openPglite, type Db } from '../../store/index.js';
 import { TEST_CALLER, signedFetch, startTestSubgraph } from '../harness/subgraph.js';
 
@@ -107,5 +110,63 @@ describe.each(MEMBER_STATE_SYSTEMS)('$system.name reads no denied part of a file
     ]);
     const closedRow = statements[1]!.rows[0] as Record<string, unknown> & Record<typeof ms.person, Record<string, unknown>>;
     expect([closedRow[ms.medical], ...ms.contact.map((column) => closedRow[ms.person][column])]).toEqual([null, null, null, null]);
+  });
+});
+
+describe('iq-partner asks its partner for no denied part of a file', () => {
+  let db: Db;
+  let opened: OpenedSystem;
+  let server: RunningSubgraph;
+  const statements: { sql: string; params: readonly unknown[]; rows: { eu_reference: string; services: { service_type: string }[] }[] }[] = [];
+  const files = [...syntheticCases(400)].filter((c) => (c.partnerFile?.healthAssistance.length ?? 0) > 0 && (c.partnerFile?.visits.length ?? 0) > 0);
+
+  function recording(inner: Db): Db {
+    return {
+      ...inner,
+      async query<R>(sql: string, params?: readonly unknown[]) {
+        const rows = await inner.query<R>(sql, params);
+        if (sql.includes('iq_partner.mustafid')) statements.push({ sql, params: params ?? [], rows: rows as never });
+        return rows;
+      },
+      scoped: () => recording(inner),
+    };
+  }
+
+  beforeAll(async () => {
+    db = await openPglite();
+    await iqPartnerSystem.migrate(db);
+    await iqPartnerSystem.seed(db, [...syntheticCases(400)]);
+    opened = await iqPartnerSystem.open(recording(db), { logLevel: 'silent' });
+    server = await startTestSubgraph(opened.module);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await opened?.close();
+    await db?.close();
+  });
+
+  it('leaves health services, visits and assessments out of the lookup for the case they are denied for', async () => {
+    const [open, closed] = files as [(typeof files)[number], (typeof files)[number]];
+    statements.length = 0;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { ref partnerFile { assistance { kind } healthAssistance { kind } monitoringVisits { date } } } } }`;
+    const response = await signedFetch(
+      server.url,
+      { body: JSON.stringify({ query, variables: { r: [open, closed].map((c) => ({ __typename: 'Case', ref: c.ref })) } }) },
+      { decisions: caller({ [open.ref]: [], [closed.ref]: ['HEALTH', 'MONITORING'] }).decisions, caller: { quietDenials: true } },
+    );
+    const body = (await response.json()) as { data: { _entities: unknown[] } };
+    const kinds = (c: (typeof files)[number]) => ({ assistance: c.partnerFile!.assistance.map((a) => ({ kind: a.kind })) });
+    expect(body.data._entities).toEqual([
+      { ref: open.ref, partnerFile: { ...kinds(open), healthAssistance: open.partnerFile!.healthAssistance.map((h) => ({ kind: h.kind })), monitoringVisits: open.partnerFile!.visits.map((v) => ({ date: v.date })) } },
+      { ref: closed.ref, partnerFile: { ...kinds(closed), healthAssistance: null, monitoringVisits: null } },
+    ]);
+    expect(statements.map((s) => ({ refs: s.params[0], visits: s.sql.includes('iq_partner.ziyara'), assessments: s.sql.includes('iq_partner.taqyim') }))).toEqual([
+      { refs: [open.ref], visits: true, assessments: true },
+      { refs: [closed.ref], visits: false, assessments: false },
+    ]);
+    const services = (at: number) => statements[at]!.rows.flatMap((row) => row.services.map((s) => s.service_type));
+    expect(services(0).some((type) => HEALTH_SERVICE_TYPES.includes(type))).toBe(true);
+    expect(services(1).filter((type) => HEALTH_SERVICE_TYPES.includes(type))).toEqual([]);
   });
 });
