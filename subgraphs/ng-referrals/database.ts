@@ -5,6 +5,8 @@
  * can stand in when the hub's tests and benchmarks run the NRM in-process.
  */
 import { PGlite } from '@electric-sql/pglite';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface NrmDatabase {
@@ -35,14 +37,64 @@ function pgliteView(db: PgliteLike): NrmDatabase {
   };
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * One process at a time per data directory: PGlite is PostgreSQL inside one process, and a second
+ * process opening the same folder writes over the first one's files. A lock file beside the folder
+ * (`<folder>.lock`, created exclusively, holding the owner's pid) refuses a second opener while the
+ * owner lives, and is taken over from an owner that died. Returns the function that gives it back.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const path = `${resolve(dataDir)}.lock`;
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, JSON.stringify({ pid: process.pid }));
+      closeSync(fd);
+      return () => unlinkSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 2) throw error;
+      let holder: number | undefined;
+      try {
+        holder = (JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown }).pid as number | undefined;
+      } catch {
+        holder = undefined;
+      }
+      if (typeof holder === 'number' && alive(holder)) throw new Error(`the NRM database ${resolve(dataDir)} is in use by process ${holder}; it has one user at a time`, { cause: error });
+      unlinkSync(path);
+    }
+  }
+}
+
 async function openPgliteNrm(dataDir: string): Promise<OpenNrmDatabase> {
-  const root = new PGlite(dataDir);
-  await root.waitReady;
-  return {
-    ...pgliteView(root),
-    transaction: (fn) => root.transaction((tx) => fn(pgliteView(tx))),
-    close: () => root.close(),
-  };
+  const release = lockDataDir(dataDir);
+  try {
+    const root = new PGlite(dataDir);
+    await root.waitReady;
+    return {
+      ...pgliteView(root),
+      transaction: (fn) => root.transaction((tx) => fn(pgliteView(tx))),
+      async close() {
+        try {
+          await root.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 function clientView(client: pg.PoolClient | pg.Pool): NrmDatabase {
