@@ -73,8 +73,13 @@ function representationsOf(info: GraphQLResolveInfo): unknown[] | null {
 
 const MISSING = DECISION_MISSING;
 const NO_CASE = { code: 'NO_RELATIONSHIP', rule: 'case.unknown' } as const;
+/** What the gateway answers for a field without a category (auth/decide.ts): denied, always. */
+const UNDECLARED = { code: 'FORBIDDEN_FIELD', rule: 'category.undeclared' } as const;
 
-export function deniedFieldError(coordinate: string, category: DataCategory, outcome: Exclude<FieldOutcome, 'R'>): GraphQLError {
+/** Object types whose fields carry no category: the roots (decided where they answer) and federation's `_Service`. */
+const UNCATEGORISED_TYPES: ReadonlySet<string> = new Set(['Query', 'Mutation', 'Subscription', '_Service']);
+
+export function deniedFieldError(coordinate: string, category: DataCategory | 'UNDECLARED', outcome: Exclude<FieldOutcome, 'R'>): GraphQLError {
   return new GraphQLError(`Field "${coordinate}" (${category}) is not released to you: ${outcome.code} by rule ${outcome.rule}.`, {
     extensions: { code: outcome.code, rule: outcome.rule, category },
   });
@@ -82,16 +87,21 @@ export function deniedFieldError(coordinate: string, category: DataCategory, out
 
 /**
  * Wraps every categorised field resolver of the schema, in place. NOT_PERSONAL fields and the
- * federation fields stay untouched.
+ * federation fields stay untouched; a field that declares no category is denied, whatever the
+ * decisions say (deny by default, as the gateway does), and never resolved.
  */
 export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<string, DataCategory>, localDecider?: LocalDecider): void {
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__') || type.name === 'Query' || type.name === 'Mutation') continue;
+    if (!isObjectType(type) || type.name.startsWith('__') || UNCATEGORISED_TYPES.has(type.name)) continue;
     const interfaces = type.getInterfaces();
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
       const category = categories.get(coordinate) ?? interfaces.map((i) => categories.get(`${i.name}.${field.name}`)).find(Boolean);
-      if (!category || category === 'NOT_PERSONAL') continue;
+      if (!category) {
+        field.resolve = () => deniedFieldError(coordinate, 'UNDECLARED', UNDECLARED);
+        continue;
+      }
+      if (category === 'NOT_PERSONAL') continue;
       const resolve: GraphQLFieldResolver<unknown, AccessContext> = field.resolve ?? defaultFieldResolver;
       // A nullable field denied on a gateway that answers denials itself is just null; a non-null
       // one needs its error, to explain the null its parent inherits.
