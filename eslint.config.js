@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'coverage/**', 'tests/artifacts/**', '.proto/**', '.scratch/**', 'gateway/explorer/vendor/**'] },
+  { ignores: ['node_modules/**', '**/node_modules/**', '**/dist/**', '.data/**', 'coverage/**', 'tests/artifacts/**', '.proto/**', '.scratch/**', 'gateway/explorer/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,8 +15,8 @@
  * in the chain, which auditChainStatus counts.
  */
 import { z } from 'zod';
-import { isCaseRef, isIsoDateTime } from '../schema/scalars.js';
-import { PURPOSES } from '../schema/vocabulary.js';
+import { isCaseRef, isIsoDateTime } from '../contract/index.js';
+import { PURPOSES } from '../contract/index.js';
 import { caseAccessesOf, type AuditContent, type AuditKind, type AuditOutcome, type DeniedCategory, type ReleasedCategory, type StoredAuditContent } from './record.js';
 
 export const AUDIT_KINDS = ['ACCESS', 'CONSENT_CHANGE', 'TRANSFER_BASIS_CHANGE', 'REGISTRY'] as const satisfies readonly AuditKind[];

@@ -3,7 +3,7 @@
  * a signature the hub checked; `organisation` and `country` are the issuer's own (an issuer vouches
  * only for its own organisation), never a value the caller chose.
  */
-import type { Purpose } from '../schema/vocabulary.js';
+import type { Purpose } from '../contract/index.js';
 import type { Role } from './roles.js';
 
 export interface Caller {

@@ -4,21 +4,14 @@
  * denial naming its code and rule. Pure: the facts come in, a decision comes out, so the gateway,
  * the subgraph kit and the central subgraph all decide with the same code.
  */
-import { SPECIAL_CATEGORIES, type DataCategory, type Purpose } from '../schema/vocabulary.js';
+import { SPECIAL_CATEGORIES, type DataCategory, type DenialCode, type Purpose, type Role } from '../contract/index.js';
 import type { Grant, Policy, Relationship } from './policy.js';
-import type { Role } from './roles.js';
 
-/** Every code a field denial can carry, in the order of DESIGN §5's checks: the one list (docs/ERRORS.md § Field access). */
-export const DENIAL_CODES = Object.freeze(['FORBIDDEN_FIELD', 'NO_RELATIONSHIP', 'CONSENT_REQUIRED', 'TRANSFER_BLOCKED'] as const);
-
-export type DenialCode = (typeof DENIAL_CODES)[number];
-
-const DENIAL_CODE_SET: ReadonlySet<string> = new Set(DENIAL_CODES);
-
-/** Whether an error's `extensions.code` is a field denial's. */
-export function isDenialCode(code: unknown): code is DenialCode {
-  return typeof code === 'string' && DENIAL_CODE_SET.has(code);
-}
+/**
+ * Every code a field denial can carry, in the order of DESIGN §5's checks: the one list
+ * (docs/ERRORS.md § Field access), part of the protocol subgraphs speak (contract/constants.ts).
+ */
+export { DENIAL_CODES, isDenialCode, type DenialCode } from '../contract/index.js';
 
 /** A refusal as a caller is told it: its code and the rule that names it. */
 export interface Disclosure {

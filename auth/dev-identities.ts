@@ -20,7 +20,7 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, u
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { z } from 'zod';
-import type { Purpose } from '../schema/vocabulary.js';
+import type { Purpose } from '../contract/index.js';
 import type { Role } from './roles.js';
 import { OVERSIGHT_PURPOSES, OVERSIGHT_ROLES, parseTrustList, type TrustList, type TrustListInput } from './trust.js';
 

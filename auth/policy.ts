@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '../schema/vocabulary.js';
+import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '../contract/index.js';
 import { ROLES, type Role } from './roles.js';
 
 export const RELATIONSHIPS = ['OWNING_MEMBER_STATE', 'ASSIGNED_PARTNER', 'COUNTRY_OF_ORIGIN_AFTER_RETURN', 'EU_PROGRAMME', 'NONE'] as const;

@@ -20,8 +20,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { JWK } from 'jose';
 import { z } from 'zod';
-import { isCountryCode } from '../schema/scalars.js';
-import { PURPOSES, type Purpose } from '../schema/vocabulary.js';
+import { isCountryCode } from '../contract/index.js';
+import { PURPOSES, type Purpose } from '../contract/index.js';
 import { ROLES, type Role } from './roles.js';
 
 /** Members a public JWK must not carry: private (EC/RSA/OKP/AKP) or symmetric key material. */

@@ -24,7 +24,7 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { z } from 'zod';
-import { PURPOSES } from '../schema/vocabulary.js';
+import { PURPOSES } from '../contract/index.js';
 import type { Caller } from './Caller.js';
 import { AuthError } from './errors.js';
 import { ROLES } from './roles.js';

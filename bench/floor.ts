@@ -13,7 +13,7 @@ import { contentHash, type AuditContent } from '../audit/index.js';
 import { signContext, verifyContext, type SubgraphContext } from '../auth/context-token.js';
 import type { RunningFederation } from '../gateway/embedded.js';
 import type { Db } from '../store/index.js';
-import { createCaseFactsLoader } from '../subgraphs/central/facts.js';
+import { createCaseFactsLoader } from '../facts/index.js';
 
 /** Milliseconds per operation: CPU on every thread, and the event loop's share. */
 export interface Cost {

@@ -8,7 +8,7 @@
  * `continuum-gateway`. Each role answers the requests that make sense for what it holds.
  */
 import type { PersonaName } from '../auth/dev-identities.js';
-import type { Purpose } from '../schema/vocabulary.js';
+import type { Purpose } from '../contract/index.js';
 
 export type Target = 'baseline' | 'continuum';
 

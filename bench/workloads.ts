@@ -5,7 +5,7 @@
  * document as the bare gateway instead of winning by removing fields nobody may see.
  */
 import type { PersonaName } from '../auth/dev-identities.js';
-import type { Purpose } from '../schema/vocabulary.js';
+import type { Purpose } from '../contract/index.js';
 import { syntheticCases } from '../subgraphs/kit/index.js';
 import { BENCHMARK_QUERY } from './federation-benchmark/data.js';
 import type { Target } from './protocol.js';

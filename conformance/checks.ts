@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Kind, parse, type DirectiveDefinitionNode, type EnumTypeDefinitionNode, type FieldDefinitionNode, type TypeNode } from 'graphql';
-import { DENIAL_CODES } from '../auth/decide.js';
+import { DENIAL_CODES } from '../contract/index.js';
 import { generateContextKeys } from '../auth/context-token.js';
 import { DATA_CATEGORIES, GDPR_SPEC_URL, PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../schema/vocabulary.js';
 import { claims, CONTEXT_HEADER, hmacToken, rawToken, type Reply } from './endpoint.js';

@@ -5,7 +5,7 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Kind, parse, type GraphQLObjectType, type GraphQLSchema, type StringValueNode } from 'graphql';
-import { DATA_CATEGORIES, PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../schema/vocabulary.js';
+import { DATA_CATEGORIES, declaredCategories, type DataCategory } from '../contract/index.js';
 import { decisionsFor, Endpoint, type Reply } from './endpoint.js';
 import type { SuiteKeys } from './keys.js';
 import { categorisedValues, entitiesDocument, selectAll, type Found, type Selected, type Shape } from './selection.js';
@@ -148,17 +148,9 @@ export class Suite {
   }
 }
 
-/** `Type.field` → category, from `@personalData(category: …)` (unknown names kept as they are, for the schema checks). */
+/** `Type.field` → category, by the contract's one reader (unknown names kept as they are, for the schema checks). */
 export function readCategories(sdl: string): Map<string, DataCategory> {
-  const categories = new Map<string, DataCategory>();
-  for (const definition of parse(sdl).definitions) {
-    if (!('fields' in definition) || (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_EXTENSION)) continue;
-    for (const field of definition.fields ?? []) {
-      const argument = field.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE)?.arguments?.find((a) => a.name.value === 'category');
-      if (argument?.value.kind === Kind.ENUM) categories.set(`${definition.name.value}.${field.name.value}`, argument.value.value as DataCategory);
-    }
-  }
-  return categories;
+  return declaredCategories(sdl) as Map<string, DataCategory>;
 }
 
 /** The first object type with `@key(fields: "ref")` or `@key(fields: "caseRef")`. */

@@ -41,9 +41,7 @@ import {
   parse,
   valueFromASTUntyped,
 } from 'graphql';
-import type { SubgraphContext } from '../auth/context-token.js';
-import { caseRefIn, isCaseRef } from '../schema/scalars.js';
-import { DATA_CATEGORIES, type DataCategory } from '../schema/vocabulary.js';
+import { caseRefIn, DATA_CATEGORIES, isCaseRef, signedOutcome, type DataCategory, type SubgraphContext } from '../contract/index.js';
 import { categoryOf, isRootType, type EdgeSchema } from './schema.js';
 
 /** `R`, or the denial code and rule. */
@@ -58,19 +56,9 @@ export const HIDDEN_PREFIX = '__continuumEdge';
 const TYPENAME = `${HIDDEN_PREFIX}Type`;
 const refAlias = (type: GraphQLObjectType) => `${HIDDEN_PREFIX}Ref_${type.name}`;
 
-function decode(encoded: string | undefined): Outcome {
-  if (encoded === undefined) return DECISION_MISSING;
-  if (encoded === 'R') return 'R';
-  const space = encoded.indexOf(' ');
-  if (space <= 0) return DECISION_MISSING;
-  return { code: encoded.slice(0, space), rule: encoded.slice(space + 1) };
-}
-
-/** The signed outcome of one category of one case; a case the claim does not name is denied. */
+/** The signed outcome of one category of one case (the contract's codec); a case the claim does not name is denied. */
 export function outcomeFor(caller: SubgraphContext, ref: string, category: DataCategory): Outcome {
-  const set = caller.decisions?.cases[ref];
-  if (set === undefined) return DECISION_MISSING;
-  return decode(caller.decisions?.sets[set]?.[category]);
+  return signedOutcome(caller.decisions, ref, category) ?? DECISION_MISSING;
 }
 
 export function deniedFieldError(coordinate: string, category: DataCategory, outcome: Exclude<Outcome, 'R'>, path: readonly (string | number)[]): GraphQLFormattedError {

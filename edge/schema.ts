@@ -8,8 +8,8 @@
  * the subgraph's schema changes.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { Kind, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { DATA_CATEGORIES, PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../schema/vocabulary.js';
+import { parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { declaredCategories, isDataCategory, type DataCategory } from '../contract/index.js';
 
 export interface EdgeSchema {
   schema: GraphQLSchema;
@@ -19,34 +19,20 @@ export interface EdgeSchema {
   sdl: string;
 }
 
-const KNOWN_CATEGORIES: ReadonlySet<string> = new Set(DATA_CATEGORIES);
-
 /** Why the subgraph's schema cannot be used; the message is for the operator. */
 export class EdgeSchemaError extends Error {
   override name = 'EdgeSchemaError';
 }
 
-/** `Type.field` → category, read from `@personalData(category: …)` on object and interface fields. */
+/**
+ * `Type.field` → category, read by the contract's one reader (a type marked NOT_PERSONAL as a whole
+ * lends the mark to its unmarked fields); a name outside the vocabulary makes the schema unusable.
+ */
 export function readCategories(sdl: string): Map<string, DataCategory> {
   const categories = new Map<string, DataCategory>();
-  for (const definition of parse(sdl).definitions) {
-    if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    ) {
-      continue;
-    }
-    for (const field of definition.fields ?? []) {
-      const directive = field.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE);
-      const argument = directive?.arguments?.find((a) => a.name.value === 'category');
-      if (argument?.value.kind !== Kind.ENUM) continue;
-      if (!KNOWN_CATEGORIES.has(argument.value.value)) {
-        throw new EdgeSchemaError(`${definition.name.value}.${field.name.value} declares an unknown category ${argument.value.value}.`);
-      }
-      categories.set(`${definition.name.value}.${field.name.value}`, argument.value.value as DataCategory);
-    }
+  for (const [coordinate, category] of declaredCategories(sdl)) {
+    if (!isDataCategory(category)) throw new EdgeSchemaError(`${coordinate} declares an unknown category ${category}.`);
+    categories.set(coordinate, category);
   }
   return categories;
 }

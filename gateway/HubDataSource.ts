@@ -19,10 +19,8 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { GraphQLError, Kind, parse, type DocumentNode, type FieldNode, type GraphQLFormattedError, type SelectionNode } from 'graphql';
 import { DENIAL_CODES } from '../auth/decide.js';
-import { encodeDecisions, signContext } from '../auth/context-token.js';
-import { caseRefIn } from '../schema/scalars.js';
-import { CONTEXT_EXTENSION } from '../subgraphs/kit/server.js';
-import { SPAN_ATTRIBUTES } from '../subgraphs/kit/tracing.js';
+import { signContext } from '../auth/context-token.js';
+import { caseRefIn, CONTEXT_EXTENSION, encodeDecisions, REQUEST_ID_HEADER, SPAN_ATTRIBUTES, TRACEPARENT_HEADER } from '../contract/index.js';
 import type { AccessRuntime } from './access/AccessRuntime.js';
 import { recheckSubgraphResponse } from './access/recheck.js';
 import type { DecisionVector } from './access/RequestAccess.js';
@@ -162,8 +160,8 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
   override willSendRequest(options: GraphQLDataSourceProcessOptions<HubContext>): void {
     if ((options.kind as string) !== 'incoming operation') return;
     const { request, context } = options as Extract<GraphQLDataSourceProcessOptions<HubContext>, { incomingRequestContext: unknown }>;
-    request.http?.headers.set('x-request-id', context.requestId);
-    if (context.trace) request.http?.headers.set('traceparent', outgoingTraceparent(context.trace));
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.trace) request.http?.headers.set(TRACEPARENT_HEADER, outgoingTraceparent(context.trace));
     // Only queries are retried; the fetcher reads and removes this before the request leaves.
     request.http?.headers.set(FETCH_KIND_HEADER, /^\s*mutation\b/.test(request.query ?? '') ? 'mutation' : 'query');
   }

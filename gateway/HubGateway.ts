@@ -10,7 +10,7 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GatewayExecutor, GatewayInterface, GatewayLoadResult, GatewayUnsubscriber } from '@apollo/server-gateway-interface';
 import { isScalarType, type GraphQLSchema } from 'graphql';
-import { scalarResolvers } from '../schema/scalars.js';
+import { scalarResolvers } from '../contract/index.js';
 
 export interface SchemaUpdate {
   apiSchema: GraphQLSchema;

@@ -10,7 +10,7 @@ import { Kind, valueFromASTUntyped, type DocumentNode, type FieldNode, type Oper
 import { requireCode, sha256Hex, type AuditContent, type AuditKind, type AuditOutcome, type AuditWriter, type CaseAccesses } from '../audit/index.js';
 import type { Caller } from '../auth/Caller.js';
 import { isDenialCode } from '../auth/decide.js';
-import { isCaseRef } from '../schema/scalars.js';
+import { isCaseRef } from '../contract/index.js';
 import type { AccessOutcome } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
 import { HubErrors } from './errors.js';

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../auth/Caller.js';
 import { AuthError } from '../auth/errors.js';
 import type { TokenVerifier } from '../auth/verify.js';
-import { PURPOSES, type Purpose } from '../schema/vocabulary.js';
+import { PURPOSES, type Purpose } from '../contract/index.js';
 import type { HubErrorCode } from './errors.js';
 import { sendRefusal } from './refusal.js';
 

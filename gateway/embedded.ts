@@ -2,6 +2,10 @@
  * The whole federation in one process: every static system's backend and subgraph, composed
  * and served by the gateway. `npm start`, the integration tests and the benchmarks use it; each
  * subgraph still listens on its own port and the gateway calls it over real HTTP.
+ *
+ * The hub's composition root: the one file of gateway/ that imports subgraphs/, and only its
+ * surface (subgraphs/index.ts, which starts the systems through the kit). The rest of the gateway
+ * knows subgraphs only by the contract (tests/contract/imports.test.ts keeps it so).
  */
 import './airgap.js';
 import { AuditWriter, generateAuditKeys, migrateAudit, type AuditKeys, type AuditWriterOptions } from '../audit/index.js';
@@ -13,8 +17,7 @@ import { sdlProbe } from './registry/probe.js';
 import { Registry } from './registry/Registry.js';
 import { watchRegistry, type Watching } from './registry/watcher.js';
 import type { Db } from '../store/index.js';
-import { STATIC_SYSTEMS } from '../subgraphs/index.js';
-import { startSubgraph, syntheticCases, type OpenedSystem, type RunningSubgraph, type SyntheticCase, type WrappedSystem } from '../subgraphs/kit/index.js';
+import { launchSystems, prepareSystems, STATIC_SYSTEMS, type RunningSystem, type SeedListener, type WrappedSystem } from '../subgraphs/index.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from './server.js';
 import { SupergraphSource } from './SupergraphSource.js';
 import { GATEWAY_SERVICE, startTracing, subgraphService, type Tracing, type TracingOptions } from './tracing.js';
@@ -45,11 +48,8 @@ export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resi
   traces?: TracingOptions;
 }
 
-export interface RunningSystem {
-  system: WrappedSystem;
-  opened: OpenedSystem;
-  subgraph: RunningSubgraph;
-}
+export type { RunningSystem, SeedListener, SeedReport } from '../subgraphs/index.js';
+export { prepareSystems } from '../subgraphs/index.js';
 
 export interface RunningFederation {
   gateway: RunningGateway;
@@ -66,47 +66,8 @@ export interface RunningFederation {
   close(): Promise<void>;
 }
 
-const SEED_CHUNK = 1000;
-
 /** The hub acting for itself (start-up registration of its own systems). */
 const HUB_ACTOR = { issuer: 'continuum-hub', organisation: 'EU/GOV/CONTINUUM-HUB', country: 'EU', officialId: 'continuum-hub', roles: ['HUB_OPERATOR'] };
-
-/** One system seeded: how many synthetic cases it was given and how long writing them took. */
-export interface SeedReport {
-  system: string;
-  cases: number;
-  ms: number;
-}
-
-/** Hears how start-up seeding goes: which systems are about to be seeded, then each one done. */
-export interface SeedListener {
-  starting?(systems: readonly string[], cases: number): void;
-  seeded?(report: SeedReport): void;
-}
-
-/**
- * Migrates every system and seeds those that are empty. Each system is seeded in ONE transaction,
- * so a start stopped half-way leaves that system empty (and the next start seeds it again) rather
- * than half-seeded and taken for seeded. The cases are generated once, in chunks, and given to
- * each system in turn; `listener` hears of each system as its transaction commits.
- */
-export async function prepareSystems(db: Db, systems: readonly WrappedSystem[], cases: number, listener: SeedListener = {}): Promise<{ seeded: string[] }> {
-  for (const system of systems) await system.migrate(db);
-  const empty: WrappedSystem[] = [];
-  for (const system of systems) if (!(await system.isSeeded(db))) empty.push(system);
-  if (empty.length === 0 || cases === 0) return { seeded: [] };
-  listener.starting?.(empty.map((s) => s.name), cases);
-  const chunks: SyntheticCase[][] = [];
-  for (let start = 0; start < cases; start += SEED_CHUNK) chunks.push([...syntheticCases(Math.min(SEED_CHUNK, cases - start), start)]);
-  for (const system of empty) {
-    const started = performance.now();
-    await db.transaction(async (tx) => {
-      for (const chunk of chunks) await system.seed(tx, chunk);
-    });
-    listener.seeded?.({ system: system.name, cases, ms: Math.round(performance.now() - started) });
-  }
-  return { seeded: empty.map((s) => s.name) };
-}
 
 export interface ReplicaOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs'> {
   db: Db;
@@ -194,27 +155,26 @@ export async function startFederation(options: FederationOptions): Promise<Runni
   const registry = new Registry(options.db, audit, sdlProbe(contextKeys), policy);
   await registry.migrate();
 
-  const running = new Map<string, RunningSystem>();
+  const launched = launchSystems();
+  const running: Map<string, RunningSystem> = launched.running;
   let tracing: Tracing | undefined;
   const closeAll = async () => {
-    for (const { subgraph, opened } of [...running.values()].reverse()) {
-      await subgraph.close().catch(() => {});
-      await opened.close().catch(() => {});
-    }
+    await launched.close();
     // Last: the spans of the requests just drained go out before the process ends.
     await tracing?.shutdown();
   };
   try {
     tracing = options.traces ? startTracing(options.traces) : undefined;
-    let index = 0;
-    for (const system of systems) {
-      const opened = await system.open(options.db, { logLevel, auditPublicJwk: auditKeys.publicJwk });
-      const base = options.subgraphPortBase ?? 0;
-      const tracer = tracing?.tracer(subgraphService(opened.module.name));
-      const subgraph = await startSubgraph(opened.module, { host, port: base === 0 ? 0 : base + index, logLevel, contextKey: contextKeys.publicKey, tracer });
-      running.set(system.name, { system, opened, subgraph });
-      index++;
-    }
+    await launched.start(systems, {
+      db: options.db,
+      contextKey: contextKeys.publicKey,
+      policy,
+      auditPublicJwk: auditKeys.publicJwk,
+      host,
+      portBase: options.subgraphPortBase ?? 0,
+      logLevel,
+      tracerFor: (name) => tracing?.tracer(subgraphService(name)),
+    });
     // The hub's own systems go through the registry like any partner's, so every gateway replica
     // (and the next start) serves the same versioned supergraph, partners' subgraphs included.
     const active = await registry.bootstrap(

@@ -8,8 +8,8 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { findBreakingChanges, findDangerousChanges, parse, specifiedScalarTypes } from 'graphql';
-import { fieldCategories } from '../subgraphs/kit/access.js';
-import type { DataCategory } from './vocabulary.js';
+import { fieldCategories } from '../contract/index.js';
+import type { DataCategory } from '../contract/index.js';
 
 export interface SchemaChange {
   type: string;

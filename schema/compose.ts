@@ -45,8 +45,9 @@ export function composeSupergraph(subgraphs: readonly SubgraphSource[]): Composi
       errors.push({ code: finding.code, message: finding.message, subgraph: subgraph.name });
     }
     for (const type of referenceTypesOf(typeDefs)) referenceTypes.push({ subgraph: subgraph.name, type });
-    // Composed with every field marked, so the supergraph says each field's category itself.
-    services.push({ name: subgraph.name, url: subgraph.url, typeDefs: expandReferenceData(typeDefs) });
+    // Composed with every field marked and no type-level mark left, so the supergraph says each
+    // field's category on the field itself and no other subgraph's field inherits one.
+    services.push({ name: subgraph.name, url: subgraph.url, typeDefs: expandReferenceData(typeDefs, { strip: true }) });
   }
   if (errors.length > 0) return { ok: false, errors };
   const result = composeServices(services);

@@ -12,49 +12,15 @@
  * The mark covers the marking subgraph's own fields only: another subgraph extending the type
  * marks its fields itself.
  *
- * The expansion happens before anything reads categories (lint, composition, the registry's
- * change reports, the subgraph kit), so the supergraph carries a mark on every field and the
- * gateway reads fields only, as before.
+ * The expansion is the contract's (contract/referenceData.ts): its one reader of categories expands
+ * the mark first, and composition composes the expanded SDL, so the supergraph carries a mark on
+ * every field and the gateway reads fields only, as before. This module adds what only the hub
+ * checks: which types a case reaches.
  */
-import { isObjectType, isInterfaceType, getNamedType, Kind, type ConstDirectiveNode, type DocumentNode, type FieldDefinitionNode, type GraphQLSchema, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode, type TypeNode } from 'graphql';
-import { PERSONAL_DATA_DIRECTIVE } from './vocabulary.js';
+import { isObjectType, isInterfaceType, getNamedType, Kind, type DocumentNode, type GraphQLSchema, type TypeNode } from 'graphql';
+import { expandReferenceData, isObjectNode, typeLevelCategory } from '../contract/referenceData.js';
 
-type ObjectNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
-
-const isObjectNode = (node: { kind: string }): node is ObjectNode => node.kind === Kind.OBJECT_TYPE_DEFINITION || node.kind === Kind.OBJECT_TYPE_EXTENSION;
-
-/** The category a type-level `@personalData` names, or undefined when the type carries none. */
-export function typeLevelCategory(node: ObjectNode): string | undefined {
-  const directive = node.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE);
-  const value = directive?.arguments?.find((a) => a.name.value === 'category')?.value;
-  return value?.kind === Kind.ENUM ? value.value : directive ? '' : undefined;
-}
-
-function marked(field: FieldDefinitionNode): boolean {
-  return field.directives?.some((d) => d.name.value === PERSONAL_DATA_DIRECTIVE) ?? false;
-}
-
-const NOT_PERSONAL_MARK: ConstDirectiveNode = {
-  kind: Kind.DIRECTIVE,
-  name: { kind: Kind.NAME, value: PERSONAL_DATA_DIRECTIVE },
-  arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'category' }, value: { kind: Kind.ENUM, value: 'NOT_PERSONAL' } }],
-};
-
-/**
- * The document with every unmarked field of a type marked NOT_PERSONAL at type level marked so
- * itself. Types marked otherwise (an invalid mark: ReferenceDataRule reports it) are left as they
- * are, so their fields stay undeclared and denied. The same document when nothing is marked.
- */
-export function expandReferenceData(document: DocumentNode): DocumentNode {
-  let changed = false;
-  const definitions = document.definitions.map((definition) => {
-    if (!isObjectNode(definition) || typeLevelCategory(definition) !== 'NOT_PERSONAL') return definition;
-    if (!definition.fields?.some((f) => !marked(f))) return definition;
-    changed = true;
-    return { ...definition, fields: definition.fields.map((f) => (marked(f) ? f : { ...f, directives: [...(f.directives ?? []), NOT_PERSONAL_MARK] })) };
-  });
-  return changed ? { ...document, definitions } : document;
-}
+export { expandReferenceData, typeLevelCategory };
 
 /** Names of the types a document marks at type level. */
 export function referenceTypesOf(document: DocumentNode): Set<string> {

@@ -12,11 +12,13 @@
  */
 import type { SubgraphContext } from '../../auth/context-token.js';
 import { PERSONAS, type PersonaName } from '../../auth/dev-identities.js';
+import { loadPolicy } from '../../auth/policy.js';
 import { composeSupergraph } from '../../schema/compose.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import { STATIC_SYSTEMS } from '../../subgraphs/index.js';
-import { startSubgraph, type OpenedSystem, type RunningSubgraph } from '../../subgraphs/kit/index.js';
+import { startSubgraph, type RunningSubgraph } from '../../subgraphs/kit/index.js';
+import type { OpenedSystem } from '../../subgraphs/system.js';
 
 export interface BaselineSystems {
   systems: Map<string, { opened: OpenedSystem; subgraph: RunningSubgraph }>;
@@ -43,6 +45,7 @@ function scopedRootQueries(opened: OpenedSystem, caller: () => SubgraphContext |
 }
 
 export async function startBaselineSystems(db: Db): Promise<BaselineSystems> {
+  const policy = loadPolicy();
   let caller: SubgraphContext | null = null;
   const systems = new Map<string, { opened: OpenedSystem; subgraph: RunningSubgraph }>();
   const close = async () => {
@@ -53,7 +56,7 @@ export async function startBaselineSystems(db: Db): Promise<BaselineSystems> {
   };
   try {
     for (const system of STATIC_SYSTEMS) {
-      let opened = await system.open(db, { logLevel: 'silent' });
+      let opened = await system.open(db, { logLevel: 'silent', policy });
       if (system.name === 'central') opened = scopedRootQueries(opened, () => caller);
       const subgraph = await startSubgraph(opened.module, { host: '127.0.0.1', port: 0, logLevel: 'silent', enforcement: 'off-for-baseline-benchmark' });
       systems.set(system.name, { opened, subgraph });

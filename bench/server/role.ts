@@ -5,7 +5,7 @@
  * profiling are the same for every role and live in the loop itself.
  */
 import type { PersonaName } from '../../auth/dev-identities.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import type { CallCounts, PlanFetches, ReadyInfoByRole, ServerRole } from '../protocol.js';
 
 /** Lifetime of the tokens issued for a run: longer than any run. */

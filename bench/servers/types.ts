@@ -5,7 +5,7 @@
  * asks the same questions of both; only the answers' origin differs.
  */
 import type { PersonaName } from '../../auth/dev-identities.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import type { CountsSnapshot, CpuSample, PlanFetches, Target } from '../protocol.js';
 
 export type Layout = 'single-process' | 'split';

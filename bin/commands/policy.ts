@@ -11,7 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLICY_PATH, loadPolicy, PolicyError, type Policy } from '../../auth/policy.js';
 import { ROLES, type Role } from '../../auth/roles.js';
-import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '../../schema/vocabulary.js';
+import { DATA_CATEGORIES, PURPOSES, type DataCategory, type Purpose } from '../../contract/index.js';
 import { EXIT_USAGE, type SubcommandHandler } from './types.js';
 import { parseCommand, usageError as usageErrorWithUsage, type CommandSpec } from './usage.js';
 

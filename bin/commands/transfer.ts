@@ -10,8 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { isIsoDate } from '../../schema/scalars.js';
-import { PURPOSES } from '../../schema/vocabulary.js';
+import { isIsoDate } from '../../contract/index.js';
+import { PURPOSES } from '../../contract/index.js';
 import { DEFAULT_HUB } from './registry-client.js';
 import { EXIT_USAGE, type SubcommandHandler } from './types.js';
 

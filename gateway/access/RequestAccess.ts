@@ -9,17 +9,15 @@ import type { Caller } from '../../auth/Caller.js';
 import { CASE_INDEPENDENT, decide, decideWithoutCase, disclosed, UNKNOWN_CASE, type Decision, type Requester } from '../../auth/decide.js';
 import type { CaseAccesses } from '../../audit/record.js';
 import type { Policy } from '../../auth/policy.js';
-import { DATA_CATEGORIES, type DataCategory, type Purpose } from '../../schema/vocabulary.js';
+import { DATA_CATEGORIES, encodeOutcome, RELEASED, type DataCategory, type Purpose } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import type { AccessMetadata } from './metadata.js';
-import { createCaseFactsLoader, type CaseFactsWithConsents } from '../../subgraphs/central/facts.js';
+import { createCaseFactsLoader, type CaseFactsWithConsents } from '../../facts/index.js';
 
 const PERSONAL_CATEGORIES = DATA_CATEGORIES.filter((c): c is Exclude<DataCategory, 'NOT_PERSONAL'> => c !== 'NOT_PERSONAL');
 /** The outcome a vector carries for a decision: what the caller (and the subgraph) is told. */
 function outcomeOf(decision: Decision): string {
-  if (decision.released) return 'R';
-  const shown = disclosed(decision);
-  return `${shown.code} ${shown.rule}`;
+  return encodeOutcome(decision.released ? RELEASED : disclosed(decision));
 }
 
 export type DecisionVector = Record<string, string>;

@@ -9,7 +9,7 @@
 import { getOperationAST, valueFromASTUntyped, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import { CASE_INDEPENDENT, disclosed, isDenialCode, type Decision } from '../../auth/decide.js';
 import type { CaseAccesses, StoredPattern } from '../../audit/record.js';
-import { isCaseRef } from '../../schema/scalars.js';
+import { isCaseRef } from '../../contract/index.js';
 import { deniedError, MAX_FIELD_ERRORS, summaryError } from './denials.js';
 import type { AccessMetadata, FieldInput } from './metadata.js';
 import { PLACEHOLDER_KEY, REF_KEY, TYPE_KEY, type StaticDenial } from './staticPlan.js';

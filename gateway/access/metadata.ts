@@ -18,10 +18,8 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { DATA_CATEGORIES, PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../../schema/vocabulary.js';
+import { fieldCategories, type DataCategory } from '../../contract/index.js';
 import { StaticPlanCache } from './staticPlan.js';
-
-const KNOWN = new Set<string>(DATA_CATEGORIES);
 
 /** What a walk needs to know about one field selected on one parent type, worked out once. */
 export interface FieldInfo {
@@ -109,18 +107,13 @@ export class AccessMetadata {
   ) {}
 
   static build(apiSchema: GraphQLSchema, coreSupergraphSdl: string): AccessMetadata {
-    const categories = new Map<string, DataCategory>();
+    // The supergraph marks every field itself: composition leaves no type-level mark to lend.
+    const categories = fieldCategories(coreSupergraphSdl);
     const { definitions } = parse(coreSupergraphSdl);
     const interfaceObjects = new Set<string>();
     for (const definition of definitions) {
       if (definition.kind === Kind.INTERFACE_TYPE_DEFINITION && definition.directives?.some((d) => d.name.value === 'join__type' && d.arguments?.some((a) => a.name.value === 'isInterfaceObject' && a.value.kind === Kind.BOOLEAN && a.value.value))) {
         interfaceObjects.add(definition.name.value);
-      }
-      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
-      for (const field of definition.fields ?? []) {
-        const directive = field.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE);
-        const value = directive?.arguments?.find((a) => a.name.value === 'category')?.value;
-        if (value?.kind === Kind.ENUM && KNOWN.has(value.value)) categories.set(`${definition.name.value}.${field.name.value}`, value.value as DataCategory);
       }
     }
     return new AccessMetadata(apiSchema, categories, requiresOf(definitions), interfaceObjects, coreSupergraphSdl);

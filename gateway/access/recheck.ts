@@ -7,8 +7,7 @@
 import { getOperationAST, isCompositeType, Kind, type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLFormattedError } from 'graphql';
 import { CASE_INDEPENDENT, decideStatically, decideWithoutCase } from '../../auth/decide.js';
 import type { Policy } from '../../auth/policy.js';
-import { caseRefIn } from '../../schema/scalars.js';
-import type { DataCategory } from '../../schema/vocabulary.js';
+import { caseRefIn, DECISION_MISSING, decodeOutcome, encodeOutcome, RELEASED, type DataCategory } from '../../contract/index.js';
 import type { AccessMetadata } from './metadata.js';
 import type { DecisionVector, Incident, RequestAccess } from './RequestAccess.js';
 import { fragmentsOf, helperRefOf, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
@@ -87,11 +86,11 @@ export async function recheckSubgraphResponse(
     let outcome = staticOutcomes.get(category);
     if (outcome !== undefined) return outcome;
     const staticDecision = decideStatically(policy, access.requester, category);
-    if (!('grants' in staticDecision) && !staticDecision.released) outcome = `${staticDecision.code} ${staticDecision.rule}`;
+    if (!('grants' in staticDecision) && !staticDecision.released) outcome = encodeOutcome(staticDecision);
     else if (category && CASE_INDEPENDENT.has(category)) {
       // Audit records and aggregates are decided without the case, even when they name one.
       const decision = decideWithoutCase(policy, access.requester, category);
-      outcome = decision.released ? 'R' : `${decision.code} ${decision.rule}`;
+      outcome = encodeOutcome(decision.released ? RELEASED : decision);
     } else outcome = null;
     staticOutcomes.set(category, outcome);
     return outcome;
@@ -105,14 +104,15 @@ export async function recheckSubgraphResponse(
     if (outcome === null) {
       // A container without its own reference (a page edge) is decided by the case it holds.
       const caseRef = ref ?? (value && typeof value === 'object' && !Array.isArray(value) ? helperRefOf(value as ResultObject) : null);
-      if (caseRef) outcome = vectors.get(caseRef)?.[category as string] ?? 'NO_RELATIONSHIP decision.missing';
+      if (caseRef) outcome = vectors.get(caseRef)?.[category as string] ?? encodeOutcome(DECISION_MISSING);
       // Root answers come from central, which decided them with the store's own facts; without a
       // case to check against, only the static decision can be re-checked here.
-      else outcome = entity ? 'NO_RELATIONSHIP decision.missing' : 'R';
+      else outcome = entity ? encodeOutcome(DECISION_MISSING) : RELEASED;
     }
-    if (outcome === 'R') return false;
+    const decoded = decodeOutcome(outcome);
+    if (decoded === RELEASED) return false;
     if (value !== null && value !== undefined) {
-      const [code, rule] = [outcome.slice(0, outcome.indexOf(' ')), outcome.slice(outcome.indexOf(' ') + 1)];
+      const { code, rule } = decoded;
       const coordinate = info.coordinate;
       object[key] = null;
       incidents.push({ subgraph, coordinate, code, rule });

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isAbstractType, Kind, print, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type SelectionSetNode } from 'graphql';
 import { decideStatically, type DenialCode, type Requester } from '../../auth/decide.js';
 import type { Policy } from '../../auth/policy.js';
-import type { DataCategory } from '../../schema/vocabulary.js';
+import type { DataCategory } from '../../contract/index.js';
 import type { AccessMetadata } from './metadata.js';
 
 export interface StaticDenial {

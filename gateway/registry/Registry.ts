@@ -16,7 +16,7 @@ import type { Policy } from '../../auth/policy.js';
 import type { CompositionProblem } from '../../schema/compose.js';
 import { diffSubgraphSdl, type CategoryClassifier, type SchemaChange } from '../../schema/changes.js';
 import { VOCABULARY_TYPES } from '../../schema/lint/LintContext.js';
-import { DATA_CATEGORIES } from '../../schema/vocabulary.js';
+import { DATA_CATEGORIES } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import { categoryClassifier } from './audience.js';
 import { composeRows, normalise, runRegistryChecks, type CheckContext, type SubgraphRow } from './checks.js';

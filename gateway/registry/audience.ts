@@ -8,7 +8,7 @@
  * A hand-written list would drift from the policy; this reads the policy itself (docs/POLICY.md).
  */
 import type { Policy } from '../../auth/policy.js';
-import { DATA_CATEGORIES, SPECIAL_CATEGORIES, type DataCategory } from '../../schema/vocabulary.js';
+import { DATA_CATEGORIES, SPECIAL_CATEGORIES, type DataCategory } from '../../contract/index.js';
 import type { CategoryClassifier } from '../../schema/changes.js';
 
 /** 1: released with consent; 2: released without. Absent keys: not released. */

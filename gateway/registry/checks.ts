@@ -12,7 +12,7 @@ import { graphqlSync, parse, print, type DocumentNode } from 'graphql';
 import { composeSupergraph, type CompositionProblem } from '../../schema/compose.js';
 import { diffSubgraphSdl, type CategoryClassifier, type SchemaChange } from '../../schema/changes.js';
 import { lintSubgraph, type LintOptions } from '../../schema/lint/index.js';
-import { fieldCategories } from '../../subgraphs/kit/access.js';
+import { fieldCategories } from '../../contract/index.js';
 import { suspendedRoutingUrl } from './suspension.js';
 
 /** A subgraph version as the registry stores it. */

@@ -4,7 +4,7 @@
  * purpose OPERATIONS), with a short timeout.
  */
 import { signContext, type ContextKeys } from '../../auth/context-token.js';
-import { CONTEXT_EXTENSION } from '../../subgraphs/kit/server.js';
+import { CONTEXT_EXTENSION } from '../../contract/index.js';
 import type { SdlProbe } from './Registry.js';
 
 export function sdlProbe(keys: ContextKeys, timeoutMs = 5000): SdlProbe {

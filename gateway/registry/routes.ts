@@ -22,6 +22,7 @@ import { z } from 'zod';
 import type { ContextKeys } from '../../auth/context-token.js';
 import type { Caller } from '../../auth/Caller.js';
 import { AuthError } from '../../auth/errors.js';
+import { CONTEXT_JWKS_PATH } from '../../contract/index.js';
 import type { TokenVerifier } from '../../auth/verify.js';
 import { HubErrors, type HubErrorCode } from '../errors.js';
 import { refusalBody } from '../refusal.js';
@@ -118,7 +119,7 @@ export function registerRegistryRoutes(app: FastifyInstance, options: RegistryRo
     return send(reply, code);
   };
 
-  app.get('/.well-known/continuum/context-jwks.json', async () => ({ keys: [{ ...options.contextKeys.publicJwk, kid: 'continuum-gateway-context' }] }));
+  app.get(CONTEXT_JWKS_PATH, async () => ({ keys: [{ ...options.contextKeys.publicJwk, kid: 'continuum-gateway-context' }] }));
 
   const signed = (publish: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
     let verified;

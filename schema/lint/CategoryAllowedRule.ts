@@ -4,8 +4,8 @@
  * A participant serves only the data categories the hub operator onboarded it for: a referral
  * mechanism that suddenly declares HEALTH fields is refused, however well its SDL composes.
  */
-import { Kind, type FieldDefinitionNode } from 'graphql';
-import { PERSONAL_DATA_DIRECTIVE } from '../vocabulary.js';
+import type { FieldDefinitionNode } from 'graphql';
+import { declaredCategoryOf } from '../../contract/index.js';
 import { LintError, type LintRule } from './LintContext.js';
 
 export const CATEGORY_NOT_ALLOWED = 'LINT_CATEGORY_NOT_ALLOWED';
@@ -14,13 +14,12 @@ export const CategoryAllowedRule: LintRule = (context) => {
   const allowed = context.options.allowedCategories;
   if (!allowed) return {};
   const check = (typeName: string, field: FieldDefinitionNode) => {
-    const directive = field.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE);
-    const value = directive?.arguments?.find((a) => a.name.value === 'category')?.value;
-    if (value?.kind !== Kind.ENUM || value.value === 'NOT_PERSONAL' || allowed.includes(value.value)) return;
+    const category = declaredCategoryOf(field);
+    if (category === undefined || category === 'NOT_PERSONAL' || allowed.includes(category)) return;
     context.reportError(
       new LintError(
         CATEGORY_NOT_ALLOWED,
-        `Field "${typeName}.${field.name.value}" declares category ${value.value}, which subgraph "${context.subgraphName}" may not serve (allowed: ${[...allowed].join(', ') || 'none'}).`,
+        `Field "${typeName}.${field.name.value}" declares category ${category}, which subgraph "${context.subgraphName}" may not serve (allowed: ${[...allowed].join(', ') || 'none'}).`,
         field,
       ),
     );

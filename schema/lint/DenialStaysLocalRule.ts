@@ -12,16 +12,10 @@
  * field of this subgraph returns (an entity the planner reaches by key) is not checked here.
  */
 import { Kind, type DocumentNode, type FieldDefinitionNode, type TypeNode } from 'graphql';
-import { PERSONAL_DATA_DIRECTIVE } from '../vocabulary.js';
+import { declaredCategoryOf as categoryOf } from '../../contract/index.js';
 import { LintError, type LintContext, type LintRule } from './LintContext.js';
 
 export const DENIAL_NOT_LOCAL = 'LINT_DENIAL_NOT_LOCAL';
-
-function categoryOf(field: FieldDefinitionNode): string | undefined {
-  const directive = field.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE);
-  const argument = directive?.arguments?.find((a) => a.name.value === 'category');
-  return argument?.value.kind === Kind.ENUM ? argument.value.value : undefined;
-}
 
 function namedType(type: TypeNode): string {
   return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);

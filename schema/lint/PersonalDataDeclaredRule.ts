@@ -6,8 +6,8 @@
  * `NOT_PERSONAL`. Nothing becomes personal data by accident, and the gateway, which denies any
  * field without a category, never meets one it cannot decide on.
  */
-import type { FieldDefinitionNode, InterfaceTypeDefinitionNode, ObjectTypeDefinitionNode, ObjectTypeExtensionNode, InterfaceTypeExtensionNode } from 'graphql';
-import { PERSONAL_DATA_DIRECTIVE } from '../vocabulary.js';
+import type { InterfaceTypeDefinitionNode, ObjectTypeDefinitionNode, ObjectTypeExtensionNode, InterfaceTypeExtensionNode } from 'graphql';
+import { PERSONAL_DATA_DIRECTIVE, personalDataOf } from '../../contract/index.js';
 import { LintError, UNCATEGORISED_TYPES, type LintContext, type LintRule } from './LintContext.js';
 
 export const PERSONAL_DATA_UNDECLARED = 'LINT_PERSONAL_DATA_UNDECLARED';
@@ -16,7 +16,7 @@ export const PersonalDataDeclaredRule: LintRule = (context: LintContext) => {
   const check = (node: ObjectTypeDefinitionNode | ObjectTypeExtensionNode | InterfaceTypeDefinitionNode | InterfaceTypeExtensionNode) => {
     if (UNCATEGORISED_TYPES.has(node.name.value)) return;
     for (const field of node.fields ?? []) {
-      if (!declaresCategory(field)) {
+      if (personalDataOf(field) === undefined) {
         context.reportError(
           new LintError(
             PERSONAL_DATA_UNDECLARED,
@@ -35,9 +35,3 @@ export const PersonalDataDeclaredRule: LintRule = (context: LintContext) => {
     InterfaceTypeExtension: check,
   };
 };
-
-function declaresCategory(field: FieldDefinitionNode): boolean {
-  return (field.directives ?? []).some(
-    (directive) => directive.name.value === PERSONAL_DATA_DIRECTIVE && directive.arguments?.some((arg) => arg.name.value === 'category'),
-  );
-}

@@ -11,6 +11,7 @@
  */
 import countries from 'i18n-iso-countries';
 import { insertRows, migrate, type Db } from '../../store/index.js';
+import type { DataCategory } from '../../contract/index.js';
 import type { SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'be-cases';
@@ -266,22 +267,42 @@ export interface DossierRow {
   voyage: VoyageRow | null;
 }
 
-// One statement for any number of files: correlated subqueries instead of one query per part.
-const SELECT_DOSSIERS = `
-  SELECT d.numero_dossier, d.ref_ue,
-    (SELECT row_to_json(p) FROM be_dossiers.personne p WHERE p.numero_dossier = d.numero_dossier) AS personne,
-    (SELECT coalesce(json_agg(di ORDER BY di.rang), '[]'::json) FROM be_dossiers.document_identite di WHERE di.numero_dossier = d.numero_dossier) AS documents,
-    (SELECT coalesce(json_agg(e ORDER BY e.rang), '[]'::json) FROM be_dossiers.entretien e WHERE e.numero_dossier = d.numero_dossier) AS entretiens,
-    (SELECT row_to_json(v) FROM be_dossiers.evaluation_vulnerabilite v WHERE v.numero_dossier = d.numero_dossier) AS vulnerabilite,
-    (SELECT row_to_json(m) FROM be_dossiers.info_medicale m WHERE m.numero_dossier = d.numero_dossier) AS medical,
-    (SELECT row_to_json(r) FROM be_dossiers.decision_retour r WHERE r.numero_dossier = d.numero_dossier) AS decision,
-    (SELECT row_to_json(a) FROM be_dossiers.historique_asile a WHERE a.numero_dossier = d.numero_dossier) AS asile,
-    (SELECT row_to_json(t) FROM be_dossiers.voyage t WHERE t.numero_dossier = d.numero_dossier) AS voyage
-  FROM be_dossiers.dossier d
-  WHERE d.ref_ue = ANY($1)`;
+/**
+ * Each part of a file and the category its fields carry (schema/member-state.graphql): a part is
+ * selected only when its category is released, else it comes back empty without being read.
+ * The person's contact columns are CONTACT within the IDENTITY part.
+ */
+const PARTS: readonly { category: DataCategory; as: keyof DossierRow; sql: string; empty: string }[] = [
+  {
+    category: 'IDENTITY',
+    as: 'personne',
+    sql: `(SELECT json_build_object('nom', p.nom, 'prenoms', p.prenoms, 'date_naissance', p.date_naissance, 'sexe', p.sexe, 'nationalite', p.nationalite,
+            'telephone', %CONTACT(p.telephone), 'courriel', %CONTACT(p.courriel), 'adresse_pays_origine', %CONTACT(p.adresse_pays_origine))
+          FROM be_dossiers.personne p WHERE p.numero_dossier = d.numero_dossier)`,
+    empty: 'NULL::json',
+  },
+  { category: 'IDENTITY', as: 'documents', sql: `(SELECT coalesce(json_agg(di ORDER BY di.rang), '[]'::json) FROM be_dossiers.document_identite di WHERE di.numero_dossier = d.numero_dossier)`, empty: `'[]'::json` },
+  { category: 'COUNSELLING', as: 'entretiens', sql: `(SELECT coalesce(json_agg(e ORDER BY e.rang), '[]'::json) FROM be_dossiers.entretien e WHERE e.numero_dossier = d.numero_dossier)`, empty: `'[]'::json` },
+  { category: 'VULNERABILITY', as: 'vulnerabilite', sql: `(SELECT row_to_json(v) FROM be_dossiers.evaluation_vulnerabilite v WHERE v.numero_dossier = d.numero_dossier)`, empty: 'NULL::json' },
+  { category: 'HEALTH', as: 'medical', sql: `(SELECT row_to_json(m) FROM be_dossiers.info_medicale m WHERE m.numero_dossier = d.numero_dossier)`, empty: 'NULL::json' },
+  { category: 'RETURN_DECISION', as: 'decision', sql: `(SELECT row_to_json(r) FROM be_dossiers.decision_retour r WHERE r.numero_dossier = d.numero_dossier)`, empty: 'NULL::json' },
+  { category: 'ASYLUM_HISTORY', as: 'asile', sql: `(SELECT row_to_json(a) FROM be_dossiers.historique_asile a WHERE a.numero_dossier = d.numero_dossier)`, empty: 'NULL::json' },
+  { category: 'TRAVEL', as: 'voyage', sql: `(SELECT row_to_json(t) FROM be_dossiers.voyage t WHERE t.numero_dossier = d.numero_dossier)`, empty: 'NULL::json' },
+];
 
-export function selectDossiers(db: Db, refsUe: readonly string[]): Promise<DossierRow[]> {
-  return db.query<DossierRow>(SELECT_DOSSIERS, [[...refsUe]]);
+/**
+ * One statement for any number of files (correlated subqueries instead of one query per part),
+ * reading only the parts whose categories are `released`. The file's keys are always read: they
+ * say whether the system holds the file at all.
+ */
+export function selectDossiersSql(released: ReadonlySet<DataCategory>): string {
+  const contact = (column: string) => (released.has('CONTACT') ? column : 'NULL::text');
+  const parts = PARTS.map((part) => `${released.has(part.category) ? part.sql.replace(/%CONTACT\(([^)]+)\)/g, (_, column: string) => contact(column)) : part.empty} AS ${part.as}`);
+  return `SELECT d.numero_dossier, d.ref_ue,\n    ${parts.join(',\n    ')}\n  FROM be_dossiers.dossier d\n  WHERE d.ref_ue = ANY($1)`;
+}
+
+export function selectDossiers(db: Db, refsUe: readonly string[], released: ReadonlySet<DataCategory>): Promise<DossierRow[]> {
+  return db.query<DossierRow>(selectDossiersSql(released), [[...refsUe]]);
 }
 
 export async function ping(db: Db): Promise<void> {

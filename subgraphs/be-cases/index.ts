@@ -3,7 +3,7 @@
  * The backend is simulated in SQL schema `be_dossiers` with a French native model.
  * @module subgraphs/be-cases
  */
-import type { WrappedSystem } from '../kit/index.js';
+import type { WrappedSystem } from '../system.js';
 import { COMPONENT, isSeeded, migrateBackend, seed } from './backend.js';
 import { beCasesModule, SUBGRAPH_NAME } from './subgraph.js';
 

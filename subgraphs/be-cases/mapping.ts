@@ -4,7 +4,8 @@
  * Every failure is a MappingError naming the field or code list, never the value, so that no
  * personal data reaches an error message or a log.
  */
-import { MappingError, codeList, countryFromAlpha3, nativeDate } from '../kit/index.js';
+import { countryFromAlpha3 } from '../countries.js';
+import { MappingError, codeList, nativeDate } from '../kit/index.js';
 import type {
   DecisionRetourRow,
   DocumentIdentiteRow,

@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../../store/index.js';
-import { byKeys, type KitContext, type SubgraphModule } from '../kit/index.js';
+import type { KitContext, SubgraphModule } from '../kit/index.js';
 import { ping, selectDossiers, type DossierRow } from './backend.js';
 import {
   mapDecisionRetour,
@@ -31,9 +31,11 @@ export function beCasesModule(db: Db): SubgraphModule<BeCasesLoaders> {
   return {
     name: SUBGRAPH_NAME,
     typeDefs: BE_CASES_SDL,
-    createLoaders: () => ({
-      dossiers: new DataLoader<string, DossierRow | null>(async (refs) =>
-        byKeys(refs, await selectDossiers(db, refs), (row) => row.ref_ue),
+    // Each batch is read group by group of cases sharing what is released to this request, each
+    // group's statement selecting only the released parts: a denied part is never read.
+    createLoaders: (_caller, released) => ({
+      dossiers: new DataLoader<string, DossierRow | null>((refs) =>
+        released.byReleased(refs, async (group, categories) => new Map((await selectDossiers(db, group, categories)).map((row) => [row.ref_ue, row]))),
       ),
     }),
     checkHealth: () => ping(db),

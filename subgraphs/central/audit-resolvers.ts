@@ -19,7 +19,7 @@ import {
   type AuditVisibility,
 } from '../../audit/query.js';
 import type { StoredPattern } from '../../audit/record.js';
-import { DATA_CATEGORIES } from '../../schema/vocabulary.js';
+import { DATA_CATEGORIES } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import type { CryptoKey, JWK } from 'jose';
 import { z } from 'zod';

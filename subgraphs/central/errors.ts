@@ -5,7 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
-import type { DataCategory } from '../../schema/vocabulary.js';
+import type { DataCategory } from '../../contract/index.js';
 
 export function denied(message: string, code: string, rule: string, category?: DataCategory): GraphQLError {
   return new GraphQLError(message, { extensions: { code, rule, ...(category ? { category } : {}) } });

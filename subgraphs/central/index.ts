@@ -5,8 +5,7 @@
  * audit-resolvers.ts).
  * @module subgraphs/central
  */
-import { loadPolicy } from '../../auth/policy.js';
-import type { WrappedSystem } from '../kit/index.js';
+import type { WrappedSystem } from '../system.js';
 import { isCentralSeeded, migrateCentral, seedCentral } from './backend.js';
 import { auditResolvers } from './audit-resolvers.js';
 import { auditTypeDefs } from './audit-schema.js';
@@ -15,7 +14,6 @@ import { centralTypeDefs } from './schema.js';
 import { transferBasisResolvers } from './transfer-bases.js';
 
 export { MEMBER_STATE_SYSTEMS, EU_PROGRAMME_SYSTEM, IQ_PARTNER_SYSTEM } from './participants.js';
-export { createCaseFactsLoader, organisationOf, type CaseFactsWithConsents } from './facts.js';
 
 export const centralSystem: WrappedSystem = {
   name: 'central',
@@ -24,8 +22,11 @@ export const centralSystem: WrappedSystem = {
   isSeeded: isCentralSeeded,
   seed: seedCentral,
   async open(root, options = {}) {
+    // The policy is the caller's (the hub's one document, which the gateway enforces too): central
+    // never reads its own copy from disk.
+    const policy = options.policy;
+    if (!policy) throw new TypeError('The central subgraph decides by the hub\'s policy: open it with options.policy.');
     const db = root.scoped('central');
-    const policy = loadPolicy();
     const cases = centralResolvers(db, policy);
     const audit = auditResolvers(db, { publicJwk: options.auditPublicJwk });
     const transfers = transferBasisResolvers(db, policy);

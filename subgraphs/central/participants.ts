@@ -2,7 +2,8 @@
  * Which Member State systems exist and which entity type carries each one's case file. Adding a
  * Member State means one line here plus its own subgraph implementing MemberStateFile.
  */
-import { ORGANISATIONS, type SyntheticCase } from '../kit/synthetic.js';
+import { EU_PROGRAMME_SYSTEM } from '../../facts/index.js';
+import type { SyntheticCase } from '../kit/synthetic.js';
 
 export interface MemberStateSystem {
   memberState: string;
@@ -17,7 +18,7 @@ export const MEMBER_STATE_SYSTEMS: readonly MemberStateSystem[] = [
   { memberState: 'DE', system: 'EU/GOV/DE-RETURN/cases', fileType: 'GermanCaseFile' },
 ];
 
-export const EU_PROGRAMME_SYSTEM = `${ORGANISATIONS.EU_PROGRAMME}/riat`;
+export { EU_PROGRAMME_SYSTEM };
 export const IQ_PARTNER_SYSTEM = 'IQ/NGO/IQ-REINTEGRATION-PARTNER/assist';
 
 export function participatingSystemsOf(c: SyntheticCase): string[] {

@@ -9,12 +9,12 @@ import { z } from 'zod';
 import type { SubgraphContext } from '../../auth/context-token.js';
 import { CASE_INDEPENDENT, decide, decideWithoutCase, disclosed, UNKNOWN_CASE, type Decision, type Requester } from '../../auth/decide.js';
 import type { Grant, Policy } from '../../auth/policy.js';
-import { isCaseRef, isIsoDateTime } from '../../schema/scalars.js';
-import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../schema/vocabulary.js';
+import { isCaseRef, isIsoDateTime } from '../../contract/index.js';
+import { DATA_CATEGORIES, PURPOSES, type DataCategory } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import type { FieldOutcome } from '../kit/access.js';
 import { byKeys, nativeDateTime, type KitContext, type Resolvers } from '../kit/index.js';
-import { createCaseFactsLoader, factsColumns, factsOf, organisationOf, TRANSFER_BASIS_IN_FORCE, type CaseFactsWithConsents, type FactsRow } from './facts.js';
+import { createCaseFactsLoader, factsColumns, factsOf, organisationOf, TRANSFER_BASIS_IN_FORCE, type CaseFactsWithConsents, type FactsRow } from '../../facts/index.js';
 import { badInput, denied, invalidInput } from './errors.js';
 import { EU_PROGRAMME_SYSTEM, MEMBER_STATE_SYSTEMS } from './participants.js';
 

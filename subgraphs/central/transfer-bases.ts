@@ -8,11 +8,11 @@
  */
 import { z } from 'zod';
 import type { Policy } from '../../auth/policy.js';
-import { isIsoDate } from '../../schema/scalars.js';
+import { isIsoDate } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import { nativeDateTime, type KitContext, type Resolvers } from '../kit/index.js';
 import { badInput, daysBetween, denied, invalidInput } from './errors.js';
-import { TRANSFER_BASIS_IN_FORCE } from './facts.js';
+import { TRANSFER_BASIS_IN_FORCE } from '../../facts/index.js';
 
 export const TRANSFER_INSTRUMENTS = ['ADEQUACY_DECISION', 'APPROPRIATE_SAFEGUARDS', 'DEROGATION'] as const;
 

@@ -11,7 +11,9 @@
  */
 import countries from 'i18n-iso-countries';
 import { insertRows, migrate, type Db } from '../../store/index.js';
-import { countryName, type SyntheticCase } from '../kit/index.js';
+import { countryName } from '../countries.js';
+import type { DataCategory } from '../../contract/index.js';
+import type { SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'de-cases';
 
@@ -281,21 +283,43 @@ export interface AkteRow {
 }
 
 // One statement for any number of files: correlated subqueries instead of one query per part.
-const SELECT_AKTEN = `
-  SELECT a.aktenzeichen, a.eu_fallnummer,
-    (SELECT row_to_json(p) FROM de_akten.person p WHERE p.aktenzeichen = a.aktenzeichen) AS person,
-    (SELECT coalesce(json_agg(d ORDER BY d.lfd_nr), '[]'::json) FROM de_akten.ausweisdokument d WHERE d.aktenzeichen = a.aktenzeichen) AS ausweise,
-    (SELECT coalesce(json_agg(b ORDER BY b.lfd_nr), '[]'::json) FROM de_akten.beratungsgespraech b WHERE b.aktenzeichen = a.aktenzeichen) AS beratungen,
-    (SELECT row_to_json(v) FROM de_akten.vulnerabilitaet v WHERE v.aktenzeichen = a.aktenzeichen) AS vulnerabilitaet,
-    (SELECT row_to_json(g) FROM de_akten.gesundheit g WHERE g.aktenzeichen = a.aktenzeichen) AS gesundheit,
-    (SELECT row_to_json(r) FROM de_akten.rueckkehrentscheidung r WHERE r.aktenzeichen = a.aktenzeichen) AS rueckkehrentscheidung,
-    (SELECT row_to_json(s) FROM de_akten.asylverfahren s WHERE s.aktenzeichen = a.aktenzeichen) AS asylverfahren,
-    (SELECT row_to_json(t) FROM de_akten.reise t WHERE t.aktenzeichen = a.aktenzeichen) AS reise
-  FROM de_akten.akte a
-  WHERE a.eu_fallnummer = ANY($1)`;
+/**
+ * Each part of a file and the category its fields carry (schema/member-state.graphql): a part is
+ * selected only when its category is released, else it comes back empty without being read.
+ * The person's contact columns are CONTACT within the IDENTITY part.
+ */
+const PARTS: readonly { category: DataCategory; as: keyof AkteRow; sql: string; empty: string }[] = [
+  {
+    category: 'IDENTITY',
+    as: 'person',
+    sql: `(SELECT json_build_object('nachname', p.nachname, 'vornamen', p.vornamen, 'geburtsdatum', p.geburtsdatum, 'geschlecht', p.geschlecht,
+            'staatsangehoerigkeit', p.staatsangehoerigkeit, 'telefon', %CONTACT(p.telefon), 'email', %CONTACT(p.email),
+            'anschrift_herkunftsland', %CONTACT(p.anschrift_herkunftsland))
+          FROM de_akten.person p WHERE p.aktenzeichen = a.aktenzeichen)`,
+    empty: 'NULL::json',
+  },
+  { category: 'IDENTITY', as: 'ausweise', sql: `(SELECT coalesce(json_agg(d ORDER BY d.lfd_nr), '[]'::json) FROM de_akten.ausweisdokument d WHERE d.aktenzeichen = a.aktenzeichen)`, empty: `'[]'::json` },
+  { category: 'COUNSELLING', as: 'beratungen', sql: `(SELECT coalesce(json_agg(b ORDER BY b.lfd_nr), '[]'::json) FROM de_akten.beratungsgespraech b WHERE b.aktenzeichen = a.aktenzeichen)`, empty: `'[]'::json` },
+  { category: 'VULNERABILITY', as: 'vulnerabilitaet', sql: `(SELECT row_to_json(v) FROM de_akten.vulnerabilitaet v WHERE v.aktenzeichen = a.aktenzeichen)`, empty: 'NULL::json' },
+  { category: 'HEALTH', as: 'gesundheit', sql: `(SELECT row_to_json(g) FROM de_akten.gesundheit g WHERE g.aktenzeichen = a.aktenzeichen)`, empty: 'NULL::json' },
+  { category: 'RETURN_DECISION', as: 'rueckkehrentscheidung', sql: `(SELECT row_to_json(r) FROM de_akten.rueckkehrentscheidung r WHERE r.aktenzeichen = a.aktenzeichen)`, empty: 'NULL::json' },
+  { category: 'ASYLUM_HISTORY', as: 'asylverfahren', sql: `(SELECT row_to_json(s) FROM de_akten.asylverfahren s WHERE s.aktenzeichen = a.aktenzeichen)`, empty: 'NULL::json' },
+  { category: 'TRAVEL', as: 'reise', sql: `(SELECT row_to_json(t) FROM de_akten.reise t WHERE t.aktenzeichen = a.aktenzeichen)`, empty: 'NULL::json' },
+];
 
-export function selectAkten(db: Db, euFallnummern: readonly string[]): Promise<AkteRow[]> {
-  return db.query<AkteRow>(SELECT_AKTEN, [[...euFallnummern]]);
+/**
+ * One statement for any number of files (correlated subqueries instead of one query per part),
+ * reading only the parts whose categories are `released`. The file's keys are always read: they
+ * say whether the system holds the file at all.
+ */
+export function selectAktenSql(released: ReadonlySet<DataCategory>): string {
+  const contact = (column: string) => (released.has('CONTACT') ? column : 'NULL::text');
+  const parts = PARTS.map((part) => `${released.has(part.category) ? part.sql.replace(/%CONTACT\(([^)]+)\)/g, (_, column: string) => contact(column)) : part.empty} AS ${part.as}`);
+  return `SELECT a.aktenzeichen, a.eu_fallnummer,\n    ${parts.join(',\n    ')}\n  FROM de_akten.akte a\n  WHERE a.eu_fallnummer = ANY($1)`;
+}
+
+export function selectAkten(db: Db, euFallnummern: readonly string[], released: ReadonlySet<DataCategory>): Promise<AkteRow[]> {
+  return db.query<AkteRow>(selectAktenSql(released), [[...euFallnummern]]);
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -3,7 +3,7 @@
  * The backend is simulated in SQL schema `de_akten` with a German native model.
  * @module subgraphs/de-cases
  */
-import type { WrappedSystem } from '../kit/index.js';
+import type { WrappedSystem } from '../system.js';
 import { COMPONENT, isSeeded, migrateBackend, seed } from './backend.js';
 import { deCasesModule, SUBGRAPH_NAME } from './subgraph.js';
 

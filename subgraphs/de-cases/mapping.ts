@@ -4,7 +4,8 @@
  * and ISO 639-2 languages become the shared vocabulary. Every failure is a MappingError naming
  * the field or code list, never the value, so that no personal data reaches an error or a log.
  */
-import { MappingError, codeList, countryFromName, nativeDate } from '../kit/index.js';
+import { countryFromName } from '../countries.js';
+import { MappingError, codeList, nativeDate } from '../kit/index.js';
 import type {
   AsylverfahrenRow,
   AusweisdokumentRow,

@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../../store/index.js';
-import { byKeys, type KitContext, type SubgraphModule } from '../kit/index.js';
+import type { KitContext, SubgraphModule } from '../kit/index.js';
 import { ping, selectAkten, type AkteRow } from './backend.js';
 import {
   mapAsylverfahren,
@@ -31,9 +31,11 @@ export function deCasesModule(db: Db): SubgraphModule<DeCasesLoaders> {
   return {
     name: SUBGRAPH_NAME,
     typeDefs: DE_CASES_SDL,
-    createLoaders: () => ({
-      akten: new DataLoader<string, AkteRow | null>(async (refs) =>
-        byKeys(refs, await selectAkten(db, refs), (row) => row.eu_fallnummer),
+    // Each batch is read group by group of cases sharing what is released to this request, each
+    // group's statement selecting only the released parts: a denied part is never read.
+    createLoaders: (_caller, released) => ({
+      akten: new DataLoader<string, AkteRow | null>((refs) =>
+        released.byReleased(refs, async (group, categories) => new Map((await selectAkten(db, group, categories)).map((row) => [row.eu_fallnummer, row]))),
       ),
     }),
     checkHealth: () => ping(db),

@@ -3,7 +3,8 @@
  * schema `eurp_riat` and the `eu-programme` subgraph that maps it to the common model.
  * @module subgraphs/eu-programme
  */
-import { ORGANISATIONS, type WrappedSystem } from '../kit/index.js';
+import { ORGANISATIONS } from '../kit/index.js';
+import type { WrappedSystem } from '../system.js';
 import { isSeeded, migrateEuProgramme, seed } from './backend.js';
 import { euProgrammeSubgraph } from './subgraph.js';
 

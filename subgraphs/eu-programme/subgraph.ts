@@ -7,7 +7,7 @@ import DataLoader from 'dataloader';
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { byKeys, type KitContext, type SubgraphModule } from '../kit/index.js';
-import { isCaseRef } from '../../schema/scalars.js';
+import { isCaseRef } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import { selectPlans } from './backend.js';
 import { mapPlan, type ReintegrationPlan, type RiatPlanRow } from './mapping.js';

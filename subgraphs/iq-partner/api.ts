@@ -5,15 +5,20 @@
  * scores as integers 0-100. Codes stay plain strings here; the mapping owns the code lists.
  */
 import { z } from 'zod';
-import { CASE_REF_PATTERN } from '../../schema/scalars.js';
+import { CASE_REF_PATTERN } from '../../contract/index.js';
 
 export const LOOKUP_PATH = '/api/v1/beneficiaries/lookup';
 export const HEALTH_PATH = '/api/v1/health';
 /** Most EU references one lookup may name. */
 export const MAX_LOOKUP_REFS = 500;
 
+/** Parts of a beneficiary's record a lookup may leave out: the service does not read them. */
+export const RECORD_PARTS = ['assistance_services', 'health_services', 'visits', 'assessments'] as const;
+export type RecordPart = (typeof RECORD_PARTS)[number];
+
 export const LookupRequest = z.strictObject({
   eu_refs: z.array(z.string().regex(CASE_REF_PATTERN)).max(MAX_LOOKUP_REFS),
+  leave_out: z.array(z.enum(RECORD_PARTS)).max(RECORD_PARTS.length).optional(),
 });
 export type LookupRequest = z.infer<typeof LookupRequest>;
 

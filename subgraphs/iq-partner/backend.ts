@@ -7,7 +7,7 @@
  */
 import type { AssistanceKind, HealthAssistanceKind, SyntheticCase } from '../kit/synthetic.js';
 import { migrate, type Db, type Migration } from '../../store/index.js';
-import type { ApiBeneficiary } from './api.js';
+import type { ApiBeneficiary, RecordPart } from './api.js';
 import { SERVICE_TYPE_CODES, VISIT_CHANNEL_CODES } from './mapping.js';
 
 const COMPONENT = 'iq-partner';
@@ -145,24 +145,47 @@ export async function seed(db: Db, cases: readonly SyntheticCase[]): Promise<voi
  * The partner's lookup, in ONE statement: each beneficiary with its services, visits and latest
  * assessment aggregated by correlated subqueries into the API's JSON shape (dates as YYYYMMDD).
  */
-export async function lookupBeneficiaries(db: Db, euRefs: readonly string[]): Promise<ApiBeneficiary[]> {
+/** The partner's health service types (medical, psychological support): the rest is assistance. */
+export const HEALTH_SERVICE_TYPES: readonly string[] = Object.entries(SERVICE_TYPE_CODES)
+  .filter(([, kind]) => kind === 'MEDICAL' || kind === 'PSYCHOSOCIAL')
+  .map(([code]) => code);
+
+/**
+ * The beneficiaries of many EU references in ONE statement, without reading the parts in
+ * `leaveOut`: left-out services are not selected, left-out visits and assessments not queried.
+ */
+export async function lookupBeneficiaries(db: Db, euRefs: readonly string[], leaveOut: ReadonlySet<RecordPart> = new Set()): Promise<ApiBeneficiary[]> {
+  const assistance = !leaveOut.has('assistance_services');
+  const health = !leaveOut.has('health_services');
+  const services =
+    assistance || health
+      ? `COALESCE((SELECT json_agg(json_build_object(
+                        'service_type', k.naw_khidma, 'date', to_char(k.tarikh, 'YYYYMMDD'),
+                        'amount_eur', k.mablagh_euro, 'sessions', k.jalasat) ORDER BY k.tasalsul)
+                      FROM iq_partner.khidma k WHERE k.ramz_mustafid = m.ramz_mustafid
+                      ${assistance && health ? '' : `AND k.naw_khidma ${health ? '= ANY' : '<> ALL'}($2::text[])`}), '[]'::json)`
+      : `'[]'::json`;
+  const visits = leaveOut.has('visits')
+    ? `'[]'::json`
+    : `COALESCE((SELECT json_agg(json_build_object(
+                        'visit_date', to_char(z.tarikh, 'YYYYMMDD'), 'channel', z.wasila, 'in_country', z.fil_balad)
+                        ORDER BY z.tarikh, z.tasalsul)
+                      FROM iq_partner.ziyara z WHERE z.ramz_mustafid = m.ramz_mustafid), '[]'::json)`;
+  const assessment = leaveOut.has('assessments')
+    ? 'NULL::json'
+    : `(SELECT json_build_object('date', to_char(t.tarikh, 'YYYYMMDD'), 'economic', t.iqtisadi,
+                                      'social', t.ijtimai, 'psychosocial', t.nafsi)
+             FROM iq_partner.taqyim t WHERE t.ramz_mustafid = m.ramz_mustafid
+             ORDER BY t.tarikh DESC LIMIT 1)`;
+  const filtered = (assistance || health) && !(assistance && health);
   return db.query<ApiBeneficiary>(
     `SELECT m.ramz_mustafid AS beneficiary_code,
             m.marja_urubi AS eu_reference,
-            COALESCE((SELECT json_agg(json_build_object(
-                        'service_type', k.naw_khidma, 'date', to_char(k.tarikh, 'YYYYMMDD'),
-                        'amount_eur', k.mablagh_euro, 'sessions', k.jalasat) ORDER BY k.tasalsul)
-                      FROM iq_partner.khidma k WHERE k.ramz_mustafid = m.ramz_mustafid), '[]'::json) AS services,
-            COALESCE((SELECT json_agg(json_build_object(
-                        'visit_date', to_char(z.tarikh, 'YYYYMMDD'), 'channel', z.wasila, 'in_country', z.fil_balad)
-                        ORDER BY z.tarikh, z.tasalsul)
-                      FROM iq_partner.ziyara z WHERE z.ramz_mustafid = m.ramz_mustafid), '[]'::json) AS visits,
-            (SELECT json_build_object('date', to_char(t.tarikh, 'YYYYMMDD'), 'economic', t.iqtisadi,
-                                      'social', t.ijtimai, 'psychosocial', t.nafsi)
-             FROM iq_partner.taqyim t WHERE t.ramz_mustafid = m.ramz_mustafid
-             ORDER BY t.tarikh DESC LIMIT 1) AS latest_assessment
+            ${services} AS services,
+            ${visits} AS visits,
+            ${assessment} AS latest_assessment
      FROM iq_partner.mustafid m
      WHERE m.marja_urubi = ANY($1::text[])`,
-    [euRefs],
+    filtered ? [euRefs, HEALTH_SERVICE_TYPES] : [euRefs],
   );
 }

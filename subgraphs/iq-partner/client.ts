@@ -6,7 +6,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { MappingError } from '../kit/index.js';
-import { HEALTH_PATH, LOOKUP_PATH, LookupResponse, type ApiBeneficiary } from './api.js';
+import { HEALTH_PATH, LOOKUP_PATH, LookupResponse, type ApiBeneficiary, type RecordPart } from './api.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -17,14 +17,17 @@ function unavailable(): GraphQLError {
 export class PartnerClient {
   constructor(private readonly baseUrl: string) {}
 
-  /** One POST for all references; the caller (a DataLoader) keeps batches within the API's limit. */
-  async lookup(euRefs: readonly string[]): Promise<ApiBeneficiary[]> {
+  /**
+   * One POST for all references; the caller (a DataLoader) keeps batches within the API's limit.
+   * The partner does not read the parts in `leaveOut`.
+   */
+  async lookup(euRefs: readonly string[], leaveOut: readonly RecordPart[] = []): Promise<ApiBeneficiary[]> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${LOOKUP_PATH}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ eu_refs: euRefs }),
+        body: JSON.stringify(leaveOut.length > 0 ? { eu_refs: euRefs, leave_out: leaveOut } : { eu_refs: euRefs }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch {

@@ -4,7 +4,8 @@
  * HTTP and maps the partner's JSON to the common model.
  * @module subgraphs/iq-partner
  */
-import { ORGANISATIONS, type OpenedSystem, type WrappedSystem } from '../kit/index.js';
+import { ORGANISATIONS } from '../kit/index.js';
+import type { OpenedSystem, WrappedSystem } from '../system.js';
 import type { Db } from '../../store/index.js';
 import { isSeeded, migrateIqPartner, seed } from './backend.js';
 import { PartnerClient } from './client.js';

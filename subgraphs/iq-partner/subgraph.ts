@@ -6,9 +6,9 @@
 import DataLoader from 'dataloader';
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
-import { byKeys, type KitContext, type SubgraphModule } from '../kit/index.js';
-import { isCaseRef } from '../../schema/scalars.js';
-import { MAX_LOOKUP_REFS, type ApiBeneficiary } from './api.js';
+import type { KitContext, SubgraphModule } from '../kit/index.js';
+import { isCaseRef, type DataCategory } from '../../contract/index.js';
+import { MAX_LOOKUP_REFS, type ApiBeneficiary, type RecordPart } from './api.js';
 import type { PartnerClient } from './client.js';
 import { mapPartnerFile, type ReintegrationPartnerFile } from './mapping.js';
 
@@ -32,14 +32,26 @@ function caseReference(representation: CaseRepresentation): CaseRepresentation {
   return { ref: representation.ref };
 }
 
+/** The parts of the partner's record whose categories (./schema.graphql) are not released. */
+function leftOut(released: ReadonlySet<DataCategory>): RecordPart[] {
+  return [
+    ...(released.has('REINTEGRATION') ? [] : (['assistance_services'] as const)),
+    ...(released.has('HEALTH') ? [] : (['health_services'] as const)),
+    ...(released.has('MONITORING') ? [] : (['visits', 'assessments'] as const)),
+  ];
+}
+
 /** `partner` is the participant id reported on every file. */
 export function iqPartnerSubgraph(client: PartnerClient, partner: string): SubgraphModule<IqPartnerLoaders> {
   return {
     name: 'iq-partner',
     typeDefs: IQ_PARTNER_SDL,
-    createLoaders: () => ({
+    // Each batch is looked up group by group of cases sharing what is released to this request,
+    // each lookup asking the partner to leave out the parts of denied categories: never read.
+    createLoaders: (_caller, released) => ({
       partnerFiles: new DataLoader<string, ApiBeneficiary | null>(
-        async (refs) => byKeys(refs, await client.lookup(refs), (record) => record.eu_reference),
+        (refs) =>
+          released.byReleased(refs, async (group, categories) => new Map((await client.lookup(group, leftOut(categories))).map((record) => [record.eu_reference, record]))),
         { maxBatchSize: MAX_LOOKUP_REFS },
       ),
     }),

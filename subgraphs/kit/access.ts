@@ -8,14 +8,10 @@
  * that can decide itself (the central case index holds the facts) may supply a local decider for
  * cases the gateway could not know in advance, e.g. the results of a root query.
  */
-import { defaultFieldResolver, GraphQLError, isNonNullType, isObjectType, Kind, parse, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import type { SubgraphContext } from '../../auth/context-token.js';
-import { caseRefIn } from '../../schema/scalars.js';
-import { expandReferenceData } from '../../schema/referenceData.js';
-import { PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../../schema/vocabulary.js';
+import { defaultFieldResolver, GraphQLError, isNonNullType, isObjectType, Kind, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { caseRefIn, DECISION_MISSING, declaredCategories, signedOutcome, type DataCategory, type FieldOutcome, type SubgraphContext } from '@continuum/contract';
 
-/** `R`, or the denial code and rule. */
-export type FieldOutcome = 'R' | { code: string; rule: string };
+export type { FieldOutcome };
 
 /**
  * Decides what the gateway did not sign (optional; central uses it for its root queries). Gets
@@ -28,25 +24,12 @@ export interface AccessContext {
   caller: SubgraphContext;
 }
 
-/** `Type.field` → category, read from the subgraph's own SDL. */
+/**
+ * `Type.field` → category, read from the subgraph's own SDL by the contract's one reader. Every
+ * declared name counts, even one outside the vocabulary: no decision holds it, so it is denied.
+ */
 export function fieldCategories(sdl: string): Map<string, DataCategory> {
-  const categories = new Map<string, DataCategory>();
-  for (const definition of expandReferenceData(parse(sdl)).definitions) {
-    if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    ) {
-      continue;
-    }
-    for (const field of definition.fields ?? []) {
-      const directive = field.directives?.find((d) => d.name.value === PERSONAL_DATA_DIRECTIVE);
-      const argument = directive?.arguments?.find((a) => a.name.value === 'category');
-      if (argument?.value.kind === Kind.ENUM) categories.set(`${definition.name.value}.${field.name.value}`, argument.value.value as DataCategory);
-    }
-  }
-  return categories;
+  return declaredCategories(sdl) as Map<string, DataCategory>;
 }
 
 /**
@@ -88,23 +71,15 @@ function representationsOf(info: GraphQLResolveInfo): unknown[] | null {
   return Array.isArray(value) ? value : null;
 }
 
-const MISSING = { code: 'NO_RELATIONSHIP', rule: 'decision.missing' } as const;
+const MISSING = DECISION_MISSING;
 const NO_CASE = { code: 'NO_RELATIONSHIP', rule: 'case.unknown' } as const;
+/** What the gateway answers for a field without a category (auth/decide.ts): denied, always. */
+const UNDECLARED = { code: 'FORBIDDEN_FIELD', rule: 'category.undeclared' } as const;
 
-function decodeOutcome(encoded: string | undefined): FieldOutcome {
-  if (encoded === undefined) return MISSING;
-  if (encoded === 'R') return 'R';
-  const space = encoded.indexOf(' ');
-  return { code: encoded.slice(0, space), rule: encoded.slice(space + 1) };
-}
+/** Object types whose fields carry no category: the roots (decided where they answer) and federation's `_Service`. */
+const UNCATEGORISED_TYPES: ReadonlySet<string> = new Set(['Query', 'Mutation', 'Subscription', '_Service']);
 
-export function signedOutcome(caller: SubgraphContext, ref: string, category: DataCategory): FieldOutcome | undefined {
-  const set = caller.decisions?.cases[ref];
-  if (set === undefined) return undefined;
-  return decodeOutcome(caller.decisions?.sets[set]?.[category]);
-}
-
-export function deniedFieldError(coordinate: string, category: DataCategory, outcome: Exclude<FieldOutcome, 'R'>): GraphQLError {
+export function deniedFieldError(coordinate: string, category: DataCategory | 'UNDECLARED', outcome: Exclude<FieldOutcome, 'R'>): GraphQLError {
   return new GraphQLError(`Field "${coordinate}" (${category}) is not released to you: ${outcome.code} by rule ${outcome.rule}.`, {
     extensions: { code: outcome.code, rule: outcome.rule, category },
   });
@@ -112,16 +87,21 @@ export function deniedFieldError(coordinate: string, category: DataCategory, out
 
 /**
  * Wraps every categorised field resolver of the schema, in place. NOT_PERSONAL fields and the
- * federation fields stay untouched.
+ * federation fields stay untouched; a field that declares no category is denied, whatever the
+ * decisions say (deny by default, as the gateway does), and never resolved.
  */
 export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<string, DataCategory>, localDecider?: LocalDecider): void {
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__') || type.name === 'Query' || type.name === 'Mutation') continue;
+    if (!isObjectType(type) || type.name.startsWith('__') || UNCATEGORISED_TYPES.has(type.name)) continue;
     const interfaces = type.getInterfaces();
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
       const category = categories.get(coordinate) ?? interfaces.map((i) => categories.get(`${i.name}.${field.name}`)).find(Boolean);
-      if (!category || category === 'NOT_PERSONAL') continue;
+      if (!category) {
+        field.resolve = () => deniedFieldError(coordinate, 'UNDECLARED', UNDECLARED);
+        continue;
+      }
+      if (category === 'NOT_PERSONAL') continue;
       const resolve: GraphQLFieldResolver<unknown, AccessContext> = field.resolve ?? defaultFieldResolver;
       // A nullable field denied on a gateway that answers denials itself is just null; a non-null
       // one needs its error, to explain the null its parent inherits.
@@ -144,7 +124,7 @@ export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<
           const value = resolve(source, args, context, info);
           return value instanceof Promise ? value.then(absentOnly) : absentOnly(value);
         }
-        const outcome = signedOutcome(context.caller, ref, category) ?? (localDecider ? localDecider(context, ref, category) : MISSING);
+        const outcome = signedOutcome(context.caller.decisions, ref, category) ?? (localDecider ? localDecider(context, ref, category) : MISSING);
         return outcome instanceof Promise ? outcome.then((decided) => settle(decided, source, args, context, info)) : settle(outcome, source, args, context, info);
       };
     }

@@ -3,19 +3,19 @@
  * `SubgraphModule` (SDL + resolvers + loaders + health) plus the mapping from its native model.
  * @module subgraphs/kit
  */
+import './airgap.js';
 export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, type LocalDecider, type FieldOutcome } from './access.js';
-export { startSubgraph, airGappedPlugins, CONTEXT_EXTENSION, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
+export { CONTEXT_EXTENSION } from '@continuum/contract';
+export { startSubgraph, airGappedPlugins, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
 export { tracedRoute, requestSpanPlugin, SPAN_ATTRIBUTES } from './tracing.js';
-export { MEMBER_STATE_SDL } from '../../schema/vocabulary.js';
+export { releasedCategories, ALL_RELEASED, type ReleasedCategories } from './released.js';
+export { MEMBER_STATE_SDL } from '@continuum/contract';
 export { buildContinuumSubgraphSchema, subgraphSdl, subgraphDocument, type Resolvers } from './schema.js';
 export {
   MappingError,
   nativeDate,
   nativeDateTime,
   codeList,
-  countryFromAlpha3,
-  countryFromName,
-  countryName,
   byKeys,
   groupByKeys,
   type NativeDateFormat,
@@ -31,4 +31,4 @@ export {
   type SyntheticCase,
   type SyntheticConsent,
 } from './synthetic.js';
-export type { WrappedSystem, OpenedSystem } from './system.js';
+

@@ -4,15 +4,7 @@
  * personal field, so an operator sees what to fix without personal data reaching a log.
  */
 import { GraphQLError } from 'graphql';
-import countries from 'i18n-iso-countries';
-import de from 'i18n-iso-countries/langs/de.json' with { type: 'json' };
-import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
-import fr from 'i18n-iso-countries/langs/fr.json' with { type: 'json' };
-import { isIsoDate } from '../../schema/scalars.js';
-
-countries.registerLocale(de);
-countries.registerLocale(en);
-countries.registerLocale(fr);
+import { isIsoDate } from '@continuum/contract';
 
 export class MappingError extends GraphQLError {
   constructor(message: string) {
@@ -64,28 +56,6 @@ export function codeList<Native extends string, Common extends string>(
     if (!Object.hasOwn(table, code)) throw new MappingError(`unknown code in code list "${name}"`);
     return table[code as Native];
   };
-}
-
-/** ISO 3166-1 alpha-3 (e.g. IRQ) → alpha-2 (IQ). */
-export function countryFromAlpha3(code: string | null | undefined, field: string): string | null {
-  if (!code) return null;
-  const alpha2 = countries.alpha3ToAlpha2(code.toUpperCase());
-  if (!alpha2) throw new MappingError(`${field}: unknown ISO 3166-1 alpha-3 code`);
-  return alpha2;
-}
-
-/** A country's name in a national language (e.g. German "Irak") → alpha-2 (IQ). */
-export function countryFromName(name: string | null | undefined, locale: 'de' | 'en' | 'fr', field: string): string | null {
-  if (!name) return null;
-  const alpha2 = countries.getAlpha2Code(name, locale);
-  if (!alpha2) throw new MappingError(`${field}: unknown country name`);
-  return alpha2;
-}
-
-export function countryName(alpha2: string, locale: 'de' | 'en' | 'fr'): string {
-  const name = countries.getName(alpha2, locale, { select: 'official' });
-  if (!name) throw new MappingError(`unknown country code`);
-  return name;
 }
 
 /** Orders rows to match DataLoader keys; keys without a row get `null`. */

@@ -1,8 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { scalarResolvers } from '../../schema/scalars.js';
-import { COMMON_SDL, SUBGRAPH_LINK_HEADER } from '../../schema/vocabulary.js';
+import { COMMON_SDL, scalarResolvers, SUBGRAPH_LINK_HEADER } from '@continuum/contract';
 
 export type Resolvers<Context> = GraphQLResolverMap<Context>;
 

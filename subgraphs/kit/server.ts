@@ -13,11 +13,11 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Tracer } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
-import type { CryptoKey } from 'jose';
-import { ContextTokenError, verifyContext, type SubgraphContext } from '../../auth/context-token.js';
+import { CONTEXT_EXTENSION, ContextTokenError, REQUEST_ID_HEADER, REQUEST_ID_PATTERN, SPAN_ATTRIBUTES, verifyContext, type ContextPublicKey, type SubgraphContext } from '@continuum/contract';
 import { enforceDecisions, fieldCategories, type LocalDecider } from './access.js';
+import { ALL_RELEASED, releasedCategories, type ReleasedCategories } from './released.js';
 import { buildContinuumSubgraphSchema, subgraphSdl, type Resolvers } from './schema.js';
-import { requestSpanPlugin, SPAN_ATTRIBUTES, tracedRoute } from './tracing.js';
+import { requestSpanPlugin, tracedRoute } from './tracing.js';
 
 /** What every subgraph's resolvers receive, besides their own loaders. */
 export interface KitContext {
@@ -26,9 +26,6 @@ export interface KitContext {
   /** The caller, purpose and decisions the gateway signed for this request. */
   caller: SubgraphContext;
 }
-
-/** Where a subgraph request carries the gateway's signed context (in the body: it can be large). */
-export const CONTEXT_EXTENSION = 'continuumContext';
 
 /**
  * A subgraph, as a partner writes it: its SDL, resolvers, per-request loaders and a health check.
@@ -40,8 +37,12 @@ export interface SubgraphModule<Loaders extends object = object> {
   /** Its own SDL; the kit adds the `@link` header and the shared vocabulary. */
   typeDefs: string;
   resolvers: Resolvers<Loaders & KitContext>;
-  /** Builds this request's DataLoaders. Called once per request, never shared across requests. */
-  createLoaders(caller: SubgraphContext): Loaders;
+  /**
+   * Builds this request's DataLoaders. Called once per request, never shared across requests.
+   * `released` tells which categories of which cases the backend may be asked for: a loader
+   * selects only those (./released.ts), so a denied value is never read.
+   */
+  createLoaders(caller: SubgraphContext, released: ReleasedCategories): Loaders;
   /** Resolves when the backend behind the subgraph answers; rejects otherwise. */
   checkHealth(): Promise<void>;
   /** Decides cases the gateway did not sign decisions for (only a subgraph that holds the facts). */
@@ -69,7 +70,7 @@ export type StartOptions = {
 } & (
   | {
       /** The gateway's public key: every GraphQL request must carry a context signed with it. */
-      contextKey: CryptoKey;
+      contextKey: ContextPublicKey;
       enforcement?: 'on';
     }
   | {
@@ -81,8 +82,6 @@ export type StartOptions = {
       contextKey?: undefined;
     }
 );
-
-const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 /** Codes of errors that mean the system behind the subgraph failed (resolver errors are masked as INTERNAL_SERVER_ERROR). */
 const BACKEND_FAILURE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'BACKEND_UNAVAILABLE', 'BACKEND_ERROR']);
@@ -99,8 +98,8 @@ const BASELINE_CALLER: SubgraphContext = {
 
 /** The gateway's request id, if the request carries a well-formed one. */
 function forwardedRequestId(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-request-id'];
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : undefined;
+  const header = request.headers[REQUEST_ID_HEADER];
+  return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : undefined;
 }
 
 function requestIdOf(request: FastifyRequest): string {
@@ -182,7 +181,7 @@ export async function startSubgraph<Loaders extends object>(
     context: async (request) => {
       const body = request.body as { extensions?: Record<string, unknown> } | undefined;
       let caller: SubgraphContext;
-      if (!options.contextKey) return { ...module.createLoaders(BASELINE_CALLER), requestId: requestIdOf(request), caller: BASELINE_CALLER };
+      if (!options.contextKey) return { ...module.createLoaders(BASELINE_CALLER, ALL_RELEASED), requestId: requestIdOf(request), caller: BASELINE_CALLER };
       try {
         caller = await verifyContext(options.contextKey, module.name, body?.extensions?.[CONTEXT_EXTENSION]);
       } catch (error) {
@@ -194,7 +193,7 @@ export async function startSubgraph<Loaders extends object>(
       }
       // Correlation for operators: the gateway's request id and W3C trace (never caller or case data).
       app.log.debug({ subgraph: module.name, requestId: caller.requestId, traceparent: request.headers.traceparent ?? null }, 'operation');
-      return { ...module.createLoaders(caller), requestId: caller.requestId, caller };
+      return { ...module.createLoaders(caller, releasedCategories(caller, { decidesUnsignedCases: module.localDecider !== undefined })), requestId: caller.requestId, caller };
     },
   });
   app.route({

@@ -5,7 +5,7 @@
  * translates these cases into its own native model when it seeds, so a query through the gateway
  * that maps native records back must reproduce exactly what is generated here.
  */
-import type { ContinuumStatus, ReturnType as ReturnKind } from '../../schema/vocabulary.js';
+import type { ContinuumStatus, ReturnType as ReturnKind } from '@continuum/contract';
 
 export const SYNTHETIC_MEMBER_STATES = ['BE', 'DE'] as const;
 export const SYNTHETIC_COUNTRIES_OF_ORIGIN = ['IQ', 'NG', 'CI', 'EG', 'PK', 'CO'] as const;

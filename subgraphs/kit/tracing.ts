@@ -12,36 +12,15 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { context, createContextKey, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapGetter, type Tracer } from '@opentelemetry/api';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
+import { SCANNED_ERROR_BODY, SPAN_ATTRIBUTES, spanCodeOf, spanCodesOfBody, spanFault, TRACEPARENT_HEADER } from '@continuum/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** The hub's own span attributes. */
-export const SPAN_ATTRIBUTES = {
-  requestId: 'continuum.request_id',
-  subgraph: 'continuum.subgraph',
-  /** Distinct codes of the errors answered: `hubCode` where there is one, else `extensions.code`. */
-  errorCodes: 'continuum.error_codes',
-  operationName: 'graphql.operation.name',
-} as const;
+export { SPAN_ATTRIBUTES };
 
-/**
- * Codes meaning the hub or a system behind it failed, not the caller: with them (or an HTTP 5xx)
- * the span's status is ERROR, its message the code. Refusals and denials are answers, not faults.
- */
-const FAULT_CODES = new Set([
-  'INTERNAL_SERVER_ERROR',
-  'HUB_INTERNAL',
-  'HUB_SUBGRAPH_UNAVAILABLE',
-  'HUB_SUBGRAPH_ERROR',
-  'HUB_SUBGRAPH_TIMEOUT',
-  'HUB_SUBGRAPH_CIRCUIT_OPEN',
-  'MAPPING_FAILED',
-  'BACKEND_UNAVAILABLE',
-  'BACKEND_ERROR',
-]);
-
-/** Error bodies up to this size are read for their codes (refusals before GraphQL are small). */
-const SCANNED_ERROR_BODY = 16 * 1024;
+// OpenTelemetry's stable HTTP semantic conventions, written out (the kit needs only @opentelemetry/api).
+const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+const ATTR_HTTP_ROUTE = 'http.route';
 
 interface RequestSpan {
   span: Span;
@@ -52,32 +31,13 @@ const REQUEST_SPAN = createContextKey('continuum request span');
 const spans = new WeakMap<FastifyRequest, RequestSpan>();
 
 const traceparentOnly: TextMapGetter<FastifyRequest['headers']> = {
-  keys: () => ['traceparent'],
-  get: (headers, key) => (key === 'traceparent' ? headers.traceparent : undefined),
+  keys: () => [TRACEPARENT_HEADER],
+  get: (headers, key) => (key === TRACEPARENT_HEADER ? headers[TRACEPARENT_HEADER] : undefined),
 };
 
 /** The request span of the request being handled, if traces are on. */
 function current(): RequestSpan | undefined {
   return context.active().getValue(REQUEST_SPAN) as RequestSpan | undefined;
-}
-
-/** What a code looks like; anything else in an error's extensions is not recorded. */
-const CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
-
-/** An error's code as spans record it: the catalogue's `hubCode` where there is one, else `extensions.code`. */
-function codeOf(error: { extensions?: Record<string, unknown> } | null | undefined): string | undefined {
-  const code = error?.extensions?.hubCode ?? error?.extensions?.code;
-  return typeof code === 'string' && CODE.test(code) ? code : undefined;
-}
-
-/** The codes of a small error body (`{ errors: [{ extensions }] }`); none if it is anything else. */
-function codesOf(body: string): string[] {
-  try {
-    const errors = (JSON.parse(body) as { errors?: unknown } | null)?.errors;
-    return Array.isArray(errors) ? errors.map(codeOf).filter((code): code is string => code !== undefined) : [];
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -104,7 +64,7 @@ export function tracedRoute<H extends (this: never, ...args: never[]) => unknown
     onSend: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const state = spans.get(request);
       if (state && reply.statusCode >= 400 && typeof payload === 'string' && payload.length <= SCANNED_ERROR_BODY) {
-        for (const code of codesOf(payload)) state.codes.add(code);
+        for (const code of spanCodesOfBody(payload)) state.codes.add(code);
       }
       return payload;
     },
@@ -115,7 +75,7 @@ export function tracedRoute<H extends (this: never, ...args: never[]) => unknown
       const { span, codes } = state;
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, reply.statusCode);
       if (codes.size > 0) span.setAttribute(SPAN_ATTRIBUTES.errorCodes, [...codes].sort());
-      const fault = [...codes].find((code) => FAULT_CODES.has(code)) ?? (reply.statusCode >= 500 ? `HTTP ${reply.statusCode}` : undefined);
+      const fault = spanFault(codes, reply.statusCode);
       if (fault) span.setStatus({ code: SpanStatusCode.ERROR, message: fault });
       span.end();
     },
@@ -142,7 +102,7 @@ export function requestSpanPlugin(): ApolloServerPlugin {
           if (operationName) state.span.setAttribute(SPAN_ATTRIBUTES.operationName, operationName);
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
           for (const error of errors) {
-            const code = codeOf(error);
+            const code = spanCodeOf(error);
             if (code) state.codes.add(code);
           }
         },

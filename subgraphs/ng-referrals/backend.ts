@@ -2,30 +2,25 @@
  * The simulated backend of Nigeria's national referral mechanism (NRM): its native tables in SQL
  * schema `ng_nrm`, the seed that translates synthetic cases into NRM records, and the one batch
  * query the subgraph runs. SYNTHETIC DATA ONLY: every record is derived from
- * subgraphs/kit/synthetic.ts (see ./synthetic.ts) and describes no real person or provider.
+ * the kit's synthetic cases (see ./synthetic.ts) and describes no real person or provider.
  */
-import type { SyntheticCase } from '../kit/index.js';
-import type { Db, Migration } from '../../store/index.js';
-import { migrate } from '../../store/index.js';
+import type { SyntheticCase } from '@continuum/subgraph-kit';
+import type { NrmDatabase as Db } from './database.js';
 import { NRM_SERVICE_CODES, NRM_STATUS_CODES, type NrmReferralRow } from './mapping.js';
 import { syntheticNrmFile, type SyntheticNrmFile } from './synthetic.js';
 
-const COMPONENT = 'ng-referrals';
-
 // The NRM keeps dates as the text its forms use and does not constrain its code columns (state
 // offices add codes locally): the mapping validates every value instead of trusting the database.
-const MIGRATIONS: readonly Migration[] = [
-  {
-    id: '001_nrm_core',
-    sql: `
+// Idempotent, so every start can run it; the NRM's schema has one version.
+const SCHEMA = `
       CREATE SCHEMA IF NOT EXISTS ng_nrm;
-      CREATE TABLE ng_nrm.returnee_register (
+      CREATE TABLE IF NOT EXISTS ng_nrm.returnee_register (
         nrm_file_no text PRIMARY KEY,
         eu_case_no text NOT NULL UNIQUE,
         state_office text NOT NULL,
         registered_on text NOT NULL
       );
-      CREATE TABLE ng_nrm.referral_slip (
+      CREATE TABLE IF NOT EXISTS ng_nrm.referral_slip (
         slip_no text PRIMARY KEY,
         eu_case_no text NOT NULL REFERENCES ng_nrm.returnee_register (eu_case_no),
         service_code text NOT NULL,
@@ -34,13 +29,12 @@ const MIGRATIONS: readonly Migration[] = [
         status_code text NOT NULL,
         closed_on text
       );
-      CREATE INDEX referral_slip_by_case ON ng_nrm.referral_slip (eu_case_no, referred_on, slip_no);
-    `,
-  },
-];
+      CREATE INDEX IF NOT EXISTS referral_slip_by_case ON ng_nrm.referral_slip (eu_case_no, referred_on, slip_no);
+    `;
 
+/** Creates the NRM's tables in schema `ng_nrm`; harmless when they exist. */
 export async function migrateNgReferrals(db: Db): Promise<void> {
-  await migrate(db, COMPONENT, MIGRATIONS);
+  await db.exec(SCHEMA);
 }
 
 export async function isSeeded(db: Db): Promise<boolean> {

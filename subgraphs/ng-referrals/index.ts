@@ -5,10 +5,11 @@
  * registers it through the hub's registry at run time. SYNTHETIC DATA ONLY.
  * @module subgraphs/ng-referrals
  */
-export { ngReferralsSystem, NG_REFERRALS_PARTICIPANT } from './system.js';
+export { ngReferralsSystem, type CountingDatabase } from './system.js';
+export { openNrmDatabase, type NrmDatabase, type OpenNrmDatabase } from './database.js';
 export { migrateNgReferrals, isSeeded, seed, selectReferrals, nrmDate } from './backend.js';
 export { mapReferral, mapReferrals, slipDay, NRM_SERVICE_CODES, NRM_STATUS_CODES, type NrmReferralRow, type Referral } from './mapping.js';
-export { ngReferralsSubgraph, NG_REFERRALS_NAME, NG_REFERRALS_SDL, NG_REFERRALS_FULL_SDL, NG_REFERRALS_SCHEMA_FILE, type NgReferralsLoaders } from './subgraph.js';
+export { ngReferralsSubgraph, NG_REFERRALS_PARTICIPANT, NG_REFERRALS_NAME, NG_REFERRALS_SDL, NG_REFERRALS_FULL_SDL, NG_REFERRALS_SCHEMA_FILE, type NgReferralsLoaders } from './subgraph.js';
 export {
   syntheticNrmFile,
   isNrmCase,

@@ -4,8 +4,8 @@
  * NG_REFERRALS_DATA_DIR, default .data/ng-referrals), CONTINUUM_CONTEXT_JWKS_URL (the hub's
  * published gateway context key), NG_REFERRALS_SEED_CASES (2000) and LOG_LEVEL. SYNTHETIC DATA.
  */
-import '../../gateway/airgap.js';
-import { NG_REFERRALS_PARTICIPANT } from './system.js';
+import '@continuum/subgraph-kit';
+import { NG_REFERRALS_PARTICIPANT } from './subgraph.js';
 import { loadStandaloneConfig, startNgReferrals, StandaloneStartError } from './standalone.js';
 
 async function main(): Promise<void> {

@@ -4,8 +4,8 @@
  * closure day as `DD/MM/YYYY` text. Every failure is a `MappingError` naming the column or code
  * list, never the value, so a drifted code list is visible without personal data in a log.
  */
-import { MappingError, codeList, nativeDate } from '../kit/index.js';
-import { isIsoDate } from '../../schema/scalars.js';
+import { isIsoDate } from '@continuum/contract';
+import { MappingError, codeList, nativeDate } from '@continuum/subgraph-kit';
 import type { PublicService, ReferralStatus } from './synthetic.js';
 
 /** The NRM's service codes. The seed inverts this table, so there is one source of truth. */

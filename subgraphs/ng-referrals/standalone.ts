@@ -4,14 +4,14 @@
  * ./main.ts (which only wires the process) so tests can drive every step.
  */
 import { mkdirSync } from 'node:fs';
-import type { CryptoKey, JWK } from 'jose';
+import { CONTEXT_JWKS_PATH, contextPublicKeyFromJwk, type ContextPublicKey } from '@continuum/contract';
+import { startSubgraph, syntheticCases, type RunningSubgraph } from '@continuum/subgraph-kit';
 import { z } from 'zod';
-import { importContextPublicKey } from '../../auth/context-token.js';
-import { openDb, type Db } from '../../store/index.js';
-import { startSubgraph, syntheticCases, type RunningSubgraph } from '../kit/index.js';
-import { ngReferralsSystem } from './system.js';
+import { isSeeded, migrateNgReferrals, seed } from './backend.js';
+import { openNrmDatabase, type NrmDatabase } from './database.js';
+import { ngReferralsSubgraph } from './subgraph.js';
 
-export const DEFAULT_CONTEXT_JWKS_URL = 'http://127.0.0.1:4000/.well-known/continuum/context-jwks.json';
+export const DEFAULT_CONTEXT_JWKS_URL = `http://127.0.0.1:4000${CONTEXT_JWKS_PATH}`;
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -66,7 +66,7 @@ const Jwks = z.object({ keys: z.array(z.looseObject({})).min(1, 'the key set is 
  * Fetches the hub's context JWKS and imports its first key. Fails with a `StandaloneStartError`
  * that says what to do when the hub is unreachable or publishes something unusable.
  */
-export async function fetchContextKey(url: string, options: { timeoutMs?: number } = {}): Promise<CryptoKey> {
+export async function fetchContextKey(url: string, options: { timeoutMs?: number } = {}): Promise<ContextPublicKey> {
   const where = `the hub's gateway context key at ${url}`;
   let response: Response;
   try {
@@ -96,7 +96,7 @@ export async function fetchContextKey(url: string, options: { timeoutMs?: number
     throw new StandaloneStartError(`ng-referrals: the first key of ${where} is not an Ed25519 public key (${issue?.path.join('.')}: ${issue?.message}).`);
   }
   try {
-    return await importContextPublicKey(first.data as JWK);
+    return contextPublicKeyFromJwk(first.data);
   } catch {
     throw new StandaloneStartError(`ng-referrals: the first key of ${where} cannot be imported as an Ed25519 public key.`);
   }
@@ -105,13 +105,13 @@ export async function fetchContextKey(url: string, options: { timeoutMs?: number
 const SEED_CHUNK = 1_000;
 
 /** Migrates the NRM schema and, when it holds nothing yet, seeds it from `cases` synthetic cases. */
-export async function prepareNgReferrals(db: Db, cases: number): Promise<{ seeded: boolean }> {
-  await ngReferralsSystem.migrate(db);
-  if (cases === 0 || (await ngReferralsSystem.isSeeded(db))) return { seeded: false };
+export async function prepareNgReferrals(db: NrmDatabase, cases: number): Promise<{ seeded: boolean }> {
+  await migrateNgReferrals(db);
+  if (cases === 0 || (await isSeeded(db))) return { seeded: false };
   // One transaction, as the hub's runner seeds each system: a stopped start leaves nothing half-seeded.
   await db.transaction(async (tx) => {
     for (let start = 0; start < cases; start += SEED_CHUNK) {
-      await ngReferralsSystem.seed(tx, [...syntheticCases(Math.min(SEED_CHUNK, cases - start), start)]);
+      await seed(tx, [...syntheticCases(Math.min(SEED_CHUNK, cases - start), start)]);
     }
   });
   return { seeded: true };
@@ -131,22 +131,15 @@ export interface RunningNgReferrals {
 export async function startNgReferrals(config: StandaloneConfig): Promise<RunningNgReferrals> {
   const contextKey = await fetchContextKey(config.CONTINUUM_CONTEXT_JWKS_URL);
   if (!config.DATABASE_URL) mkdirSync(config.NG_REFERRALS_DATA_DIR, { recursive: true });
-  const db = await openDb({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.NG_REFERRALS_DATA_DIR });
+  const db = await openNrmDatabase({ url: config.DATABASE_URL, dataDir: config.NG_REFERRALS_DATA_DIR });
   try {
     const { seeded } = await prepareNgReferrals(db, config.NG_REFERRALS_SEED_CASES);
-    const opened = await ngReferralsSystem.open(db, { logLevel: config.LOG_LEVEL });
-    const subgraph = await startSubgraph(opened.module, { port: config.PORT, host: config.HOST, contextKey, logLevel: config.LOG_LEVEL }).catch(
-      async (error: unknown) => {
-        await opened.close();
-        throw error;
-      },
-    );
+    const subgraph = await startSubgraph(ngReferralsSubgraph(db, db), { port: config.PORT, host: config.HOST, contextKey, logLevel: config.LOG_LEVEL });
     return {
       subgraph,
       seeded,
       async close() {
         await subgraph.close();
-        await opened.close();
         await db.close();
       },
     };

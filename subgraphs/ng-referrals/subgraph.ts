@@ -6,13 +6,16 @@
 import DataLoader from 'dataloader';
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
-import { groupByKeys, subgraphSdl, type KitContext, type SubgraphModule } from '../kit/index.js';
-import { isCaseRef } from '../../schema/scalars.js';
-import type { Db } from '../../store/index.js';
+import { isCaseRef } from '@continuum/contract';
+import { groupByKeys, ORGANISATIONS, subgraphSdl, type KitContext, type SubgraphModule } from '@continuum/subgraph-kit';
+import type { NrmDatabase as Db } from './database.js';
 import { selectReferrals } from './backend.js';
 import { mapReferrals, type NrmReferralRow, type Referral } from './mapping.js';
 
 export const NG_REFERRALS_NAME = 'ng-referrals';
+
+/** The participant (X-Road style system identifier) that runs the NRM. */
+export const NG_REFERRALS_PARTICIPANT = `${ORGANISATIONS.NG_AUTHORITY}/referrals`;
 
 /** The subgraph's own type definitions (what the kit takes as `typeDefs`). */
 export const NG_REFERRALS_SDL = readFileSync(new URL('./referrals.graphql', import.meta.url), 'utf8');

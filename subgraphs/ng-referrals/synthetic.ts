@@ -8,7 +8,7 @@
  * The derivation is in common terms (enums, ISO dates); the backend translates it into the NRM's
  * native records when it seeds, and the subgraph must map those back to exactly this.
  */
-import type { SyntheticCase } from '../kit/index.js';
+import type { SyntheticCase } from '@continuum/subgraph-kit';
 
 export type PublicService = 'HEALTH' | 'EDUCATION' | 'EMPLOYMENT' | 'SOCIAL_PROTECTION' | 'PSYCHOSOCIAL_SUPPORT' | 'HOUSING';
 export type ReferralStatus = 'PENDING' | 'ACCEPTED' | 'COMPLETED' | 'DECLINED';

@@ -1,19 +1,28 @@
 /**
- * The NRM as a `WrappedSystem`: how the tests, the benchmarks and the standalone runner bring it up.
+ * The NRM as the hub's tests and benchmarks bring it up in-process, on the hub's store: the shape
+ * of the hub's `WrappedSystem` (subgraphs/system.ts), written without importing it, since this
+ * folder depends on the kit and the contract only. The store's counting views tell how many
+ * statements a request cost the NRM.
  */
-import { ORGANISATIONS, type WrappedSystem } from '../kit/index.js';
 import { isSeeded, migrateNgReferrals, seed } from './backend.js';
-import { NG_REFERRALS_NAME, ngReferralsSubgraph } from './subgraph.js';
+import type { NrmDatabase } from './database.js';
+import { NG_REFERRALS_NAME, NG_REFERRALS_PARTICIPANT, ngReferralsSubgraph } from './subgraph.js';
 
-export const NG_REFERRALS_PARTICIPANT = `${ORGANISATIONS.NG_AUTHORITY}/referrals`;
+/** A database that counts its statements per view (the hub's store is one). */
+export interface CountingDatabase extends NrmDatabase {
+  scoped(label: string): CountingDatabase;
+  readonly stats: { statements: number };
+}
 
-export const ngReferralsSystem: WrappedSystem = {
+export { NG_REFERRALS_PARTICIPANT };
+
+export const ngReferralsSystem = {
   name: NG_REFERRALS_NAME,
   participant: NG_REFERRALS_PARTICIPANT,
   migrate: migrateNgReferrals,
   isSeeded,
   seed,
-  async open(db) {
+  async open(db: CountingDatabase, _options?: object) {
     const backend = db.scoped('ng-referrals');
     // Health probes get their own view so `backendCalls()` counts only the queries data requests cost.
     const health = db.scoped('ng-referrals:health');

@@ -13,7 +13,7 @@
 import { exportSPKI, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateContextKeys, signContext, type SubgraphContext } from '../../auth/context-token.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import { HubErrors, type HubErrorCode } from '../../gateway/errors.js';
 import { CONTEXT_EXTENSION, syntheticConsents } from '../../subgraphs/kit/index.js';
 import { claimsOf, compact, sign } from '../auth/harness.js';

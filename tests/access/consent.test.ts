@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PersonaName } from '../../auth/dev-identities.js';
 import { caseAccessesOf, type AuditContent } from '../../audit/index.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import type { SyntheticCase } from '../../subgraphs/kit/index.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { postGraphQL } from '../harness/graphql.js';

@@ -6,7 +6,7 @@
 import { createDevIdentities, issueDevToken, type PersonaName } from '../../auth/dev-identities.js';
 import type { Policy } from '../../auth/policy.js';
 import { startFederation } from '../../gateway/embedded.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import { ORGANISATIONS, syntheticCases, syntheticConsents, type SyntheticCase } from '../../subgraphs/kit/index.js';
 import { postGraphQL, type GraphQLResponse } from '../harness/graphql.js';
 import type { TestStore } from '../harness/stores.js';

@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DenialCode } from '../../auth/decide.js';
 import { PERSONAS, type PersonaName } from '../../auth/dev-identities.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import { syntheticConsents, type SyntheticCase } from '../../subgraphs/kit/index.js';
 import type { GraphQLResponse } from '../harness/graphql.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';

@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseAccessesOf, type AuditContent } from '../../audit/index.js';
 import { PERSONAS, type PersonaName } from '../../auth/dev-identities.js';
 import { loadPolicy } from '../../auth/policy.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { postGraphQL } from '../harness/graphql.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDevIdentities, issueDevToken, type PersonaName } from '../../auth/dev-identities.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import { postGraphQL } from '../harness/graphql.js';
 import { startHubProcess } from '../harness/processes.js';
 import { testStores } from '../harness/stores.js';

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importContextPublicKey } from '../../auth/context-token.js';
 import { KEY_FILES, runConformance, type SuiteKeys } from '../../conformance/index.js';
 import { ngReferralsSystem, syntheticNrmFile } from '../../subgraphs/ng-referrals/index.js';
-import { startSubgraph, syntheticCases, type OpenedSystem, type RunningSubgraph } from '../../subgraphs/kit/index.js';
+import { startSubgraph, syntheticCases, type RunningSubgraph } from '../../subgraphs/kit/index.js';
+import type { OpenedSystem } from '../../subgraphs/system.js';
 import { openPglite, type Db } from '../../store/index.js';
 import { suiteKeys } from './harness.js';
 

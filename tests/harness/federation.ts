@@ -1,7 +1,7 @@
 /** Brings the whole federation up on ephemeral ports over a test store, and down again. */
 import { createDevIdentities, issueDevToken, type DevIdentities, type PersonaName } from '../../auth/dev-identities.js';
 import { startFederation, type FederationOptions, type RunningFederation } from '../../gateway/embedded.js';
-import type { Purpose } from '../../schema/vocabulary.js';
+import type { Purpose } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import { postGraphQL, type GraphQLResponse } from './graphql.js';
 import type { TestStore } from './stores.js';

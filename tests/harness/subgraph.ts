@@ -4,7 +4,7 @@
  * category of every case in the representations; pass decisions to test enforcement.
  */
 import { encodeDecisions, generateContextKeys, signContext, type ContextKeys, type SignedDecisions, type SubgraphContext } from '../../auth/context-token.js';
-import { DATA_CATEGORIES } from '../../schema/vocabulary.js';
+import { DATA_CATEGORIES } from '../../contract/index.js';
 import { CONTEXT_EXTENSION, startSubgraph, type RunningSubgraph, type SubgraphModule } from '../../subgraphs/kit/index.js';
 
 const keysByUrl = new Map<string, { keys: ContextKeys; name: string }>();

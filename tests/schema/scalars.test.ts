@@ -6,7 +6,7 @@
  */
 import { graphql, GraphQLError, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { CaseRefScalar, CountryCodeScalar, DateScalar, DateTimeScalar } from '../../schema/scalars.js';
+import { CaseRefScalar, CountryCodeScalar, DateScalar, DateTimeScalar } from '../../contract/index.js';
 
 /** A schema with one field per scalar, echoing its argument: enough to parse literals and variables. */
 const schema = new GraphQLSchema({

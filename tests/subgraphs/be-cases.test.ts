@@ -6,14 +6,8 @@
 import { signedFetch, startTestSubgraph } from '../harness/subgraph.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beCasesSystem } from '../../subgraphs/be-cases/index.js';
-import {
-
-  syntheticCase,
-  syntheticCases,
-  type OpenedSystem,
-  type RunningSubgraph,
-  type SyntheticCase,
-} from '../../subgraphs/kit/index.js';
+import { syntheticCase, syntheticCases, type RunningSubgraph, type SyntheticCase } from '../../subgraphs/kit/index.js';
+import type { OpenedSystem } from '../../subgraphs/system.js';
 import { openPglite, type Db } from '../../store/index.js';
 
 const SEEDED = 300;

@@ -5,7 +5,8 @@
 import { signedFetch, startTestSubgraph } from '../harness/subgraph.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { euProgrammeSystem, riatIdOf } from '../../subgraphs/eu-programme/index.js';
-import { syntheticCase, syntheticCases, type OpenedSystem, type RunningSubgraph, type SyntheticCase } from '../../subgraphs/kit/index.js';
+import { syntheticCase, syntheticCases, type RunningSubgraph, type SyntheticCase } from '../../subgraphs/kit/index.js';
+import type { OpenedSystem } from '../../subgraphs/system.js';
 import { openPglite, type Db } from '../../store/index.js';
 
 const CASES = 400;

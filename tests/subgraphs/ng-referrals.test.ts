@@ -30,7 +30,8 @@ import {
   syntheticNrmFile,
   type SyntheticNrmFile,
 } from '../../subgraphs/ng-referrals/index.js';
-import { CONTEXT_EXTENSION, ORGANISATIONS, syntheticCases, type OpenedSystem, type RunningSubgraph, type SyntheticCase } from '../../subgraphs/kit/index.js';
+import { CONTEXT_EXTENSION, ORGANISATIONS, syntheticCases, type RunningSubgraph, type SyntheticCase } from '../../subgraphs/kit/index.js';
+import type { OpenedSystem } from '../../subgraphs/system.js';
 import { openPglite, type Db } from '../../store/index.js';
 import { TEST_CALLER, releaseAll, signedFetch, startTestSubgraph } from '../harness/subgraph.js';
 

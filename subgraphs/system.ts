@@ -1,11 +1,12 @@
 import type { JWK } from 'jose';
-import type { Db } from '../../store/index.js';
-import type { SubgraphModule } from './server.js';
-import type { SyntheticCase } from './synthetic.js';
+import type { Policy } from '../auth/policy.js';
+import type { Db } from '../store/index.js';
+import type { SubgraphModule, SyntheticCase } from './kit/index.js';
 
 /**
  * A simulated national or partner system and the subgraph that wraps it. The embedded runner,
- * the tests and the benchmarks all bring systems up through this one contract.
+ * the tests and the benchmarks all bring the hub's systems up through this one interface; it is
+ * the hub's (its backends live in the hub's store), not the kit's, which partners install alone.
  */
 export interface WrappedSystem {
   /** Subgraph name in the supergraph, e.g. `be-fedasil`. */
@@ -29,6 +30,11 @@ export interface OpenOptions {
   logLevel?: string;
   /** The hub's audit public key, for a system that verifies the access log (central). */
   auditPublicJwk?: JWK;
+  /**
+   * The policy the gateway enforces, for a system that decides by it (central: its root queries
+   * and transfer bases). Given by whoever starts the hub, so both decide by the same document.
+   */
+  policy?: Policy;
 }
 
 export interface OpenedSystem {

@@ -1,15 +1,21 @@
 /**
  * The facts field decisions need about cases — owning Member State, country of origin, return,
  * assigned partner, programme enrolment, active consents — and the recorded transfer bases, read
- * from the central store. The gateway (which signs decisions into subgraph requests) and the
- * central subgraph (which decides its own root queries) both load them through here, per request:
- * a withdrawn consent counts from the very next request.
+ * from the hub's case index (tables `central.case_index`, `central.consent`,
+ * `central.transfer_basis`). The hub owns this module: the gateway (which signs decisions into
+ * subgraph requests) and the central subgraph (which decides its own root queries and serves the
+ * case index) both load facts through here, per request: a withdrawn consent counts from the very
+ * next request.
  */
 import DataLoader from 'dataloader';
-import type { CaseFacts, ConsentGrant } from '../../auth/decide.js';
-import type { Db } from '../../store/index.js';
-import { byKeys } from '../kit/mapping.js';
-import { EU_PROGRAMME_SYSTEM } from './participants.js';
+import type { CaseFacts, ConsentGrant } from '../auth/decide.js';
+import type { Db } from '../store/index.js';
+
+/**
+ * The EU programme's system (participant identifier): a case it participates in is enrolled in the
+ * programme. Its organisation must be the policy's EU_PROGRAMME party (central checks at start).
+ */
+export const EU_PROGRAMME_SYSTEM = 'EU/GOV/EU-REINTEGRATION-PROGRAMME/riat';
 
 export interface CaseFactsWithConsents {
   facts: CaseFacts;
@@ -52,8 +58,6 @@ export function factsColumns(euProgrammeParam: string, callerParam: string): str
                 AND (k.valid_until IS NULL OR k.valid_until > now())), '[]'::json) AS consents`;
 }
 
-export { EU_PROGRAMME_SYSTEM };
-
 export function factsOf(row: FactsRow): CaseFactsWithConsents {
   return {
     facts: {
@@ -77,7 +81,11 @@ export function createCaseFactsLoader(db: Db, caller: string): DataLoader<string
        FROM central.case_index c WHERE c.ref = ANY($1)`,
       [refs, EU_PROGRAMME_SYSTEM, caller],
     );
-    return byKeys(refs, rows, (row) => row.ref).map((row) => (row ? factsOf(row) : null));
+    const byRef = new Map(rows.map((row) => [row.ref, row]));
+    return refs.map((ref) => {
+      const row = byRef.get(ref);
+      return row ? factsOf(row) : null;
+    });
   });
 }
 

@@ -1,0 +1,61 @@
+/**
+ * What the backend may be asked for. The kit's promise is that a denied value is not read from
+ * the backend at all, wherever the mapping can leave it out — not read and then dropped. The
+ * kit hands each request's loaders a `ReleasedCategories`: the categories the gateway's signed
+ * decisions release for each case, and `byReleased`, which splits a batch of cases into groups
+ * that share one released set (a request's cases mostly share a handful of decision vectors),
+ * so a loader runs one query per group selecting only the columns of released categories.
+ *
+ * A case the gateway signed no decision for has nothing released (every field of it is denied),
+ * unless the subgraph decides such cases itself (a local decider): then nothing can be left out.
+ */
+import { DATA_CATEGORIES, RELEASED, type DataCategory, type SubgraphContext } from '@continuum/contract';
+
+export interface ReleasedCategories {
+  /** The categories released for case `ref` in this request. */
+  for(ref: string): ReadonlySet<DataCategory>;
+  /**
+   * Reads a batch of cases group by group: `read` gets each group's references and the
+   * categories released for all of them, and returns what it found by reference; the values come
+   * back in the order of `refs`, null where nothing was found.
+   */
+  byReleased<V>(refs: readonly string[], read: (refs: string[], released: ReadonlySet<DataCategory>) => Promise<ReadonlyMap<string, V>>): Promise<(V | null)[]>;
+}
+
+const EVERY_CATEGORY: ReadonlySet<DataCategory> = new Set(DATA_CATEGORIES);
+const NOTHING: ReadonlySet<DataCategory> = new Set();
+
+function releasedView(releasedFor: (ref: string) => ReadonlySet<DataCategory>): ReleasedCategories {
+  return {
+    for: releasedFor,
+    async byReleased(refs, read) {
+      const groups = new Map<ReadonlySet<DataCategory>, string[]>();
+      for (const ref of new Set(refs)) {
+        const released = releasedFor(ref);
+        const group = groups.get(released);
+        if (group) group.push(ref);
+        else groups.set(released, [ref]);
+      }
+      const found = new Map<string, unknown>();
+      for (const [released, group] of groups) for (const [ref, value] of await read(group, released)) found.set(ref, value);
+      return refs.map((ref) => (found.has(ref) ? (found.get(ref) as never) : null));
+    },
+  };
+}
+
+/**
+ * The released categories of one request, from the decisions the gateway signed into `caller`.
+ * One set object per signed decision vector, so cases that share a vector share a group.
+ */
+export function releasedCategories(caller: SubgraphContext, options: { decidesUnsignedCases?: boolean } = {}): ReleasedCategories {
+  const decisions = caller.decisions;
+  const perSet = decisions?.sets.map((vector) => new Set(DATA_CATEGORIES.filter((category) => vector[category] === RELEASED)) as ReadonlySet<DataCategory>) ?? [];
+  const unsigned = options.decidesUnsignedCases ? EVERY_CATEGORY : NOTHING;
+  return releasedView((ref) => {
+    const at = decisions?.cases[ref];
+    return at === undefined ? unsigned : (perSet[at] ?? NOTHING);
+  });
+}
+
+/** Everything released: only for a subgraph started without enforcement (the benchmark baseline). */
+export const ALL_RELEASED: ReleasedCategories = releasedView(() => EVERY_CATEGORY);
