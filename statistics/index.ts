@@ -1,0 +1,11 @@
+/**
+ * MEAL statistics: declared tables and bands, disclosure control, and the hub-side join of each
+ * system's contribution (docs/STATISTICS.md).
+ * @module statistics
+ */
+export { DIMENSIONS, TABLES, TABLE_NAMES, ASSISTANCE_KINDS, PERIOD_DIMENSION, bandsOf, type CaseRecord, type Dimension, type Question, type TableName, type Filter } from './tables.js';
+export { THRESHOLD, ROUNDING_BASE, suppressionPattern, roundCount, perturbedMean, type CellStatus } from './disclosure.js';
+export { answer, TOTAL, type Answer, type Cell, type MeasureValue } from './compute.js';
+export { joinContributions, recordKey, CaseIndexRow, MemberStateRow, PartnerRow, type Contributions } from './join.js';
+export { parseQuestion, questionHash, referenceDate, QuestionError } from './question.js';
+export { QuestionBudget, type BudgetSpend } from './budget.js';
