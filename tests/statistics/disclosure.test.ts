@@ -42,8 +42,12 @@ describe('the threshold', () => {
   it('releases means only over cells that pass, within the measure range', () => {
     for (const c of result.cells) {
       for (const m of c.measures) {
-        if (c.status !== 'RELEASED') expect(m.value).toBeNull();
-        else expect(m.value).toBeGreaterThanOrEqual(0), expect(m.value).toBeLessThanOrEqual(1);
+        if (c.status !== 'RELEASED') {
+          expect(m.value).toBeNull();
+        } else {
+          expect(m.value).toBeGreaterThanOrEqual(0);
+          expect(m.value).toBeLessThanOrEqual(1);
+        }
       }
     }
   });
