@@ -9,6 +9,8 @@ import { CASE_REF_PATTERN } from '../../schema/scalars.js';
 
 export const LOOKUP_PATH = '/api/v1/beneficiaries/lookup';
 export const HEALTH_PATH = '/api/v1/health';
+/** Every beneficiary's indicator values, for statistics (no dates, amounts or codes of its own). */
+export const INDICATORS_PATH = '/api/v1/indicators';
 /** Most EU references one lookup may name. */
 export const MAX_LOOKUP_REFS = 500;
 
@@ -50,6 +52,19 @@ export type ApiBeneficiary = z.infer<typeof ApiBeneficiary>;
 
 export const LookupResponse = z.object({ results: z.array(ApiBeneficiary) });
 export type LookupResponse = z.infer<typeof LookupResponse>;
+
+export const ApiIndicators = z.object({
+  eu_reference: z.string(),
+  service_types: z.array(z.string()),
+  visit_count: z.number().int().nonnegative(),
+  last_in_country: z.boolean().nullable(),
+  economic: z.number().int().nullable(),
+  social: z.number().int().nullable(),
+  psychosocial: z.number().int().nullable(),
+});
+export type ApiIndicators = z.infer<typeof ApiIndicators>;
+
+export const IndicatorsResponse = z.object({ results: z.array(ApiIndicators) });
 
 /** Every error the REST service sends: a stable code for machines, a message for people. */
 export interface ApiError {

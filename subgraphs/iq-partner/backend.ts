@@ -7,7 +7,7 @@
  */
 import type { AssistanceKind, HealthAssistanceKind, SyntheticCase } from '../kit/synthetic.js';
 import { migrate, type Db, type Migration } from '../../store/index.js';
-import type { ApiBeneficiary } from './api.js';
+import type { ApiBeneficiary, ApiIndicators } from './api.js';
 import { SERVICE_TYPE_CODES, VISIT_CHANNEL_CODES } from './mapping.js';
 
 const COMPONENT = 'iq-partner';
@@ -164,5 +164,23 @@ export async function lookupBeneficiaries(db: Db, euRefs: readonly string[]): Pr
      FROM iq_partner.mustafid m
      WHERE m.marja_urubi = ANY($1::text[])`,
     [euRefs],
+  );
+}
+
+/**
+ * Every beneficiary's indicator values in ONE statement, for statistics: the service types
+ * received, how many visits, whether the latest found the person in the country, the latest
+ * assessment's scores (0-100).
+ */
+export async function beneficiaryIndicators(db: Db): Promise<ApiIndicators[]> {
+  return db.query<ApiIndicators>(
+    `SELECT m.marja_urubi AS eu_reference,
+            COALESCE((SELECT array_agg(DISTINCT k.naw_khidma) FROM iq_partner.khidma k WHERE k.ramz_mustafid = m.ramz_mustafid), '{}') AS service_types,
+            (SELECT count(*)::int FROM iq_partner.ziyara z WHERE z.ramz_mustafid = m.ramz_mustafid) AS visit_count,
+            (SELECT z.fil_balad FROM iq_partner.ziyara z WHERE z.ramz_mustafid = m.ramz_mustafid ORDER BY z.tarikh DESC, z.tasalsul DESC LIMIT 1) AS last_in_country,
+            t.iqtisadi AS economic, t.ijtimai AS social, t.nafsi AS psychosocial
+     FROM iq_partner.mustafid m
+     LEFT JOIN LATERAL (SELECT iqtisadi, ijtimai, nafsi FROM iq_partner.taqyim WHERE ramz_mustafid = m.ramz_mustafid ORDER BY tarikh DESC LIMIT 1) t ON true
+     ORDER BY m.marja_urubi`,
   );
 }

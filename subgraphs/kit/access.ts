@@ -88,6 +88,21 @@ function representationsOf(info: GraphQLResolveInfo): unknown[] | null {
 }
 
 const MISSING = { code: 'NO_RELATIONSHIP', rule: 'decision.missing' } as const;
+
+/**
+ * Where the gateway signs the decision for fields about no one case — a statistics contribution's
+ * STATISTICS fields (docs/STATISTICS.md): under this key of the decisions, which no case reference
+ * can equal. Without it such a field is denied.
+ */
+export const CASE_INDEPENDENT_KEY = '*';
+
+/**
+ * Whether the gateway signed STATISTICS for this request: a contribution's root resolver asks
+ * before it reads its backend, so a request that may not have the values never reads them.
+ */
+export function statisticsSigned(caller: SubgraphContext): boolean {
+  return signedOutcome(caller, CASE_INDEPENDENT_KEY, 'STATISTICS') === 'R';
+}
 const NO_CASE = { code: 'NO_RELATIONSHIP', rule: 'case.unknown' } as const;
 
 function decodeOutcome(encoded: string | undefined): FieldOutcome {
@@ -137,6 +152,10 @@ export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<
           // Audit records and aggregates are not about one case: the subgraph decides them itself.
           const outcome = localDecider(context, null, category);
           return outcome instanceof Promise ? outcome.then((decided) => settleCaseIndependent(decided, source, args, context, info)) : settleCaseIndependent(outcome, source, args, context, info);
+        }
+        if (ref === null && category === 'STATISTICS') {
+          // A statistics contribution: released only when the gateway signed it for this request.
+          return settleCaseIndependent(signedOutcome(context.caller, CASE_INDEPENDENT_KEY, category) ?? MISSING, source, args, context, info);
         }
         if (ref === null) {
           // No case to decide for: only an absent value (e.g. the end cursor of an empty page) may pass.

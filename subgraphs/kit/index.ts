@@ -3,7 +3,7 @@
  * `SubgraphModule` (SDL + resolvers + loaders + health) plus the mapping from its native model.
  * @module subgraphs/kit
  */
-export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, type LocalDecider, type FieldOutcome } from './access.js';
+export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, statisticsSigned, CASE_INDEPENDENT_KEY, type LocalDecider, type FieldOutcome } from './access.js';
 export { startSubgraph, airGappedPlugins, CONTEXT_EXTENSION, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
 export { tracedRoute, requestSpanPlugin, SPAN_ATTRIBUTES } from './tracing.js';
 export { MEMBER_STATE_SDL } from '../../schema/vocabulary.js';

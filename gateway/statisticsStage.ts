@@ -1,0 +1,274 @@
+/**
+ * The statistics stage (docs/STATISTICS.md): answers `Query.statistics` at the hub.
+ *
+ * It sits inside the enforcing executor (./access/enforce.ts), so a caller whose policy does not
+ * grant STATISTICS never gets here — the field was removed before planning and is answered
+ * FORBIDDEN_FIELD — and the request is audited by the same plugin as every other. For a caller
+ * who may ask:
+ * 1. the question is checked against the declared tables and bands, and charged to the
+ *    organisation's question budget;
+ * 2. each contributing system's @inaccessible contribution is fetched under a context the gateway
+ *    signs for this request with STATISTICS released and nothing else, checked against its shape;
+ * 3. the contributions are joined by case in memory, answered with disclosure control, and
+ *    dropped: no per-case value is stored, logged or returned;
+ * 4. what was asked and how much was suppressed goes to the audit record (no case references).
+ *
+ * A contribution that cannot be fetched fails the whole question (HUB_STATISTICS_UNAVAILABLE):
+ * a table missing a system's cases is wrong, not partial.
+ */
+import type { GatewayExecutor } from '@apollo/server-gateway-interface';
+import { hkdfSync } from 'node:crypto';
+import { exportJWK } from 'jose';
+import { execute, GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { z } from 'zod';
+import { signContext } from '../auth/context-token.js';
+import { decideWithoutCase } from '../auth/decide.js';
+import {
+  answer,
+  CaseIndexRow,
+  joinContributions,
+  MemberStateRow,
+  parseQuestion,
+  PartnerRow,
+  QuestionBudget,
+  QuestionError,
+  questionHash,
+  referenceDate,
+  TABLES,
+  type Contributions,
+} from '../statistics/index.js';
+import { CASE_INDEPENDENT_KEY, CONTEXT_EXTENSION } from '../subgraphs/kit/index.js';
+import type { StatisticsAudit } from '../audit/record.js';
+import type { AccessRuntime } from './access/AccessRuntime.js';
+import type { HubContext } from './context.js';
+import type { ExecutorWrapper } from './HubGateway.js';
+import { hubError } from './errors.js';
+import { isSuspendedRoutingUrl } from './registry/suspension.js';
+
+/**
+ * What each request's statistics question was, for its audit record; keyed by the request's
+ * RequestAccess, which every copy of the request context shares.
+ */
+const audited = new WeakMap<HubContext['access'], StatisticsAudit>();
+
+export function statisticsAuditOf(access: HubContext['access']): StatisticsAudit | undefined {
+  return audited.get(access);
+}
+
+/** The root field the stage answers. */
+export const STATISTICS_FIELD = 'statistics';
+
+const Subjects = z.array(z.string().min(1).max(64));
+
+/** The contributing systems: which root field each serves, what to select, and how its columns become rows. */
+const CONTRIBUTORS = [
+  {
+    subgraph: 'central',
+    required: true,
+    query: '{ caseIndexStatistics { subjects owningMemberStates countriesOfOrigin returnTypes returnedOn } }',
+    read: (data: unknown, into: Contributions) => {
+      const c = z.strictObject({ caseIndexStatistics: z.strictObject({ subjects: Subjects, owningMemberStates: z.array(z.string()), countriesOfOrigin: z.array(z.string()), returnTypes: z.array(z.string()), returnedOn: z.array(z.string().nullable()) }) }).parse(data).caseIndexStatistics;
+      (into.caseIndex as CaseIndexRow[]).push(...columns(c.subjects, (i) => CaseIndexRow.parse({ ref: c.subjects[i], owningMemberState: c.owningMemberStates[i], countryOfOrigin: c.countriesOfOrigin[i], returnType: c.returnTypes[i], returnedOn: c.returnedOn[i] })));
+    },
+  },
+  ...(['be-cases', 'de-cases'] as const).map((subgraph) => {
+    const field = subgraph === 'be-cases' ? 'belgianCaseStatistics' : 'germanCaseStatistics';
+    return {
+      subgraph,
+      required: false,
+      query: `{ ${field} { subjects yearsOfBirth vulnerable } }`,
+      read: (data: unknown, into: Contributions) => {
+        const c = z.strictObject({ [field]: z.strictObject({ subjects: Subjects, yearsOfBirth: z.array(z.number().nullable()), vulnerable: z.array(z.boolean().nullable()) }) }).parse(data)[field]!;
+        (into.memberStates as MemberStateRow[]).push(...columns(c.subjects, (i) => MemberStateRow.parse({ ref: c.subjects[i], yearOfBirth: c.yearsOfBirth[i], vulnerable: c.vulnerable[i] })));
+      },
+    };
+  }),
+  {
+    subgraph: 'iq-partner',
+    required: false,
+    query: '{ iqPartnerStatistics { subjects assistance visits stillInCountry economic social psychosocial } }',
+    read: (data: unknown, into: Contributions) => {
+      const nullableNumbers = z.array(z.number().nullable());
+      const c = z
+        .strictObject({ iqPartnerStatistics: z.strictObject({ subjects: Subjects, assistance: z.array(z.array(z.string())), visits: z.array(z.number()), stillInCountry: z.array(z.boolean().nullable()), economic: nullableNumbers, social: nullableNumbers, psychosocial: nullableNumbers }) })
+        .parse(data).iqPartnerStatistics;
+      (into.partners as PartnerRow[]).push(
+        ...columns(c.subjects, (i) => PartnerRow.parse({ ref: c.subjects[i], assistance: c.assistance[i], visits: c.visits[i], stillInCountry: c.stillInCountry[i], economic: c.economic[i], social: c.social[i], psychosocial: c.psychosocial[i] })),
+      );
+    },
+  },
+];
+
+/** Rows of a columnar contribution; a column shorter than the subjects fails the row's parse. */
+function columns<T>(subjects: readonly string[], row: (i: number) => T): T[] {
+  return subjects.map((_, i) => row(i));
+}
+
+/** The root fields an operation selects, through inline fragments and fragment spreads. */
+function rootFields(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+        if (fragment?.kind === Kind.FRAGMENT_DEFINITION) visit(fragment.selectionSet);
+      }
+    }
+  };
+  visit(operation.selectionSet);
+  return names;
+}
+
+/** Distinct questions an organisation may ask per month, unless configured otherwise. */
+export const DEFAULT_STATISTICS_QUESTION_BUDGET = 200;
+
+export interface StatisticsStageOptions {
+  /** Distinct questions per organisation per reference period (docs/STATISTICS.md). */
+  questionBudget: number;
+  /** How long one contribution may take. */
+  timeoutMs: number;
+  /** The clock (tests fix it). */
+  now?: () => Date;
+}
+
+export class StatisticsStage {
+  private routes = new Map<string, string>();
+  private secret: Promise<Buffer> | undefined;
+  private readonly budget: QuestionBudget;
+
+  constructor(
+    private readonly runtime: AccessRuntime,
+    private readonly options: StatisticsStageOptions,
+  ) {
+    this.budget = new QuestionBudget(options.questionBudget);
+  }
+
+  /** A new supergraph: the contributors' routing URLs, from its join__Graph enum. */
+  update(coreSupergraphSdl: string): void {
+    const routes = new Map<string, string>();
+    for (const match of coreSupergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]*)"\)/g)) routes.set(match[1]!, match[2]!);
+    this.routes = routes;
+  }
+
+  /**
+   * The record-key secret of the cell-key method: derived from the gateway's context signing key,
+   * which every replica shares, so every replica gives a question the same answer.
+   */
+  private recordSecret(): Promise<Buffer> {
+    this.secret ??= exportJWK(this.runtime.keys.privateKey).then((jwk) => Buffer.from(hkdfSync('sha256', Buffer.from(String(jwk.d), 'base64url'), 'continuum', 'statistics record key', 32)));
+    return this.secret;
+  }
+
+  /** Wraps the engine's executor: an operation selecting `statistics` is answered here. */
+  wrap: ExecutorWrapper = (inner: GatewayExecutor): GatewayExecutor => async (requestContext) => {
+    const operation = requestContext.operation;
+    const roots = rootFields(requestContext.document, operation);
+    if (!roots.has(STATISTICS_FIELD)) return inner(requestContext);
+    if ([...roots].some((name) => name !== STATISTICS_FIELD && name !== '__typename')) {
+      return { errors: [hubError('HUB_STATISTICS_QUESTION_INVALID', ['a statistics question is asked alone, and this operation selects other root fields too.'])] };
+    }
+    const context = requestContext.context as HubContext;
+    const result = await execute({
+      schema: requestContext.schema,
+      document: requestContext.document,
+      operationName: requestContext.operationName,
+      variableValues: requestContext.request.variables,
+      contextValue: context,
+      rootValue: { [STATISTICS_FIELD]: (args: Record<string, unknown>) => this.answer(args, context) },
+    });
+    return result;
+  };
+
+  private async answer(args: Record<string, unknown>, context: HubContext) {
+    const { requester } = context.access;
+    // Defence in depth: the enforcing executor removed the field for anyone without the grant.
+    const decision = decideWithoutCase(this.runtime.policy, requester, 'STATISTICS');
+    if (!decision.released) throw new GraphQLError(`Field "Query.statistics" (STATISTICS) is not released to you: ${decision.code} by rule ${decision.rule}.`, { extensions: { code: decision.code, rule: decision.rule, category: 'STATISTICS' } });
+
+    const asOf = referenceDate(this.options.now?.() ?? new Date());
+    let question;
+    try {
+      question = parseQuestion({ table: args.table, rows: args.rows, columns: args.columns, filters: args.filters }, asOf);
+    } catch (error) {
+      if (error instanceof QuestionError) throw hubError('HUB_STATISTICS_QUESTION_INVALID', [error.message]);
+      throw error;
+    }
+    const period = asOf.slice(0, 7);
+    const spend = this.budget.spend(requester.organisation, period, questionHash(question, asOf));
+    if (!spend) throw hubError('HUB_STATISTICS_BUDGET_EXHAUSTED', [String(this.budget.limit), period]);
+
+    const [contributions, secret] = await Promise.all([this.contributions(context), this.recordSecret()]);
+    const released = answer(joinContributions(contributions, secret, asOf), question, asOf);
+    audited.set(context.access, {
+      table: question.table,
+      rows: question.rows,
+      columns: question.columns,
+      filters: question.filters.map((f) => ({ ...f })),
+      asOf,
+      cells: released.cells.length,
+      suppressedCells: released.suppressedCells,
+      budget: spend,
+    });
+    return {
+      ...released,
+      measures: TABLES[question.table].measures.map(({ name, description }) => ({ name, description })),
+      budget: { period: spend.period, spent: spend.spent, limit: spend.limit },
+    };
+  }
+
+  /** Every contributor's values, fetched in parallel under a context signed for STATISTICS only. */
+  private async contributions(context: HubContext): Promise<Contributions> {
+    const into: Contributions = { caseIndex: [], memberStates: [], partners: [] };
+    await Promise.all(
+      CONTRIBUTORS.map(async (contributor) => {
+        const url = this.routes.get(contributor.subgraph);
+        if (url === undefined) {
+          if (contributor.required) throw hubError('HUB_STATISTICS_UNAVAILABLE', [`subgraph "${contributor.subgraph}" is not in the supergraph`]);
+          return;
+        }
+        if (isSuspendedRoutingUrl(url)) throw hubError('HUB_STATISTICS_UNAVAILABLE', [`subgraph "${contributor.subgraph}" is suspended`]);
+        const data = await this.fetchContribution(contributor.subgraph, url, contributor.query, context);
+        try {
+          contributor.read(data, into);
+        } catch {
+          throw hubError('HUB_STATISTICS_UNAVAILABLE', [`subgraph "${contributor.subgraph}" sent a contribution of the wrong shape`]);
+        }
+      }),
+    );
+    return into;
+  }
+
+  private async fetchContribution(subgraph: string, url: string, query: string, context: HubContext): Promise<unknown> {
+    const { access, requestId } = context;
+    access.calledSubgraph(subgraph);
+    const token = await signContext(this.runtime.keys, subgraph, {
+      officialId: access.caller.officialId,
+      organisation: access.caller.organisation,
+      country: access.caller.country,
+      roles: access.caller.roles,
+      purpose: access.purpose,
+      requestId,
+      // STATISTICS released for what is about no one case; no case decision at all.
+      decisions: { sets: [{ STATISTICS: 'R' }], cases: { [CASE_INDEPENDENT_KEY]: 0 } },
+    });
+    let body: { data?: unknown; errors?: unknown[] };
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify({ query, extensions: { [CONTEXT_EXTENSION]: token } }),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      body = (await response.json()) as typeof body;
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    } catch {
+      throw hubError('HUB_STATISTICS_UNAVAILABLE', [`subgraph "${subgraph}" could not be reached`]);
+    }
+    if (body.errors?.length) throw hubError('HUB_STATISTICS_UNAVAILABLE', [`subgraph "${subgraph}" answered with errors`]);
+    return body.data;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Statistics through the gateway, over real HTTP, on every test store: the hub fetches each
+ * system's contribution under a STATISTICS context, joins them and releases only the declared
+ * table with disclosure control; anyone without STATISTICS is refused; the audit record names the
+ * question and its suppressed cells and no case.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditContent } from '../../audit/index.js';
+import { referenceDate } from '../../statistics/index.js';
+import { syntheticCases } from '../../subgraphs/kit/index.js';
+import { startTestFederation, type TestFederation } from '../harness/federation.js';
+import { postGraphQL } from '../harness/graphql.js';
+import { testStores } from '../harness/stores.js';
+
+const CASES = 300;
+const BY_COUNTRY = `query ByCountry($filters: [StatisticsFilterInput!]) {
+  statistics(table: RETURNS, rows: COUNTRY_OF_ORIGIN, filters: $filters) {
+    table rows columns asOf threshold roundingBase suppressedCells
+    measures { name }
+    cells { row column count status measures { measure value status } }
+    budget { period spent limit }
+  }
+}`;
+
+describe.each(testStores)('statistics through the gateway on $name', (store) => {
+  let federation: TestFederation;
+  const asOf = referenceDate(new Date());
+  const cases = [...syntheticCases(CASES)];
+  const send = async (persona: 'researcher' | 'be-counsellor', purpose: 'STATISTICS' | 'RETURN_COUNSELLING', query: string, variables: Record<string, unknown> = {}) => {
+    const requestId = randomUUID();
+    const response = await postGraphQL(federation.gateway.url, query, variables, { ...(await federation.as(persona, purpose)), 'x-request-id': requestId });
+    return { requestId, response };
+  };
+  const recordOf = async (requestId: string) =>
+    (await federation.db.query<{ cases: string[]; content: AuditContent }>('SELECT cases, content FROM audit.record WHERE request_id = $1', [requestId]))[0]!;
+
+  beforeAll(async () => {
+    federation = await startTestFederation(store, { cases: CASES });
+  });
+  afterAll(async () => {
+    await federation?.stop();
+  });
+
+  it('answers a researcher the declared table: every count within the rounding of the true one, small cells suppressed', async () => {
+    const { response } = await send('researcher', 'STATISTICS', BY_COUNTRY);
+    expect(response.errors).toBeUndefined();
+    const table = response.data!.statistics;
+    expect(table).toMatchObject({ table: 'RETURNS', rows: 'COUNTRY_OF_ORIGIN', columns: null, asOf, threshold: 10, roundingBase: 5 });
+    expect(table.measures.map((m: { name: string }) => m.name)).toEqual(['STILL_IN_COUNTRY', 'MONITORING_VISITS']);
+    for (const cell of table.cells as { row: string; count: number | null; status: string }[]) {
+      const truth = cases.filter((c) => c.returnedOn !== null && c.returnedOn <= asOf && (cell.row === 'TOTAL' || c.countryOfOrigin === cell.row)).length;
+      if (truth < 10) {
+        expect(cell).toMatchObject({ count: null, status: 'SUPPRESSED_SMALL_CELL' });
+      } else if (cell.status === 'RELEASED') {
+        expect(cell.count! % 5).toBe(0);
+        expect(Math.abs(cell.count! - truth)).toBeLessThan(5);
+      }
+    }
+    // OTHER has no synthetic case: suppressed, so the one-dimensional table keeps two unknowns.
+    expect(table.cells.find((c: { row: string }) => c.row === 'OTHER')).toMatchObject({ count: null, status: 'SUPPRESSED_SMALL_CELL' });
+  });
+
+  it('joins the partner system: the share still in the country is released for Iraq, where the partner follows enough persons', async () => {
+    const { response } = await send('researcher', 'STATISTICS', BY_COUNTRY);
+    const iraq = response.data!.statistics.cells.find((c: { row: string }) => c.row === 'IQ');
+    const visited = cases.filter((c) => c.countryOfOrigin === 'IQ' && c.partnerFile && c.partnerFile.visits.length > 0).length;
+    expect(visited).toBeGreaterThanOrEqual(10);
+    expect(iraq.measures[0]).toMatchObject({ measure: 'STILL_IN_COUNTRY', status: 'RELEASED' });
+    expect(iraq.measures[0].value).toBeGreaterThanOrEqual(0);
+    expect(iraq.measures[0].value).toBeLessThanOrEqual(1);
+  });
+
+  it('answers the same question the same way twice, without charging the budget again', async () => {
+    const first = await send('researcher', 'STATISTICS', BY_COUNTRY, { filters: [{ dimension: 'MEMBER_STATE', band: 'BE' }] });
+    const second = await send('researcher', 'STATISTICS', BY_COUNTRY, { filters: [{ dimension: 'MEMBER_STATE', band: 'BE' }] });
+    expect(second.response.data).toEqual(first.response.data);
+  });
+
+  it('refuses a caller whose policy grants no STATISTICS, with FORBIDDEN_FIELD, and calls no contributor', async () => {
+    const { requestId, response } = await send('be-counsellor', 'RETURN_COUNSELLING', BY_COUNTRY);
+    expect(response.data?.statistics ?? null).toBeNull();
+    expect(response.errors).toEqual([
+      { message: 'Field "Query.statistics" (STATISTICS) is not released to you: FORBIDDEN_FIELD by rule policy.no-grant.', path: ['statistics'], locations: [{ line: 2, column: 3 }], extensions: { code: 'FORBIDDEN_FIELD', rule: 'policy.no-grant', category: 'STATISTICS' } },
+    ]);
+    const record = await recordOf(requestId);
+    expect(record.content.subgraphs).toEqual([]);
+    expect(record.content.statistics).toBeUndefined();
+  });
+
+  it('refuses a band the dimension does not declare, before any contribution is fetched', async () => {
+    const { requestId, response } = await send('researcher', 'STATISTICS', BY_COUNTRY, { filters: [{ dimension: 'AGE_BAND', band: '33' }] });
+    expect(response.errors).toEqual([
+      {
+        message: 'The statistics question cannot be asked: AGE_BAND has no band of that name; its bands are 0-17, 18-24, 25-34, 35-49, 50+, UNKNOWN.',
+        path: ['statistics'],
+        locations: [{ line: 2, column: 3 }],
+        extensions: { code: 'BAD_USER_INPUT', hubCode: 'HUB_STATISTICS_QUESTION_INVALID' },
+      },
+    ]);
+    expect((await recordOf(requestId)).content.subgraphs).toEqual([]);
+  });
+
+  it('refuses a statistics question asked together with other root fields', async () => {
+    const { response } = await send('researcher', 'STATISTICS', '{ statistics(table: RETURNS, rows: RETURN_TYPE) { suppressedCells } cases { totalCount } }');
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors?.map((e) => e.extensions?.hubCode)).toEqual(['HUB_STATISTICS_QUESTION_INVALID']);
+  });
+
+  it('records the table, dimensions, filters, suppressed cells and budget — and no case', async () => {
+    const { requestId, response } = await send('researcher', 'STATISTICS', BY_COUNTRY, { filters: [{ dimension: 'RETURN_TYPE', band: 'ENFORCED' }] });
+    const table = response.data!.statistics;
+    const record = await recordOf(requestId);
+    expect(record.content.statistics).toEqual({
+      table: 'RETURNS',
+      rows: 'COUNTRY_OF_ORIGIN',
+      columns: null,
+      filters: [{ dimension: 'RETURN_TYPE', band: 'ENFORCED' }],
+      asOf,
+      cells: table.cells.length,
+      suppressedCells: table.suppressedCells,
+      budget: { period: asOf.slice(0, 7), spent: table.budget.spent, limit: table.budget.limit, repeated: false },
+    });
+    expect(record.content.subgraphs.sort()).toEqual(['be-cases', 'central', 'de-cases', 'iq-partner']);
+    expect(record.cases).toEqual([]);
+    expect(record.content.cases).toEqual([]);
+    expect(JSON.stringify(record.content)).not.toMatch(/EU-\d{4}-\d{6}/);
+  });
+});
