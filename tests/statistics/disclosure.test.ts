@@ -4,7 +4,7 @@
  * attack, and the stability of answers.
  */
 import { describe, expect, it } from 'vitest';
-import { answer, suppressionPattern, THRESHOLD, type Answer, type CaseRecord, type Question } from '../../statistics/index.js';
+import { answer, QuestionBudget, suppressionPattern, THRESHOLD, type Answer, type CaseRecord, type Question } from '../../statistics/index.js';
 import { AS_OF, people, person } from './harness.js';
 
 const BY_COUNTRY: Question = { table: 'SUSTAINABILITY', rows: 'COUNTRY_OF_ORIGIN', columns: null, filters: [] };
@@ -191,5 +191,18 @@ describe('stability', () => {
     const published = (a: Answer) => a.cells.filter((c) => c.row === '2024' || c.row === '2025');
     expect(published(after)).toEqual(published(before));
     expect(cell(after, '2026', 'IQ').status).toBe('SUPPRESSED_SMALL_CELL');
+  });
+});
+
+describe('the question budget', () => {
+  it('charges each distinct question once per period, refuses past the limit, and keeps answering what was asked', () => {
+    const budget = new QuestionBudget(2);
+    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'a')).toEqual({ period: '2026-06', spent: 1, limit: 2, repeated: false });
+    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'a')).toEqual({ period: '2026-06', spent: 1, limit: 2, repeated: true });
+    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'b')).toEqual({ period: '2026-06', spent: 2, limit: 2, repeated: false });
+    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'c')).toBeNull();
+    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'a')).toMatchObject({ repeated: true });
+    expect(budget.spend('EU/GOV/EU-REINTEGRATION-PROGRAMME', '2026-06', 'c')).toMatchObject({ spent: 1 });
+    expect(budget.spend('EU/EDU/RESEARCH', '2026-07', 'c')).toEqual({ period: '2026-07', spent: 1, limit: 2, repeated: false });
   });
 });

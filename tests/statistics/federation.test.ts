@@ -27,7 +27,7 @@ describe.each(testStores)('statistics through the gateway on $name', (store) => 
   let federation: TestFederation;
   const asOf = referenceDate(new Date());
   const cases = [...syntheticCases(CASES)];
-  const send = async (persona: 'researcher' | 'be-counsellor', purpose: 'STATISTICS' | 'RETURN_COUNSELLING', query: string, variables: Record<string, unknown> = {}) => {
+  const send = async (persona: 'researcher' | 'be-counsellor' | 'eurp-programme-manager', purpose: 'STATISTICS' | 'RETURN_COUNSELLING' | 'MONITORING_EVALUATION', query: string, variables: Record<string, unknown> = {}) => {
     const requestId = randomUUID();
     const response = await postGraphQL(federation.gateway.url, query, variables, { ...(await federation.as(persona, purpose)), 'x-request-id': requestId });
     return { requestId, response };
@@ -75,6 +75,12 @@ describe.each(testStores)('statistics through the gateway on $name', (store) => 
     const first = await send('researcher', 'STATISTICS', BY_COUNTRY, { filters: [{ dimension: 'MEMBER_STATE', band: 'BE' }] });
     const second = await send('researcher', 'STATISTICS', BY_COUNTRY, { filters: [{ dimension: 'MEMBER_STATE', band: 'BE' }] });
     expect(second.response.data).toEqual(first.response.data);
+  });
+
+  it("answers the EU programme's monitoring team, whose policy grants STATISTICS for MONITORING_EVALUATION", async () => {
+    const { response } = await send('eurp-programme-manager', 'MONITORING_EVALUATION', BY_COUNTRY);
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.statistics.cells.length).toBe(8);
   });
 
   it('refuses a caller whose policy grants no STATISTICS, with FORBIDDEN_FIELD, and calls no contributor', async () => {
