@@ -30,6 +30,7 @@ import { auditPlugin, recordUnrecorded, refusalRecord } from './auditPlugin.js';
 import { registerAuditExport } from './auditExport.js';
 import { authenticate } from './authenticate.js';
 import { registerConsole } from './console.js';
+import { registerMeal } from './meal.js';
 import type { HubContext } from './context.js';
 import { HubErrors, type HubErrorCode } from './errors.js';
 import { registerExplorer } from './explorer.js';
@@ -319,6 +320,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
   });
   registerConsole(app);
+  registerMeal(app);
   const authenticated = authenticate(options.verifier, (entry) => app.log.info(entry));
   // /audit/export records its own refusals (kind ACCESS, with the caller once verified).
   const authenticatedExport = authenticate(
