@@ -25,11 +25,11 @@ import { signContext } from '../auth/context-token.js';
 import { decideWithoutCase } from '../auth/decide.js';
 import {
   answer,
-  CaseIndexRow,
   joinContributions,
-  MemberStateRow,
+  parseCaseIndex,
+  parseMemberState,
+  parsePartner,
   parseQuestion,
-  PartnerRow,
   QuestionBudget,
   QuestionError,
   questionHash,
@@ -58,51 +58,57 @@ export function statisticsAuditOf(access: HubContext['access']): StatisticsAudit
 /** The root field the stage answers. */
 export const STATISTICS_FIELD = 'statistics';
 
-const Subjects = z.array(z.string().min(1).max(64));
+/** What the stage gathers before the join: the case index, and each other system's columns. */
+interface Gathered {
+  caseIndex: Contributions['caseIndex'] | null;
+  memberStates: Contributions['memberStates'][number][];
+  partners: Contributions['partners'][number][];
+}
 
-/** The contributing systems: which root field each serves, what to select, and how its columns become rows. */
-const CONTRIBUTORS = [
+const Contribution = z.strictObject({ count: z.number().int().nonnegative(), rows: z.string() });
+
+/** A contribution's text and its count of cases (statistics/wire.ts parses the text). */
+function textOf(value: unknown): [string, number] {
+  const { count, rows } = Contribution.parse(value);
+  return [rows, count];
+}
+
+/**
+ * The contributing systems: the root field each serves, and how its answer is checked — exactly
+ * its count and its text in the declared layout (statistics/wire.ts) — before anything is joined.
+ */
+const CONTRIBUTORS: readonly { subgraph: string; required: boolean; field: string; query: string; read(value: unknown, into: Gathered): void }[] = [
   {
     subgraph: 'central',
     required: true,
-    query: '{ caseIndexStatistics { subjects owningMemberStates countriesOfOrigin returnTypes returnedOn } }',
-    read: (data: unknown, into: Contributions) => {
-      const c = z.strictObject({ caseIndexStatistics: z.strictObject({ subjects: Subjects, owningMemberStates: z.array(z.string()), countriesOfOrigin: z.array(z.string()), returnTypes: z.array(z.string()), returnedOn: z.array(z.string().nullable()) }) }).parse(data).caseIndexStatistics;
-      (into.caseIndex as CaseIndexRow[]).push(...columns(c.subjects, (i) => CaseIndexRow.parse({ ref: c.subjects[i], owningMemberState: c.owningMemberStates[i], countryOfOrigin: c.countriesOfOrigin[i], returnType: c.returnTypes[i], returnedOn: c.returnedOn[i] })));
+    field: 'caseIndexStatistics',
+    query: '{ caseIndexStatistics { count rows } }',
+    read: (value, into) => {
+      into.caseIndex = parseCaseIndex(...textOf(value));
     },
   },
-  ...(['be-cases', 'de-cases'] as const).map((subgraph) => {
-    const field = subgraph === 'be-cases' ? 'belgianCaseStatistics' : 'germanCaseStatistics';
-    return {
-      subgraph,
-      required: false,
-      query: `{ ${field} { subjects yearsOfBirth vulnerable } }`,
-      read: (data: unknown, into: Contributions) => {
-        const c = z.strictObject({ [field]: z.strictObject({ subjects: Subjects, yearsOfBirth: z.array(z.number().nullable()), vulnerable: z.array(z.boolean().nullable()) }) }).parse(data)[field]!;
-        (into.memberStates as MemberStateRow[]).push(...columns(c.subjects, (i) => MemberStateRow.parse({ ref: c.subjects[i], yearOfBirth: c.yearsOfBirth[i], vulnerable: c.vulnerable[i] })));
-      },
-    };
-  }),
+  ...[
+    { subgraph: 'be-cases', field: 'belgianCaseStatistics' },
+    { subgraph: 'de-cases', field: 'germanCaseStatistics' },
+  ].map(({ subgraph, field }) => ({
+    subgraph,
+    required: false,
+    field,
+    query: `{ ${field} { count rows } }`,
+    read: (value: unknown, into: Gathered) => {
+      into.memberStates.push(parseMemberState(...textOf(value)));
+    },
+  })),
   {
     subgraph: 'iq-partner',
     required: false,
-    query: '{ iqPartnerStatistics { subjects assistance visits stillInCountry economic social psychosocial } }',
-    read: (data: unknown, into: Contributions) => {
-      const nullableNumbers = z.array(z.number().nullable());
-      const c = z
-        .strictObject({ iqPartnerStatistics: z.strictObject({ subjects: Subjects, assistance: z.array(z.array(z.string())), visits: z.array(z.number()), stillInCountry: z.array(z.boolean().nullable()), economic: nullableNumbers, social: nullableNumbers, psychosocial: nullableNumbers }) })
-        .parse(data).iqPartnerStatistics;
-      (into.partners as PartnerRow[]).push(
-        ...columns(c.subjects, (i) => PartnerRow.parse({ ref: c.subjects[i], assistance: c.assistance[i], visits: c.visits[i], stillInCountry: c.stillInCountry[i], economic: c.economic[i], social: c.social[i], psychosocial: c.psychosocial[i] })),
-      );
+    field: 'iqPartnerStatistics',
+    query: '{ iqPartnerStatistics { count rows } }',
+    read: (value, into) => {
+      into.partners.push(parsePartner(...textOf(value)));
     },
   },
 ];
-
-/** Rows of a columnar contribution; a column shorter than the subjects fails the row's parse. */
-function columns<T>(subjects: readonly string[], row: (i: number) => T): T[] {
-  return subjects.map((_, i) => row(i));
-}
 
 /** The root fields an operation selects, through inline fragments and fragment spreads. */
 function rootFields(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
@@ -222,7 +228,7 @@ export class StatisticsStage {
 
   /** Every contributor's values, fetched in parallel under a context signed for STATISTICS only. */
   private async contributions(context: HubContext): Promise<Contributions> {
-    const into: Contributions = { caseIndex: [], memberStates: [], partners: [] };
+    const into: Gathered = { caseIndex: null, memberStates: [], partners: [] };
     await Promise.all(
       CONTRIBUTORS.map(async (contributor) => {
         const url = this.routes.get(contributor.subgraph);
@@ -233,13 +239,14 @@ export class StatisticsStage {
         if (isSuspendedRoutingUrl(url)) throw hubError('HUB_STATISTICS_UNAVAILABLE', [`subgraph "${contributor.subgraph}" is suspended`]);
         const data = await this.fetchContribution(contributor.subgraph, url, contributor.query, context);
         try {
-          contributor.read(data, into);
+          contributor.read((data as Record<string, unknown> | null | undefined)?.[contributor.field], into);
         } catch {
           throw hubError('HUB_STATISTICS_UNAVAILABLE', [`subgraph "${contributor.subgraph}" sent a contribution of the wrong shape`]);
         }
       }),
     );
-    return into;
+    if (!into.caseIndex) throw hubError('HUB_STATISTICS_UNAVAILABLE', ['subgraph "central" sent no case index']);
+    return { caseIndex: into.caseIndex, memberStates: into.memberStates, partners: into.partners };
   }
 
   private async fetchContribution(subgraph: string, url: string, query: string, context: HubContext): Promise<unknown> {

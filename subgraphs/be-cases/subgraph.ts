@@ -41,7 +41,7 @@ export function beCasesModule(db: Db): SubgraphModule<BeCasesLoaders> {
     resolvers: {
       Query: {
         // Read only when the gateway signed STATISTICS for the request (the values are nothing else's).
-        belgianCaseStatistics: (_root: unknown, _args: unknown, context: Context) => (statisticsSigned(context.caller) ? belgianContribution(db) : { subjects: [], yearsOfBirth: [], vulnerable: [] }),
+        belgianCaseStatistics: (_root: unknown, _args: unknown, context: Context) => (statisticsSigned(context.caller) ? belgianContribution(db) : { count: 0, rows: '' }),
       },
       BelgianCaseFile: {
         __resolveReference: (reference: { caseRef?: unknown }, context: Context) =>

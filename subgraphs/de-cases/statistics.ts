@@ -8,12 +8,12 @@ import type { Db } from '../../store/index.js';
 import { MappingError, nativeDate } from '../kit/index.js';
 
 export const DE_STATISTICS_SDL = `
-"The German system's per-case statistics values, columnar (index i of each list is one case). Read by the hub's statistics stage only."
+"The German system's per-case statistics values in the contribution wire format (docs/STATISTICS.md § Contributions). Read by the hub's statistics stage only."
 type GermanStatisticsContribution @inaccessible {
-  subjects: [CaseRef!]! @personalData(category: STATISTICS)
-  yearsOfBirth: [Int]! @personalData(category: STATISTICS)
-  "true: some vulnerability found; false: assessed, none found; null: not assessed."
-  vulnerable: [Boolean]! @personalData(category: STATISTICS)
+  "Cases in rows."
+  count: Int! @personalData(category: STATISTICS)
+  "One case per ';'-separated line: subject,yearOfBirth,vulnerable — yearOfBirth empty when unknown; vulnerable t (some vulnerability found), f (assessed, none found) or empty (not assessed)."
+  rows: String! @personalData(category: STATISTICS)
 }
 
 type Query {
@@ -21,34 +21,32 @@ type Query {
 }
 `;
 
-interface Row {
-  eu_fallnummer: string;
-  geburtsdatum: string | null;
-  flags: string | null;
-}
+/** Unit and record separators: no reference, date or flag contains them. */
+const UNIT = '\u001f';
+const RECORD = '\u001e';
 
 /** 'J'/'N' flags, concatenated; any other letter is a mapping failure, as for the case file. */
-function vulnerableOf(flags: string | null): boolean | null {
-  if (flags === null) return null;
+function vulnerableOf(flags: string): boolean | null {
+  if (flags === '') return null;
   if (!/^[JN]{4}$/.test(flags)) throw new MappingError('vulnerabilitaet: flag is neither J nor N');
   return flags.includes('J');
 }
 
+/** Every file in ONE aggregated text value: PGlite hands over one string far faster than 100,000 rows. */
 export async function germanContribution(db: Db) {
-  const rows = await db.query<Row>(
-    `SELECT a.eu_fallnummer, p.geburtsdatum,
-            v.unbegleitet_minderjaehrig || v.opfer_menschenhandel || v.behinderung || v.alleinerziehend AS flags
+  const [row] = await db.query<{ rows: string | null }>(
+    `SELECT string_agg(a.eu_fallnummer || chr(31) || coalesce(p.geburtsdatum, '') || chr(31) ||
+              coalesce(v.unbegleitet_minderjaehrig || v.opfer_menschenhandel || v.behinderung || v.alleinerziehend, ''), chr(30)) AS rows
      FROM de_akten.akte a
      LEFT JOIN de_akten.person p ON p.aktenzeichen = a.aktenzeichen
-     LEFT JOIN de_akten.vulnerabilitaet v ON v.aktenzeichen = a.aktenzeichen
-     ORDER BY a.eu_fallnummer`,
+     LEFT JOIN de_akten.vulnerabilitaet v ON v.aktenzeichen = a.aktenzeichen`,
   );
-  return {
-    subjects: rows.map((r) => r.eu_fallnummer),
-    yearsOfBirth: rows.map((r) => {
-      const born = nativeDate(r.geburtsdatum, 'DD.MM.YYYY', 'person.geburtsdatum');
-      return born === null ? null : Number(born.slice(0, 4));
-    }),
-    vulnerable: rows.map((r) => vulnerableOf(r.flags)),
-  };
+  const out: string[] = [];
+  for (const line of row?.rows ? row.rows.split(RECORD) : []) {
+    const [ref, born, flags] = line.split(UNIT) as [string, string, string];
+    const date = nativeDate(born, 'DD.MM.YYYY', 'person.geburtsdatum');
+    const vulnerable = vulnerableOf(flags);
+    out.push(`${ref},${date === null ? '' : date.slice(0, 4)},${vulnerable === null ? '' : vulnerable ? 't' : 'f'}`);
+  }
+  return { count: out.length, rows: out.join(';') };
 }

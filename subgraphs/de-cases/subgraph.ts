@@ -41,7 +41,7 @@ export function deCasesModule(db: Db): SubgraphModule<DeCasesLoaders> {
     resolvers: {
       Query: {
         // Read only when the gateway signed STATISTICS for the request (the values are nothing else's).
-        germanCaseStatistics: (_root: unknown, _args: unknown, context: Context) => (statisticsSigned(context.caller) ? germanContribution(db) : { subjects: [], yearsOfBirth: [], vulnerable: [] }),
+        germanCaseStatistics: (_root: unknown, _args: unknown, context: Context) => (statisticsSigned(context.caller) ? germanContribution(db) : { count: 0, rows: '' }),
       },
       GermanCaseFile: {
         __resolveReference: (reference: { caseRef?: unknown }, context: Context) =>

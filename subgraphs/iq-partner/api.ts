@@ -53,18 +53,17 @@ export type ApiBeneficiary = z.infer<typeof ApiBeneficiary>;
 export const LookupResponse = z.object({ results: z.array(ApiBeneficiary) });
 export type LookupResponse = z.infer<typeof LookupResponse>;
 
-export const ApiIndicators = z.object({
-  eu_reference: z.string(),
-  service_types: z.array(z.string()),
-  visit_count: z.number().int().nonnegative(),
-  last_in_country: z.boolean().nullable(),
-  economic: z.number().int().nullable(),
-  social: z.number().int().nullable(),
-  psychosocial: z.number().int().nullable(),
+/** The indicators export, columnar: index i of every list is one beneficiary. Scores 0-100 as elsewhere. */
+export const IndicatorsResponse = z.strictObject({
+  eu_references: z.array(z.string()),
+  service_types: z.array(z.array(z.string())),
+  visit_counts: z.array(z.number().int().nonnegative()),
+  last_in_country: z.array(z.boolean().nullable()),
+  economic: z.array(z.number().int().nullable()),
+  social: z.array(z.number().int().nullable()),
+  psychosocial: z.array(z.number().int().nullable()),
 });
-export type ApiIndicators = z.infer<typeof ApiIndicators>;
-
-export const IndicatorsResponse = z.object({ results: z.array(ApiIndicators) });
+export type IndicatorsResponse = z.infer<typeof IndicatorsResponse>;
 
 /** Every error the REST service sends: a stable code for machines, a message for people. */
 export interface ApiError {

@@ -6,7 +6,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { MappingError } from '../kit/index.js';
-import { HEALTH_PATH, INDICATORS_PATH, IndicatorsResponse, LOOKUP_PATH, LookupResponse, type ApiBeneficiary, type ApiIndicators } from './api.js';
+import { HEALTH_PATH, INDICATORS_PATH, IndicatorsResponse, LOOKUP_PATH, LookupResponse, type ApiBeneficiary } from './api.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -46,7 +46,7 @@ export class PartnerClient {
   }
 
   /** Every beneficiary's indicator values (statistics), validated before mapping. */
-  async indicators(): Promise<ApiIndicators[]> {
+  async indicators(): Promise<IndicatorsResponse> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${INDICATORS_PATH}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -65,7 +65,7 @@ export class PartnerClient {
     }
     const parsed = IndicatorsResponse.safeParse(body);
     if (!parsed.success) throw new MappingError('partner indicators response: unexpected shape');
-    return parsed.data.results;
+    return parsed.data;
   }
 
   async health(): Promise<void> {

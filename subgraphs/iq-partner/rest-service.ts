@@ -71,7 +71,7 @@ export async function startPartnerRestService(db: Db, options: PartnerRestOption
 
   app.get(INDICATORS_PATH, async () => {
     lookups++;
-    return { results: await beneficiaryIndicators(db) };
+    return beneficiaryIndicators(db);
   });
 
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });

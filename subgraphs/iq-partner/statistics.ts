@@ -6,20 +6,16 @@
  * hub's statistics stage reads it, and only when the gateway signed STATISTICS for the request.
  */
 import { codeList, MappingError } from '../kit/index.js';
-import type { ApiIndicators } from './api.js';
+import type { IndicatorsResponse } from './api.js';
 import { SERVICE_TYPE_CODES } from './mapping.js';
 
 export const IQ_STATISTICS_SDL = `
-"The Iraqi partner's per-case statistics values, columnar (index i of each list is one case). Read by the hub's statistics stage only."
+"The Iraqi partner's per-case statistics values in the contribution wire format (docs/STATISTICS.md § Contributions). Read by the hub's statistics stage only."
 type PartnerStatisticsContribution @inaccessible {
-  subjects: [CaseRef!]! @personalData(category: STATISTICS)
-  "Kinds of assistance received, per case (BUSINESS, HOUSING, EDUCATION, VOCATIONAL_TRAINING)."
-  assistance: [[AssistanceKind!]!]! @personalData(category: STATISTICS)
-  visits: [Int!]! @personalData(category: STATISTICS)
-  stillInCountry: [Boolean]! @personalData(category: STATISTICS)
-  economic: [Float]! @personalData(category: STATISTICS)
-  social: [Float]! @personalData(category: STATISTICS)
-  psychosocial: [Float]! @personalData(category: STATISTICS)
+  "Cases in rows."
+  count: Int! @personalData(category: STATISTICS)
+  "One case per ';'-separated line: subject,assistance,visits,stillInCountry,economic,social,psychosocial — assistance the kinds received joined by '+' (BUSINESS, HOUSING, EDUCATION, VOCATIONAL_TRAINING); stillInCountry t, f or empty (never visited); scores 0 to 1, empty when not assessed."
+  rows: String! @personalData(category: STATISTICS)
 }
 
 type Query {
@@ -36,16 +32,27 @@ function score(value: number | null, field: string): number | null {
   return value / 100;
 }
 
-export const EMPTY_CONTRIBUTION = { subjects: [], assistance: [], visits: [], stillInCountry: [], economic: [], social: [], psychosocial: [] };
+export const EMPTY_CONTRIBUTION = { count: 0, rows: '' };
 
-export function partnerContribution(rows: readonly ApiIndicators[]) {
-  return {
-    subjects: rows.map((r) => r.eu_reference),
-    assistance: rows.map((r) => r.service_types.map((code) => serviceType(code)).filter((kind) => kind !== null && !HEALTH.has(kind))),
-    visits: rows.map((r) => r.visit_count),
-    stillInCountry: rows.map((r) => r.last_in_country),
-    economic: rows.map((r) => score(r.economic, 'taqyim.iqtisadi')),
-    social: rows.map((r) => score(r.social, 'taqyim.ijtimai')),
-    psychosocial: rows.map((r) => score(r.psychosocial, 'taqyim.nafsi')),
-  };
+const flag = (value: boolean | null) => (value === null ? '' : value ? 't' : 'f');
+const text = (value: number | null) => (value === null ? '' : String(value));
+
+export function partnerContribution(indicators: IndicatorsResponse) {
+  const count = indicators.eu_references.length;
+  const columns = [indicators.service_types, indicators.visit_counts, indicators.last_in_country, indicators.economic, indicators.social, indicators.psychosocial];
+  if (columns.some((column) => column.length !== count)) throw new MappingError('partner indicators: columns of different lengths');
+  const rows: string[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const kinds = [...new Set(indicators.service_types[i]!.map((code) => serviceType(code)).filter((kind) => kind !== null && !HEALTH.has(kind)))];
+    rows[i] = [
+      indicators.eu_references[i],
+      kinds.join('+'),
+      indicators.visit_counts[i],
+      flag(indicators.last_in_country[i]!),
+      text(score(indicators.economic[i]!, 'taqyim.iqtisadi')),
+      text(score(indicators.social[i]!, 'taqyim.ijtimai')),
+      text(score(indicators.psychosocial[i]!, 'taqyim.nafsi')),
+    ].join(',');
+  }
+  return { count, rows: rows.join(';') };
 }
