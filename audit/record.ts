@@ -64,6 +64,8 @@ export interface StatisticsAudit {
   rows: string;
   columns: string | null;
   filters: { dimension: string; band: string }[];
+  /** The question's hash (statistics/question.ts): what the organisation's budget counts. */
+  question: string;
   /** The reference date the question was answered as of. */
   asOf: string;
   /** Cells released, margins included, and how many of them as null. */

@@ -36,7 +36,9 @@ import {
   referenceDate,
   TABLES,
   type Contributions,
+  type QuestionLedger,
 } from '../statistics/index.js';
+import type { Db } from '../store/index.js';
 import { CASE_INDEPENDENT_KEY, CONTEXT_EXTENSION } from '../subgraphs/kit/index.js';
 import type { StatisticsAudit } from '../audit/record.js';
 import type { AccessRuntime } from './access/AccessRuntime.js';
@@ -141,6 +143,23 @@ export interface StatisticsStageOptions {
   now?: () => Date;
 }
 
+/**
+ * The budget's ledger: the questions an organisation was answered this period, read from the
+ * audit log every replica writes to (each statistics record carries its question's hash).
+ */
+export function auditLedger(store: Db): QuestionLedger {
+  return {
+    async asked(organisation, period) {
+      const rows = await store.query<{ question: string }>(
+        `SELECT DISTINCT content->'statistics'->>'question' AS question FROM audit.record
+         WHERE organisation = $1 AND recorded_at >= $2::date AND recorded_at < ($2::date + interval '1 month') AND content->'statistics' ? 'question'`,
+        [organisation, `${period}-01`],
+      );
+      return new Set(rows.map((r) => r.question));
+    },
+  };
+}
+
 export class StatisticsStage {
   private routes = new Map<string, string>();
   private secret: Promise<Buffer> | undefined;
@@ -150,7 +169,7 @@ export class StatisticsStage {
     private readonly runtime: AccessRuntime,
     private readonly options: StatisticsStageOptions,
   ) {
-    this.budget = new QuestionBudget(options.questionBudget);
+    this.budget = new QuestionBudget(options.questionBudget, auditLedger(runtime.store));
   }
 
   /** A new supergraph: the contributors' routing URLs, from its join__Graph enum. */
@@ -204,7 +223,8 @@ export class StatisticsStage {
       throw error;
     }
     const period = asOf.slice(0, 7);
-    const spend = this.budget.spend(requester.organisation, period, questionHash(question, asOf));
+    const hash = questionHash(question, asOf);
+    const spend = await this.budget.spend(requester.organisation, period, hash);
     if (!spend) throw hubError('HUB_STATISTICS_BUDGET_EXHAUSTED', [String(this.budget.limit), period]);
 
     const [contributions, secret] = await Promise.all([this.contributions(context), this.recordSecret()]);
@@ -214,6 +234,7 @@ export class StatisticsStage {
       rows: question.rows,
       columns: question.columns,
       filters: question.filters.map((f) => ({ ...f })),
+      question: hash,
       asOf,
       cells: released.cells.length,
       suppressedCells: released.suppressedCells,

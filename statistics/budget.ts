@@ -1,8 +1,13 @@
 /**
  * The per-organisation question budget (docs/STATISTICS.md § Differencing): each organisation
- * may ask at most `limit` distinct questions per reference period. Asking the same question again
- * costs nothing — the cell-key method gives it the same answer, so it teaches nothing new. What
- * was spent is written in each statistics audit record.
+ * may ask at most `limit` distinct questions per reference period (a month). Asking the same
+ * question again costs nothing — the cell-key method gives it the same answer, so it teaches
+ * nothing new.
+ *
+ * The questions already asked come from a ledger — the audit log, where every answered question
+ * is recorded with its hash — so every gateway replica, and a restarted one, counts the same
+ * budget. Questions this process has charged but whose records are not yet written are kept
+ * here too, so concurrent questions cannot slip past the limit together.
  */
 
 export interface BudgetSpend {
@@ -13,25 +18,36 @@ export interface BudgetSpend {
   repeated: boolean;
 }
 
-export class QuestionBudget {
-  private readonly asked = new Map<string, Set<string>>();
+/** Where the questions an organisation asked in a period are read from. */
+export interface QuestionLedger {
+  /** Hashes of the distinct questions `organisation` was answered in `period` (YYYY-MM). */
+  asked(organisation: string, period: string): Promise<ReadonlySet<string>>;
+}
 
-  constructor(readonly limit: number) {
+export class QuestionBudget {
+  private readonly charged = new Map<string, Set<string>>();
+
+  constructor(
+    readonly limit: number,
+    private readonly ledger: QuestionLedger,
+  ) {
     if (!Number.isInteger(limit) || limit < 1) throw new TypeError('The statistics question budget must be a positive integer.');
   }
 
   /** Charges one question to an organisation, or returns null when its budget for the period is spent. */
-  spend(organisation: string, period: string, question: string): BudgetSpend | null {
+  async spend(organisation: string, period: string, question: string): Promise<BudgetSpend | null> {
+    const recorded = await this.ledger.asked(organisation, period);
     const key = `${period}|${organisation}`;
-    let asked = this.asked.get(key);
-    if (!asked) {
+    let charged = this.charged.get(key);
+    if (!charged) {
       // Only the current period is kept: earlier periods' sets are dropped as a new one starts.
-      for (const old of this.asked.keys()) if (!old.startsWith(`${period}|`)) this.asked.delete(old);
-      this.asked.set(key, (asked = new Set()));
+      for (const old of this.charged.keys()) if (!old.startsWith(`${period}|`)) this.charged.delete(old);
+      this.charged.set(key, (charged = new Set()));
     }
+    const asked = new Set([...recorded, ...charged]);
     if (asked.has(question)) return { period, spent: asked.size, limit: this.limit, repeated: true };
     if (asked.size >= this.limit) return null;
-    asked.add(question);
-    return { period, spent: asked.size, limit: this.limit, repeated: false };
+    charged.add(question);
+    return { period, spent: asked.size + 1, limit: this.limit, repeated: false };
   }
 }

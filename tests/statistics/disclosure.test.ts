@@ -195,14 +195,23 @@ describe('stability', () => {
 });
 
 describe('the question budget', () => {
-  it('charges each distinct question once per period, refuses past the limit, and keeps answering what was asked', () => {
-    const budget = new QuestionBudget(2);
-    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'a')).toEqual({ period: '2026-06', spent: 1, limit: 2, repeated: false });
-    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'a')).toEqual({ period: '2026-06', spent: 1, limit: 2, repeated: true });
-    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'b')).toEqual({ period: '2026-06', spent: 2, limit: 2, repeated: false });
-    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'c')).toBeNull();
-    expect(budget.spend('EU/EDU/RESEARCH', '2026-06', 'a')).toMatchObject({ repeated: true });
-    expect(budget.spend('EU/GOV/EU-REINTEGRATION-PROGRAMME', '2026-06', 'c')).toMatchObject({ spent: 1 });
-    expect(budget.spend('EU/EDU/RESEARCH', '2026-07', 'c')).toEqual({ period: '2026-07', spent: 1, limit: 2, repeated: false });
+  /** A ledger as the audit log would answer it: the questions recorded per organisation and period. */
+  const ledger = (recorded: Record<string, string[]> = {}) => ({ asked: async (organisation: string, period: string) => new Set(recorded[`${period}|${organisation}`] ?? []) });
+
+  it('charges each distinct question once per period, refuses past the limit, and keeps answering what was asked', async () => {
+    const budget = new QuestionBudget(2, ledger());
+    expect(await budget.spend('EU/EDU/RESEARCH', '2026-06', 'a')).toEqual({ period: '2026-06', spent: 1, limit: 2, repeated: false });
+    expect(await budget.spend('EU/EDU/RESEARCH', '2026-06', 'a')).toEqual({ period: '2026-06', spent: 1, limit: 2, repeated: true });
+    expect(await budget.spend('EU/EDU/RESEARCH', '2026-06', 'b')).toEqual({ period: '2026-06', spent: 2, limit: 2, repeated: false });
+    expect(await budget.spend('EU/EDU/RESEARCH', '2026-06', 'c')).toBeNull();
+    expect(await budget.spend('EU/EDU/RESEARCH', '2026-06', 'a')).toMatchObject({ repeated: true });
+    expect(await budget.spend('EU/GOV/EU-REINTEGRATION-PROGRAMME', '2026-06', 'c')).toMatchObject({ spent: 1 });
+    expect(await budget.spend('EU/EDU/RESEARCH', '2026-07', 'c')).toEqual({ period: '2026-07', spent: 1, limit: 2, repeated: false });
+  });
+
+  it('counts what the audit log holds, so another replica or a restart does not reset the budget', async () => {
+    const budget = new QuestionBudget(2, ledger({ '2026-06|EU/EDU/RESEARCH': ['a', 'b'] }));
+    expect(await budget.spend('EU/EDU/RESEARCH', '2026-06', 'c')).toBeNull();
+    expect(await budget.spend('EU/EDU/RESEARCH', '2026-06', 'b')).toEqual({ period: '2026-06', spent: 2, limit: 2, repeated: true });
   });
 });

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditContent } from '../../audit/index.js';
+import { auditLedger } from '../../gateway/statisticsStage.js';
 import { referenceDate } from '../../statistics/index.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
@@ -122,6 +123,7 @@ describe.each(testStores)('statistics through the gateway on $name', (store) => 
       rows: 'COUNTRY_OF_ORIGIN',
       columns: null,
       filters: [{ dimension: 'RETURN_TYPE', band: 'ENFORCED' }],
+      question: expect.stringMatching(/^[0-9a-f]{64}$/),
       asOf,
       cells: table.cells.length,
       suppressedCells: table.suppressedCells,
@@ -131,5 +133,27 @@ describe.each(testStores)('statistics through the gateway on $name', (store) => 
     expect(record.cases).toEqual([]);
     expect(record.content.cases).toEqual([]);
     expect(JSON.stringify(record.content)).not.toMatch(/EU-\d{4}-\d{6}/);
+  });
+});
+
+describe.each(testStores)('the question budget on $name', (store) => {
+  let federation: TestFederation;
+  beforeAll(async () => {
+    federation = await startTestFederation(store, { cases: 60 });
+  });
+  afterAll(async () => {
+    await federation?.stop();
+  });
+
+  it('is counted from the audit log: the ledger holds each distinct question answered, repeats once', async () => {
+    const ask = (rows: string) => federation.query('researcher', 'STATISTICS', `{ statistics(table: RETURNS, rows: ${rows}) { budget { period spent limit } } }`);
+    await ask('RETURN_TYPE');
+    await ask('AGE_BAND');
+    const last = await ask('RETURN_TYPE');
+    const { period, spent, limit } = last.data!.statistics.budget;
+    expect({ spent, limit }).toEqual({ spent: 2, limit: 200 });
+    const asked = await auditLedger(federation.db).asked('EU/EDU/EU-RETURN-RESEARCH', period);
+    expect(asked.size).toBe(2);
+    expect(await auditLedger(federation.db).asked('EU/GOV/EU-REINTEGRATION-PROGRAMME', period)).toEqual(new Set());
   });
 });
