@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditContent } from '../../audit/index.js';
+import { signContext, type SubgraphContext } from '../../auth/context-token.js';
 import { auditLedger } from '../../gateway/statisticsStage.js';
 import { referenceDate } from '../../statistics/index.js';
-import { syntheticCases } from '../../subgraphs/kit/index.js';
+import { CASE_INDEPENDENT_KEY, CONTEXT_EXTENSION, syntheticCases } from '../../subgraphs/kit/index.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { postGraphQL } from '../harness/graphql.js';
 import { testStores } from '../harness/stores.js';
@@ -157,3 +158,49 @@ describe.each(testStores)('the question budget on $name', (store) => {
     expect(await auditLedger(federation.db).asked('EU/GOV/EU-REINTEGRATION-PROGRAMME', period)).toEqual(new Set());
   });
 });
+
+describe.each(testStores)('a contribution called directly on $name', (store) => {
+  let federation: TestFederation;
+  beforeAll(async () => {
+    federation = await startTestFederation(store, { cases: 60 });
+  });
+  afterAll(async () => {
+    await federation?.stop();
+  });
+
+  const RESEARCHER: SubgraphContext = { officialId: 'researcher-001', organisation: 'EU/EDU/EU-RETURN-RESEARCH', country: 'EU', roles: ['RESEARCHER'], purpose: 'STATISTICS', requestId: 'contribution-test-1' };
+  const call = async (context: SubgraphContext) => {
+    const system = federation.systems.get('be-cases')!;
+    const before = system.opened.backendCalls();
+    const response = await fetch(system.subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ belgianCaseStatistics { count rows } }', extensions: { [CONTEXT_EXTENSION]: await signContext(federation.contextKeys, 'be-cases', context) } }),
+    });
+    return { body: (await response.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] }, backendCalls: system.opened.backendCalls() - before };
+  };
+
+  it('gives its values only to a request the gateway signed STATISTICS for (control)', async () => {
+    const { body } = await call({ ...RESEARCHER, decisions: { sets: [{ STATISTICS: 'R' }], cases: { [CASE_INDEPENDENT_KEY]: 0 } } });
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toMatchObject({ belgianCaseStatistics: { count: cases60().filter((c) => c.owningMemberState === 'BE').length } });
+  });
+
+  it('refuses every value, without reading its backend, when the gateway signed no STATISTICS decision', async () => {
+    const { body, backendCalls } = await call(RESEARCHER);
+    expect(body.data).toBeNull();
+    expect(body.errors?.map((e) => [e.extensions?.code, e.extensions?.rule])).toEqual([['NO_RELATIONSHIP', 'decision.missing']]);
+    expect(backendCalls).toBe(0);
+  });
+
+  it('refuses it to a case decision signed for a case, whatever the case', async () => {
+    const ref = cases60()[0]!.ref;
+    const { body } = await call({ ...RESEARCHER, decisions: { sets: [{ STATISTICS: 'R' }], cases: { [ref]: 0 } } });
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0]?.extensions?.code).toBe('NO_RELATIONSHIP');
+  });
+});
+
+function cases60() {
+  return [...syntheticCases(60)];
+}
