@@ -112,13 +112,13 @@ const CONTRIBUTORS: readonly { subgraph: string; required: boolean; field: strin
   },
 ];
 
-/** The root fields an operation selects, through inline fragments and fragment spreads. */
-function rootFields(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
-  const names = new Set<string>();
+/** How often each root field is selected, through aliases, inline fragments and fragment spreads. */
+function rootFields(document: DocumentNode, operation: OperationDefinitionNode): Map<string, number> {
+  const names = new Map<string, number>();
   const seen = new Set<string>();
   const visit = (set: SelectionSetNode) => {
     for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      if (selection.kind === Kind.FIELD) names.set(selection.name.value, (names.get(selection.name.value) ?? 0) + 1);
       else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
       else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
@@ -193,8 +193,12 @@ export class StatisticsStage {
     const operation = requestContext.operation;
     const roots = rootFields(requestContext.document, operation);
     if (!roots.has(STATISTICS_FIELD)) return inner(requestContext);
-    if ([...roots].some((name) => name !== STATISTICS_FIELD && name !== '__typename')) {
+    if ([...roots.keys()].some((name) => name !== STATISTICS_FIELD && name !== '__typename')) {
       return { errors: [hubError('HUB_STATISTICS_QUESTION_INVALID', ['a statistics question is asked alone, and this operation selects other root fields too.'])] };
+    }
+    // One question per request, so that its record names it and its budget charge is the request's.
+    if (roots.get(STATISTICS_FIELD)! > 1) {
+      return { errors: [hubError('HUB_STATISTICS_QUESTION_INVALID', ['one statistics question per request, and this operation asks several.'])] };
     }
     const context = requestContext.context as HubContext;
     const result = await execute({

@@ -15,6 +15,7 @@ describe('statistics bench smoke', () => {
       expect(result.questions.map((q) => q.question)).toEqual(QUESTIONS.map((q) => q.name));
       for (const q of result.questions) {
         expect(Number.isFinite(q.medianMs)).toBe(true);
+        expect(Number.isFinite(q.cpuMs)).toBe(true);
         expect(q.cells).toBeGreaterThan(0);
       }
       expect(Number.isFinite(result.hubMs)).toBe(true);

@@ -115,6 +115,16 @@ describe.each(testStores)('statistics through the gateway on $name', (store) => 
     expect(response.errors?.map((e) => e.extensions?.hubCode)).toEqual(['HUB_STATISTICS_QUESTION_INVALID']);
   });
 
+  it('refuses two statistics questions in one request, so each record names its one question', async () => {
+    const { requestId, response } = await send('researcher', 'STATISTICS', '{ a: statistics(table: RETURNS, rows: RETURN_TYPE) { suppressedCells } b: statistics(table: RETURNS, rows: AGE_BAND) { suppressedCells } }');
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors).toEqual([
+      { message: 'The statistics question cannot be asked: one statistics question per request, and this operation asks several.', extensions: { code: 'BAD_USER_INPUT', hubCode: 'HUB_STATISTICS_QUESTION_INVALID' } },
+    ]);
+    const record = await recordOf(requestId);
+    expect(record.content).toMatchObject({ code: 'HUB_STATISTICS_QUESTION_INVALID', subgraphs: [] });
+  });
+
   it('records the table, dimensions, filters, suppressed cells and budget — and no case', async () => {
     const { requestId, response } = await send('researcher', 'STATISTICS', BY_COUNTRY, { filters: [{ dimension: 'RETURN_TYPE', band: 'ENFORCED' }] });
     const table = response.data!.statistics;
