@@ -87,7 +87,7 @@ function withRefusedCases(cases: CaseAccesses, refused: readonly RefusedChange[]
 }
 
 /** Codes of an operation refused before execution: parse, validation, variables, limits. */
-const REFUSAL_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'INTROSPECTION_DISABLED']);
+const REFUSAL_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'INTROSPECTION_DISABLED', HubErrors.HUB_STATISTICS_BUDGET_EXHAUSTED.graphqlCode]);
 
 interface ResultError {
   extensions?: Record<string, unknown>;

@@ -19,7 +19,7 @@ import { startGateway, type GatewayOptions, type RunningGateway } from './server
 import { SupergraphSource } from './SupergraphSource.js';
 import { GATEWAY_SERVICE, startTracing, subgraphService, type Tracing, type TracingOptions } from './tracing.js';
 
-export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs'> {
+export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs' | 'statisticsQuestionBudget'> {
   db: Db;
   /** The issuers whose tokens the gateway accepts. */
   trust: TrustList;
@@ -108,7 +108,7 @@ export async function prepareSystems(db: Db, systems: readonly WrappedSystem[], 
   return { seeded: empty.map((s) => s.name) };
 }
 
-export interface ReplicaOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs'> {
+export interface ReplicaOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs' | 'statisticsQuestionBudget'> {
   db: Db;
   trust: TrustList;
   policy?: Policy;
@@ -163,6 +163,7 @@ export async function startGatewayReplica(options: ReplicaOptions): Promise<Runn
     limits: options.limits,
     resilience: options.resilience,
     shutdownGraceMs: options.shutdownGraceMs,
+    statisticsQuestionBudget: options.statisticsQuestionBudget,
     tracer: tracing?.tracer(GATEWAY_SERVICE),
   });
   const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
@@ -237,6 +238,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       limits: options.limits,
       resilience: options.resilience,
       shutdownGraceMs: options.shutdownGraceMs,
+      statisticsQuestionBudget: options.statisticsQuestionBudget,
       tracer: tracing?.tracer(GATEWAY_SERVICE),
     });
     const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });

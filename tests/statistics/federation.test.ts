@@ -150,7 +150,7 @@ describe.each(testStores)('statistics through the gateway on $name', (store) => 
 describe.each(testStores)('the question budget on $name', (store) => {
   let federation: TestFederation;
   beforeAll(async () => {
-    federation = await startTestFederation(store, { cases: 60 });
+    federation = await startTestFederation(store, { cases: 60, statisticsQuestionBudget: 2 });
   });
   afterAll(async () => {
     await federation?.stop();
@@ -162,10 +162,28 @@ describe.each(testStores)('the question budget on $name', (store) => {
     await ask('AGE_BAND');
     const last = await ask('RETURN_TYPE');
     const { period, spent, limit } = last.data!.statistics.budget;
-    expect({ spent, limit }).toEqual({ spent: 2, limit: 200 });
+    expect({ spent, limit }).toEqual({ spent: 2, limit: 2 });
     const asked = await auditLedger(federation.db).asked('EU/EDU/EU-RETURN-RESEARCH', period);
     expect(asked.size).toBe(2);
     expect(await auditLedger(federation.db).asked('EU/GOV/EU-REINTEGRATION-PROGRAMME', period)).toEqual(new Set());
+  });
+
+  it('refuses a new question past the budget, recorded as REFUSED, and still answers the ones asked', async () => {
+    const requestId = randomUUID();
+    const refused = await postGraphQL(federation.gateway.url, '{ statistics(table: RETURNS, rows: VULNERABLE) { suppressedCells } }', {}, { ...(await federation.as('researcher', 'STATISTICS')), 'x-request-id': requestId });
+    const period = referenceDate(new Date()).slice(0, 7);
+    expect(refused.errors).toEqual([
+      {
+        message: `Your organisation has asked its 2 distinct statistics questions for ${period}; questions already asked still answer.`,
+        path: ['statistics'],
+        locations: [{ line: 1, column: 3 }],
+        extensions: { code: 'STATISTICS_BUDGET_EXHAUSTED', hubCode: 'HUB_STATISTICS_BUDGET_EXHAUSTED' },
+      },
+    ]);
+    const [record] = await federation.db.query<{ outcome: string; content: AuditContent }>('SELECT outcome, content FROM audit.record WHERE request_id = $1', [requestId]);
+    expect(record).toMatchObject({ outcome: 'REFUSED', content: { code: 'HUB_STATISTICS_BUDGET_EXHAUSTED', subgraphs: [] } });
+    const again = await federation.query('researcher', 'STATISTICS', '{ statistics(table: RETURNS, rows: AGE_BAND) { budget { spent limit } } }');
+    expect(again.data!.statistics.budget).toEqual({ spent: 2, limit: 2 });
   });
 });
 
