@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS, type LimitOptions } from './limits/index.js';
 import { loadTrustedDocuments } from './limits/trustedDocuments.js';
 import { DEFAULT_RESILIENCE, type ResilienceOptions } from './resilience/index.js';
-import { DEFAULT_STATISTICS_QUESTION_BUDGET } from './statisticsStage.js';
+import { DEFAULT_STATISTICS_QUESTION_BUDGET } from '../statistics/budget.js';
 import { TRACES_MODES } from './tracing.js';
 
 const port = z.coerce.number().int().min(0).max(65535);

@@ -38,6 +38,7 @@ import {
   type Contributions,
   type QuestionLedger,
 } from '../statistics/index.js';
+export { DEFAULT_STATISTICS_QUESTION_BUDGET } from '../statistics/index.js';
 import type { Db } from '../store/index.js';
 import { CASE_INDEPENDENT_KEY, CONTEXT_EXTENSION } from '../subgraphs/kit/index.js';
 import type { StatisticsAudit } from '../audit/record.js';
@@ -130,9 +131,6 @@ function rootFields(document: DocumentNode, operation: OperationDefinitionNode):
   visit(operation.selectionSet);
   return names;
 }
-
-/** Distinct questions an organisation may ask per month, unless configured otherwise. */
-export const DEFAULT_STATISTICS_QUESTION_BUDGET = 200;
 
 export interface StatisticsStageOptions {
   /** Distinct questions per organisation per reference period (docs/STATISTICS.md). */

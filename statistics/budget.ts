@@ -10,6 +10,9 @@
  * here too, so concurrent questions cannot slip past the limit together.
  */
 
+/** Distinct questions an organisation may ask per month, unless configured otherwise (CONTINUUM_STATISTICS_QUESTION_BUDGET). */
+export const DEFAULT_STATISTICS_QUESTION_BUDGET = 200;
+
 export interface BudgetSpend {
   period: string;
   spent: number;

@@ -9,4 +9,4 @@ export { answer, TOTAL, type Answer, type Cell, type MeasureValue } from './comp
 export { joinContributions, recordKey, type CaseIndexColumns, type MemberStateColumns, type PartnerColumns, type Contributions } from './join.js';
 export { parseCaseIndex, parseMemberState, parsePartner, ContributionFormatError, CASE_SEPARATOR, FIELD_SEPARATOR, LIST_SEPARATOR } from './wire.js';
 export { parseQuestion, questionHash, referenceDate, QuestionError } from './question.js';
-export { QuestionBudget, type BudgetSpend, type QuestionLedger } from './budget.js';
+export { QuestionBudget, DEFAULT_STATISTICS_QUESTION_BUDGET, type BudgetSpend, type QuestionLedger } from './budget.js';
