@@ -232,3 +232,27 @@ describe.each(testStores)('a contribution called directly on $name', (store) => 
 function cases60() {
   return [...syntheticCases(60)];
 }
+
+describe.each(testStores)('a contributor that cannot answer, on $name', (store) => {
+  let federation: TestFederation;
+  beforeAll(async () => {
+    federation = await startTestFederation(store, { cases: 60 });
+  });
+  afterAll(async () => {
+    await federation?.stop();
+  });
+
+  it('fails the whole question with HUB_STATISTICS_UNAVAILABLE, naming the system: no table without its cases', async () => {
+    await federation.systems.get('iq-partner')!.subgraph.close();
+    const response = await federation.query('researcher', 'STATISTICS', '{ statistics(table: SUSTAINABILITY, rows: COUNTRY_OF_ORIGIN) { suppressedCells } }');
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors).toEqual([
+      {
+        message: 'The statistics cannot be computed now: subgraph "iq-partner" could not be reached. No partial table is released.',
+        path: ['statistics'],
+        locations: [{ line: 1, column: 3 }],
+        extensions: { code: 'STATISTICS_UNAVAILABLE', hubCode: 'HUB_STATISTICS_UNAVAILABLE' },
+      },
+    ]);
+  });
+});
