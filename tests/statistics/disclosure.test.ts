@@ -140,22 +140,31 @@ describe('differencing', () => {
    * everyone in IQ but the vulnerable, where the target is the only vulnerable one). Without
    * perturbation, n·mean of the one minus that of the other is the target's score exactly.
    */
-  function attack(secretIndex: number, target: number) {
+  function populations(secretIndex: number, target: number) {
     const secret = Buffer.from(`synthetic differencing key ${secretIndex}`);
     const others = people(40, { COUNTRY_OF_ORIGIN: 'IQ', VULNERABLE: 'NO' }, 0.3, secret).map((r, i) => ({ ...r, sustainability: { economic: (i % 10) / 10, social: 0.5, psychosocial: 0.5 } }));
-    const victim: CaseRecord = { ...person({ COUNTRY_OF_ORIGIN: 'IQ', VULNERABLE: 'YES' }, target, secret) };
-    const all = answer([...others, victim], BY_COUNTRY, AS_OF);
-    const without = answer([...others, victim], { ...BY_COUNTRY, filters: [{ dimension: 'VULNERABLE', band: 'NO' }] }, AS_OF);
+    const victim: CaseRecord = person({ COUNTRY_OF_ORIGIN: 'IQ', VULNERABLE: 'YES' }, target, secret);
+    return [...others, victim];
+  }
+  const WITHOUT_VULNERABLE: Question = { ...BY_COUNTRY, filters: [{ dimension: 'VULNERABLE', band: 'NO' }] };
+
+  function attack(secretIndex: number, target: number) {
+    const records = populations(secretIndex, target);
+    const all = answer(records, BY_COUNTRY, AS_OF);
+    const without = answer(records, WITHOUT_VULNERABLE, AS_OF);
     const meanAll = cell(all, 'IQ').measures[0]!.value!;
     const meanWithout = cell(without, 'IQ').measures[0]!.value!;
     // The attacker is even told the true sizes, 41 and 40.
     return { estimate: meanAll * 41 - meanWithout * 40, countDifference: cell(all, 'IQ').count! - cell(without, 'IQ').count! };
   }
 
-  it('works on unperturbed means: the attack is real', () => {
-    const others = Array.from({ length: 40 }, (_, i) => (i % 10) / 10);
-    const exact = ((others.reduce((a, b) => a + b, 0) + 0.87) / 41) * 41 - (others.reduce((a, b) => a + b, 0) / 40) * 40;
-    expect(exact).toBeCloseTo(0.87, 10);
+  it('is a real attack: the two populations differ by the victim alone, and exact means would give the score back', () => {
+    const records = populations(0, 0.87);
+    const inAll = records.filter((r) => r.bands.COUNTRY_OF_ORIGIN === 'IQ');
+    const inWithout = inAll.filter((r) => r.bands.VULNERABLE === 'NO');
+    expect(inAll.filter((r) => !inWithout.includes(r)).map((r) => r.sustainability!.economic)).toEqual([0.87]);
+    const sum = (rs: CaseRecord[]) => rs.reduce((total, r) => total + r.sustainability!.economic, 0);
+    expect((sum(inAll) / inAll.length) * 41 - (sum(inWithout) / inWithout.length) * 40).toBeCloseTo(0.87, 10);
   });
 
   it("does not give back the person's score from two released means", () => {
