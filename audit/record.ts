@@ -58,6 +58,23 @@ export interface CaseAccesses {
   paths: string[];
 }
 
+/** What a statistics request's record says of the question and its answer. */
+export interface StatisticsAudit {
+  table: string;
+  rows: string;
+  columns: string | null;
+  filters: { dimension: string; band: string }[];
+  /** The question's hash (statistics/question.ts): what the organisation's budget counts. */
+  question: string;
+  /** The reference date the question was answered as of. */
+  asOf: string;
+  /** Cells released, margins included, and how many of them as null. */
+  cells: number;
+  suppressedCells: number;
+  /** The organisation's question budget after this question. */
+  budget: { period: string; spent: number; limit: number; repeated: boolean };
+}
+
 interface ContentBase {
   /** The record's id, set by the writer (audit/AuditWriter.ts); absent in records written before it was hashed. */
   id?: string;
@@ -76,6 +93,8 @@ interface ContentBase {
   incidents: { subgraph: string; coordinate: string; code: string; rule: string }[];
   /** Registry actions: what was done to which participant, subgraph or version. */
   registry?: Record<string, unknown>;
+  /** Statistics questions (docs/STATISTICS.md): what was asked and how much was suppressed — never a case. */
+  statistics?: StatisticsAudit;
   requestHash: string;
   responseHash: string;
 }

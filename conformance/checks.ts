@@ -5,12 +5,15 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Kind, parse, type DirectiveDefinitionNode, type EnumTypeDefinitionNode, type FieldDefinitionNode, type TypeNode } from 'graphql';
-import { DENIAL_CODES } from '../contract/index.js';
+import { COMMON_SDL, DENIAL_CODES } from '../contract/index.js';
 import { generateContextKeys } from '../auth/context-token.js';
 import { DATA_CATEGORIES, GDPR_SPEC_URL, PERSONAL_DATA_DIRECTIVE, type DataCategory } from '../schema/vocabulary.js';
 import { claims, CONTEXT_HEADER, hmacToken, rawToken, type Reply } from './endpoint.js';
 import { entitiesDocument, selectAll, type Found } from './selection.js';
 import { fail, notApplicable, pass, type Check, type Group, type Outcome, type Suite } from './suite.js';
+
+/** Where the vocabulary lets `@personalData` stand (fields, and reference-data types), as it says. */
+const VOCABULARY_LOCATIONS = (parse(COMMON_SDL).definitions.find((d): d is DirectiveDefinitionNode => d.kind === Kind.DIRECTIVE_DEFINITION && d.name.value === PERSONAL_DATA_DIRECTIVE)?.locations ?? []).map((l) => l.value);
 
 export const REFUSAL = { errors: [{ message: 'Requests to this subgraph must come through the Continuum gateway.', extensions: { code: 'UNAUTHENTICATED', hubCode: 'HUB_CONTEXT_INVALID' } }] };
 
@@ -131,7 +134,7 @@ const SCHEMA: Check[] = [
       if (!definition) return fail('no directive definition');
       const args = (definition.arguments ?? []).map((a) => `${a.name.value}: ${a.type.kind === Kind.NON_NULL_TYPE ? `${namedType(a.type)}!` : namedType(a.type)}`);
       const locations = definition.locations.map((l) => l.value);
-      return isDeepStrictEqual(args, ['category: DataCategory!']) && isDeepStrictEqual(locations, ['FIELD_DEFINITION']) ? pass() : fail(`(${args.join(', ')}) on ${locations.join(' | ')}`);
+      return isDeepStrictEqual(args, ['category: DataCategory!']) && isDeepStrictEqual(locations, VOCABULARY_LOCATIONS) ? pass() : fail(`(${args.join(', ')}) on ${locations.join(' | ')}`);
     },
   },
   {

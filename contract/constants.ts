@@ -36,3 +36,10 @@ export const SPAN_ATTRIBUTES = {
   errorCodes: 'continuum.error_codes',
   operationName: 'graphql.operation.name',
 } as const;
+
+/**
+ * Where the gateway signs the decision for fields about no one case — a statistics contribution's
+ * STATISTICS fields (docs/STATISTICS.md): under this key of the decisions, which no case reference
+ * can equal. Without it such a field is denied.
+ */
+export const CASE_INDEPENDENT_KEY = '*';

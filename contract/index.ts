@@ -74,4 +74,5 @@ export {
   isDenialCode,
   SPAN_ATTRIBUTES,
   type DenialCode,
+  CASE_INDEPENDENT_KEY,
 } from './constants.js';

@@ -15,6 +15,7 @@ import type { AccessOutcome } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
 import { HubErrors } from './errors.js';
 import { refusalBody } from './refusal.js';
+import { statisticsAuditOf } from './statisticsStage.js';
 
 /** Mutations that change what the gates read (docs/POLICY.md), and the kind of record each leaves. */
 const CHANGE_KINDS: Readonly<Record<string, AuditKind>> = {
@@ -86,7 +87,7 @@ function withRefusedCases(cases: CaseAccesses, refused: readonly RefusedChange[]
 }
 
 /** Codes of an operation refused before execution: parse, validation, variables, limits. */
-const REFUSAL_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'INTROSPECTION_DISABLED']);
+const REFUSAL_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'INTROSPECTION_DISABLED', HubErrors.HUB_STATISTICS_BUDGET_EXHAUSTED.graphqlCode]);
 
 interface ResultError {
   extensions?: Record<string, unknown>;
@@ -122,6 +123,7 @@ export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<Hub
   const released = cases.reduce((n, c) => n + (accesses[c.access]?.released.length ?? 0), 0);
   const denied = cases.reduce((n, c) => n + (accesses[c.access]?.denied.length ?? 0), 0);
   const firstRefusal = refused.find((r) => r.code !== null);
+  const statistics = statisticsAuditOf(access);
   return {
     v: 2,
     kind: changes.length > 0 ? CHANGE_KINDS[changes[0]!.name.value]! : 'ACCESS',
@@ -148,6 +150,7 @@ export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<Hub
     accesses,
     paths,
     incidents: outcome.incidents.map((i) => ({ ...i })),
+    ...(statistics ? { statistics } : {}),
     requestHash: sha256Hex(JSON.stringify({ query: ctx.request.query ?? null, operationName: ctx.request.operationName ?? null, variables: ctx.request.variables ?? null })),
     responseHash: sha256Hex(JSON.stringify(result)),
   };

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS, type LimitOptions } from './limits/index.js';
 import { loadTrustedDocuments } from './limits/trustedDocuments.js';
 import { DEFAULT_RESILIENCE, type ResilienceOptions } from './resilience/index.js';
+import { DEFAULT_STATISTICS_QUESTION_BUDGET } from '../statistics/budget.js';
 import { TRACES_MODES } from './tracing.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -56,6 +57,8 @@ export const ConfigSchema = z.object({
   CONTINUUM_SUBGRAPH_RETRIES: count(0, 10).default(DEFAULT_RESILIENCE.retries),
   CONTINUUM_BREAKER_FAILURES: count(1, 1000).default(DEFAULT_RESILIENCE.failureThreshold),
   CONTINUUM_BREAKER_COOLDOWN_MS: count(100, 3_600_000).default(DEFAULT_RESILIENCE.cooldownMs),
+  /** Distinct statistics questions per organisation per month (docs/STATISTICS.md § Differencing). */
+  CONTINUUM_STATISTICS_QUESTION_BUDGET: count(1, 100_000).default(DEFAULT_STATISTICS_QUESTION_BUDGET),
   /** On SIGTERM: keep serving this long with /readyz at 503 before closing (longer than the load balancer's health check interval). */
   CONTINUUM_SHUTDOWN_GRACE_MS: count(0, 120_000).default(1000),
   // Traces (gateway/tracing.ts): nothing is recorded or sent unless an operator turns them on.
@@ -121,7 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** The gateway's limits and resilience settings; reads the trusted documents manifest, if any. */
-export function gatewayTuning(config: Config): { limits: LimitOptions; resilience: ResilienceOptions; shutdownGraceMs: number } {
+export function gatewayTuning(config: Config): { limits: LimitOptions; resilience: ResilienceOptions; shutdownGraceMs: number; statisticsQuestionBudget: number } {
   let trustedDocuments: LimitOptions['trustedDocuments'] = null;
   if (config.CONTINUUM_TRUSTED_DOCUMENTS) {
     try {
@@ -150,5 +153,6 @@ export function gatewayTuning(config: Config): { limits: LimitOptions; resilienc
       cooldownMs: config.CONTINUUM_BREAKER_COOLDOWN_MS,
     },
     shutdownGraceMs: config.CONTINUUM_SHUTDOWN_GRACE_MS,
+    statisticsQuestionBudget: config.CONTINUUM_STATISTICS_QUESTION_BUDGET,
   };
 }

@@ -13,7 +13,8 @@ const FILES: Record<string, string> = {
   'console.js': 'text/javascript; charset=utf-8',
 };
 
-const HEADERS = {
+/** The console's response headers (the MEAL page, ./meal.ts, is served under the same). */
+export const CONSOLE_HEADERS = {
   'content-security-policy':
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
@@ -29,10 +30,10 @@ export function registerConsole(app: FastifyInstance): void {
   // Read once: the console is part of the release, not content that changes at run time.
   const page = read('index.html');
   const assets = new Map(Object.entries(FILES).map(([name, type]) => [name, { body: read(name), type }]));
-  app.get('/console', (_request, reply) => reply.headers(HEADERS).type('text/html; charset=utf-8').send(page));
+  app.get('/console', (_request, reply) => reply.headers(CONSOLE_HEADERS).type('text/html; charset=utf-8').send(page));
   app.get<{ Params: { name: string } }>('/console/:name', (request, reply) => {
     const asset = assets.get(request.params.name);
     if (!asset) return reply.code(404).send({ error: 'not found' });
-    return reply.headers(HEADERS).type(asset.type).send(asset.body);
+    return reply.headers(CONSOLE_HEADERS).type(asset.type).send(asset.body);
   });
 }

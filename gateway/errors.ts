@@ -51,6 +51,10 @@ export const HubErrors = {
   HUB_SUBGRAPH_SUSPENDED: define('HUB_SUBGRAPH_SUSPENDED', 'SUBGRAPH_SUSPENDED', 200, 'Subgraph "%s" is suspended by the hub operator and is not called; its fields are null in this response.'),
   HUB_SUBGRAPH_BACKEND_FAILED: define('HUB_SUBGRAPH_BACKEND_FAILED', 'SUBGRAPH_BACKEND_FAILED', 200, 'The system behind subgraph "%s" failed; its fields are null in this response.'),
   HUB_SUBGRAPH_CIRCUIT_OPEN: define('HUB_SUBGRAPH_CIRCUIT_OPEN', 'SUBGRAPH_CIRCUIT_OPEN', 200, 'Subgraph "%s" is failing and is not being called for a while; its fields are null in this response.'),
+  // Statistics (statistics/stage.ts, docs/STATISTICS.md): a question outside the declared tables, or one that cannot be answered whole.
+  HUB_STATISTICS_QUESTION_INVALID: define('HUB_STATISTICS_QUESTION_INVALID', 'BAD_USER_INPUT', 200, 'The statistics question cannot be asked: %s'),
+  HUB_STATISTICS_BUDGET_EXHAUSTED: define('HUB_STATISTICS_BUDGET_EXHAUSTED', 'STATISTICS_BUDGET_EXHAUSTED', 200, 'Your organisation has asked its %s distinct statistics questions for %s; questions already asked still answer.'),
+  HUB_STATISTICS_UNAVAILABLE: define('HUB_STATISTICS_UNAVAILABLE', 'STATISTICS_UNAVAILABLE', 200, 'The statistics cannot be computed now: %s. No partial table is released.'),
   // Abuse limits (gateway/limits/): each refuses its attack before any subgraph is called.
   HUB_LIMIT_BODY_TOO_LARGE: define('HUB_LIMIT_BODY_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 413, 'The request body is larger than %s bytes.'),
   HUB_LIMIT_BATCHED: define('HUB_LIMIT_BATCHED', 'BAD_REQUEST', 400, 'Send one operation per request: batched requests are refused.'),

@@ -43,6 +43,7 @@ export const PIPELINE: readonly Stage[] = Object.freeze([
   stage('cost', 'apollo', 'the operation costed on the coerced variables of this request, before planning', ['HUB_LIMIT_COST']),
   stage('variables', 'apollo', 'variable values coerced to their types', ['BAD_USER_INPUT']),
   stage('access', 'executor', 'one supergraph version per request; introspection for the hub operator only; fields the policy denies removed before planning, per-case decisions', ['HUB_SUPERGRAPH_CHANGED', 'HUB_INTROSPECTION_DISABLED', ...DENIAL_CODES]),
+  stage('statistics', 'executor', "Query.statistics only: a declared question, asked alone, within the organisation's budget; every contribution fetched whole (docs/STATISTICS.md)", ['HUB_STATISTICS_QUESTION_INVALID', 'HUB_STATISTICS_BUDGET_EXHAUSTED', 'HUB_STATISTICS_UNAVAILABLE']),
   stage('subgraphs', 'executor', "signed context per subgraph call, deadline, circuit breaker, the answer re-checked", ['HUB_SUBGRAPH_UNAVAILABLE', 'HUB_SUBGRAPH_ERROR', 'HUB_SUBGRAPH_TIMEOUT', 'HUB_SUBGRAPH_CIRCUIT_OPEN', 'HUB_SUBGRAPH_BACKEND_FAILED', 'HUB_SUBGRAPH_SUSPENDED']),
   stage('audit', 'executor', 'the record durable before the response leaves', ['HUB_AUDIT_UNAVAILABLE']),
 ]);

@@ -29,6 +29,7 @@ import { auditPlugin, recordUnrecorded, refusalRecord } from './auditPlugin.js';
 import { registerAuditExport } from './auditExport.js';
 import { authenticate } from './authenticate.js';
 import { registerConsole } from './console.js';
+import { registerMeal } from './meal.js';
 import type { HubContext } from './context.js';
 import { HubErrors, type HubErrorCode } from './errors.js';
 import { registerExplorer } from './explorer.js';
@@ -36,6 +37,7 @@ import type { Registry } from './registry/Registry.js';
 import { registerRegistryRoutes } from './registry/routes.js';
 import { HubDataSource } from './HubDataSource.js';
 import { HubGateway } from './HubGateway.js';
+import { DEFAULT_STATISTICS_QUESTION_BUDGET, StatisticsStage } from './statisticsStage.js';
 import { clientSafeMessage, withLimitCode } from './limits/apolloRefusals.js';
 import { bodyLimitErrorHandler, refuseBatches } from './limits/http.js';
 import { DEFAULT_LIMITS, limitPlugins, limitRules, type LimitOptions } from './limits/index.js';
@@ -89,6 +91,8 @@ export interface GatewayOptions {
    * Gateway's own spans go to the global tracer provider, which tracing registers.
    */
   tracer?: Tracer;
+  /** Distinct statistics questions per organisation per month (docs/STATISTICS.md). @default DEFAULT_STATISTICS_QUESTION_BUDGET */
+  statisticsQuestionBudget?: number;
 }
 
 export interface RunningGateway {
@@ -155,6 +159,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const development = options.development ?? false;
   let supergraphLoaded = false;
   const runtime = new AccessRuntime(options.policy, options.store, options.contextKeys, development);
+  // Answers Query.statistics inside the enforcing executor (docs/STATISTICS.md).
+  const statistics = new StatisticsStage(runtime, { questionBudget: options.statisticsQuestionBudget ?? DEFAULT_STATISTICS_QUESTION_BUDGET, timeoutMs: resilience.timeoutMs });
   const reportIncident = (incident: Record<string, unknown>) => app.log.warn({ ...incident, incident: 'SUBGRAPH_RETURNED_DENIED_FIELD' }, 'stripped a denied field a subgraph returned');
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraph,
@@ -173,8 +179,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   const apollo = new ApolloServer<HubContext>({
-    gateway: new HubGateway(gateway, enforcingExecutor(runtime), ({ apiSchema, coreSupergraphSdl }) => {
+    gateway: new HubGateway(gateway, (inner) => enforcingExecutor(runtime)(statistics.wrap(inner)), ({ apiSchema, coreSupergraphSdl }) => {
       runtime.update(apiSchema, coreSupergraphSdl);
+      statistics.update(coreSupergraphSdl);
       supergraphLoaded = true;
     }),
     // Apollo's own switch stays on: who may introspect is decided per caller by the enforcing
@@ -314,6 +321,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
   });
   registerConsole(app);
+  registerMeal(app);
   const authenticated = authenticate(options.verifier, (entry) => app.log.info(entry));
   // /audit/export records its own refusals (kind ACCESS, with the caller once verified).
   const authenticatedExport = authenticate(

@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../../store/index.js';
-import type { KitContext, SubgraphModule } from '../kit/index.js';
+import { statisticsSigned, type KitContext, type SubgraphModule } from '../kit/index.js';
 import { ping, selectDossiers, type DossierRow } from './backend.js';
 import {
   mapDecisionRetour,
@@ -18,6 +18,7 @@ import {
   mapVulnerabilite,
 } from './mapping.js';
 import { BE_CASES_SDL } from './schema.js';
+import { belgianContribution, BE_STATISTICS_SDL } from './statistics.js';
 
 export const SUBGRAPH_NAME = 'be-cases';
 
@@ -30,7 +31,7 @@ type Context = BeCasesLoaders & KitContext;
 export function beCasesModule(db: Db): SubgraphModule<BeCasesLoaders> {
   return {
     name: SUBGRAPH_NAME,
-    typeDefs: BE_CASES_SDL,
+    typeDefs: `${BE_CASES_SDL}\n${BE_STATISTICS_SDL}`,
     // Each batch is read group by group of cases sharing what is released to this request, each
     // group's statement selecting only the released parts: a denied part is never read.
     createLoaders: (_caller, released) => ({
@@ -40,6 +41,10 @@ export function beCasesModule(db: Db): SubgraphModule<BeCasesLoaders> {
     }),
     checkHealth: () => ping(db),
     resolvers: {
+      Query: {
+        // Read only when the gateway signed STATISTICS for the request (the values are nothing else's).
+        belgianCaseStatistics: (_root: unknown, _args: unknown, context: Context) => (statisticsSigned(context.caller) ? belgianContribution(db) : { count: 0, rows: '' }),
+      },
       BelgianCaseFile: {
         __resolveReference: (reference: { caseRef?: unknown }, context: Context) =>
           // A representation without a usable key is simply not a file this system holds.

@@ -11,6 +11,7 @@ import { auditResolvers } from './audit-resolvers.js';
 import { auditTypeDefs } from './audit-schema.js';
 import { centralResolvers, createCentralLoaders, localDecider } from './resolvers.js';
 import { centralTypeDefs } from './schema.js';
+import { statisticsResolvers, statisticsTypeDefs } from './statistics.js';
 import { transferBasisResolvers } from './transfer-bases.js';
 
 export { MEMBER_STATE_SYSTEMS, EU_PROGRAMME_SYSTEM, IQ_PARTNER_SYSTEM } from './participants.js';
@@ -30,11 +31,12 @@ export const centralSystem: WrappedSystem = {
     const cases = centralResolvers(db, policy);
     const audit = auditResolvers(db, { publicJwk: options.auditPublicJwk });
     const transfers = transferBasisResolvers(db, policy);
+    const statistics = statisticsResolvers(db);
     return {
       module: {
         name: 'central',
-        typeDefs: `${centralTypeDefs}\n${auditTypeDefs}`,
-        resolvers: { ...cases, ...audit, Query: { ...cases.Query, ...audit.Query, ...transfers.Query }, Mutation: { ...cases.Mutation, ...transfers.Mutation } },
+        typeDefs: `${centralTypeDefs}\n${auditTypeDefs}\n${statisticsTypeDefs}`,
+        resolvers: { ...cases, ...audit, Query: { ...cases.Query, ...audit.Query, ...transfers.Query, ...statistics.Query }, Mutation: { ...cases.Mutation, ...transfers.Mutation } },
         createLoaders: (caller) => createCentralLoaders(db, caller.organisation),
         checkHealth: async () => {
           await db.query('SELECT 1');

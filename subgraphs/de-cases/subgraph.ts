@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../../store/index.js';
-import type { KitContext, SubgraphModule } from '../kit/index.js';
+import { statisticsSigned, type KitContext, type SubgraphModule } from '../kit/index.js';
 import { ping, selectAkten, type AkteRow } from './backend.js';
 import {
   mapAsylverfahren,
@@ -18,6 +18,7 @@ import {
   mapVulnerabilitaet,
 } from './mapping.js';
 import { DE_CASES_SDL } from './schema.js';
+import { germanContribution, DE_STATISTICS_SDL } from './statistics.js';
 
 export const SUBGRAPH_NAME = 'de-cases';
 
@@ -30,7 +31,7 @@ type Context = DeCasesLoaders & KitContext;
 export function deCasesModule(db: Db): SubgraphModule<DeCasesLoaders> {
   return {
     name: SUBGRAPH_NAME,
-    typeDefs: DE_CASES_SDL,
+    typeDefs: `${DE_CASES_SDL}\n${DE_STATISTICS_SDL}`,
     // Each batch is read group by group of cases sharing what is released to this request, each
     // group's statement selecting only the released parts: a denied part is never read.
     createLoaders: (_caller, released) => ({
@@ -40,6 +41,10 @@ export function deCasesModule(db: Db): SubgraphModule<DeCasesLoaders> {
     }),
     checkHealth: () => ping(db),
     resolvers: {
+      Query: {
+        // Read only when the gateway signed STATISTICS for the request (the values are nothing else's).
+        germanCaseStatistics: (_root: unknown, _args: unknown, context: Context) => (statisticsSigned(context.caller) ? germanContribution(db) : { count: 0, rows: '' }),
+      },
       GermanCaseFile: {
         __resolveReference: (reference: { caseRef?: unknown }, context: Context) =>
           // A representation without a usable key is simply not a file this system holds.

@@ -9,6 +9,8 @@ import { CASE_REF_PATTERN } from '../../contract/index.js';
 
 export const LOOKUP_PATH = '/api/v1/beneficiaries/lookup';
 export const HEALTH_PATH = '/api/v1/health';
+/** Every beneficiary's indicator values, for statistics (no dates, amounts or codes of its own). */
+export const INDICATORS_PATH = '/api/v1/indicators';
 /** Most EU references one lookup may name. */
 export const MAX_LOOKUP_REFS = 500;
 
@@ -55,6 +57,18 @@ export type ApiBeneficiary = z.infer<typeof ApiBeneficiary>;
 
 export const LookupResponse = z.object({ results: z.array(ApiBeneficiary) });
 export type LookupResponse = z.infer<typeof LookupResponse>;
+
+/** The indicators export, columnar: index i of every list is one beneficiary. Scores 0-100 as elsewhere. */
+export const IndicatorsResponse = z.strictObject({
+  eu_references: z.array(z.string()),
+  service_types: z.array(z.array(z.string())),
+  visit_counts: z.array(z.number().int().nonnegative()),
+  last_in_country: z.array(z.boolean().nullable()),
+  economic: z.array(z.number().int().nullable()),
+  social: z.array(z.number().int().nullable()),
+  psychosocial: z.array(z.number().int().nullable()),
+});
+export type IndicatorsResponse = z.infer<typeof IndicatorsResponse>;
 
 /** Every error the REST service sends: a stable code for machines, a message for people. */
 export interface ApiError {

@@ -6,7 +6,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { MappingError } from '../kit/index.js';
-import { HEALTH_PATH, LOOKUP_PATH, LookupResponse, type ApiBeneficiary, type RecordPart } from './api.js';
+import { HEALTH_PATH, INDICATORS_PATH, IndicatorsResponse, LOOKUP_PATH, LookupResponse, type ApiBeneficiary, type RecordPart } from './api.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -46,6 +46,29 @@ export class PartnerClient {
     const parsed = LookupResponse.safeParse(body);
     if (!parsed.success) throw new MappingError('partner lookup response: unexpected shape');
     return parsed.data.results;
+  }
+
+  /** Every beneficiary's indicator values (statistics), validated before mapping. */
+  async indicators(): Promise<IndicatorsResponse> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${INDICATORS_PATH}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    } catch {
+      throw unavailable();
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new GraphQLError(`The Iraqi partner backend answered HTTP ${response.status}.`, { extensions: { code: 'BACKEND_ERROR' } });
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      throw new MappingError('partner indicators response: not JSON');
+    }
+    const parsed = IndicatorsResponse.safeParse(body);
+    if (!parsed.success) throw new MappingError('partner indicators response: unexpected shape');
+    return parsed.data;
   }
 
   async health(): Promise<void> {

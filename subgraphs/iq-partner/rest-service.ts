@@ -7,8 +7,8 @@
 import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../../store/index.js';
-import { HEALTH_PATH, LOOKUP_PATH, LookupRequest, MAX_LOOKUP_REFS, type ApiError, type LookupResponse } from './api.js';
-import { lookupBeneficiaries } from './backend.js';
+import { HEALTH_PATH, INDICATORS_PATH, LOOKUP_PATH, LookupRequest, MAX_LOOKUP_REFS, type ApiError, type LookupResponse } from './api.js';
+import { beneficiaryIndicators, lookupBeneficiaries } from './backend.js';
 
 export interface PartnerRestService {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
@@ -67,6 +67,11 @@ export async function startPartnerRestService(db: Db, options: PartnerRestOption
     }
     const response: LookupResponse = { results: await lookupBeneficiaries(db, parsed.data.eu_refs, new Set(parsed.data.leave_out)) };
     return response;
+  });
+
+  app.get(INDICATORS_PATH, async () => {
+    lookups++;
+    return beneficiaryIndicators(db);
   });
 
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });

@@ -6,13 +6,14 @@
 import DataLoader from 'dataloader';
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
-import type { KitContext, SubgraphModule } from '../kit/index.js';
+import { statisticsSigned, type KitContext, type SubgraphModule } from '../kit/index.js';
 import { isCaseRef, type DataCategory } from '../../contract/index.js';
 import { MAX_LOOKUP_REFS, type ApiBeneficiary, type RecordPart } from './api.js';
 import type { PartnerClient } from './client.js';
+import { EMPTY_CONTRIBUTION, IQ_STATISTICS_SDL, partnerContribution } from './statistics.js';
 import { mapPartnerFile, type ReintegrationPartnerFile } from './mapping.js';
 
-export const IQ_PARTNER_SDL = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
+export const IQ_PARTNER_SDL = `${readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')}\n${IQ_STATISTICS_SDL}`;
 
 export interface IqPartnerLoaders {
   partnerFiles: DataLoader<string, ApiBeneficiary | null>;
@@ -57,6 +58,10 @@ export function iqPartnerSubgraph(client: PartnerClient, partner: string): Subgr
     }),
     checkHealth: () => client.health(),
     resolvers: {
+      Query: {
+        // Read only when the gateway signed STATISTICS for the request (the values are nothing else's).
+        iqPartnerStatistics: async (_root: unknown, _args: unknown, context: Context) => (statisticsSigned(context.caller) ? partnerContribution(await client.indicators()) : EMPTY_CONTRIBUTION),
+      },
       Case: {
         __resolveReference: (representation: CaseRepresentation) => caseReference(representation),
         // Mapped here, per case, so a record with a drifted code fails only its own field.

@@ -9,7 +9,7 @@
  * cases the gateway could not know in advance, e.g. the results of a root query.
  */
 import { defaultFieldResolver, GraphQLError, isNonNullType, isObjectType, Kind, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { caseRefIn, DECISION_MISSING, declaredCategories, signedOutcome, type DataCategory, type FieldOutcome, type SubgraphContext } from '@continuum/contract';
+import { CASE_INDEPENDENT_KEY, caseRefIn, DECISION_MISSING, declaredCategories, signedOutcome, type DataCategory, type FieldOutcome, type SubgraphContext } from '@continuum/contract';
 
 export type { FieldOutcome };
 
@@ -72,6 +72,16 @@ function representationsOf(info: GraphQLResolveInfo): unknown[] | null {
 }
 
 const MISSING = DECISION_MISSING;
+
+export { CASE_INDEPENDENT_KEY };
+
+/**
+ * Whether the gateway signed STATISTICS for this request: a contribution's root resolver asks
+ * before it reads its backend, so a request that may not have the values never reads them.
+ */
+export function statisticsSigned(caller: SubgraphContext): boolean {
+  return signedOutcome(caller.decisions, CASE_INDEPENDENT_KEY, 'STATISTICS') === 'R';
+}
 const NO_CASE = { code: 'NO_RELATIONSHIP', rule: 'case.unknown' } as const;
 /** What the gateway answers for a field without a category (auth/decide.ts): denied, always. */
 const UNDECLARED = { code: 'FORBIDDEN_FIELD', rule: 'category.undeclared' } as const;
@@ -118,6 +128,10 @@ export function enforceDecisions(schema: GraphQLSchema, categories: ReadonlyMap<
           // Audit records and aggregates are not about one case: the subgraph decides them itself.
           const outcome = localDecider(context, null, category);
           return outcome instanceof Promise ? outcome.then((decided) => settleCaseIndependent(decided, source, args, context, info)) : settleCaseIndependent(outcome, source, args, context, info);
+        }
+        if (ref === null && category === 'STATISTICS') {
+          // A statistics contribution: released only when the gateway signed it for this request.
+          return settleCaseIndependent(signedOutcome(context.caller.decisions, CASE_INDEPENDENT_KEY, category) ?? MISSING, source, args, context, info);
         }
         if (ref === null) {
           // No case to decide for: only an absent value (e.g. the end cursor of an empty page) may pass.

@@ -4,7 +4,7 @@
  * @module subgraphs/kit
  */
 import './airgap.js';
-export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, type LocalDecider, type FieldOutcome } from './access.js';
+export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, statisticsSigned, CASE_INDEPENDENT_KEY, type LocalDecider, type FieldOutcome } from './access.js';
 export { CONTEXT_EXTENSION } from '@continuum/contract';
 export { startSubgraph, airGappedPlugins, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
 export { tracedRoute, requestSpanPlugin, SPAN_ATTRIBUTES } from './tracing.js';

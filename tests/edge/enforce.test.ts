@@ -15,7 +15,7 @@ const SDL = `
 extend schema
   @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   @link(url: "https://specs.continuum.example/gdpr/v1.0", import: ["@personalData"])
-directive @personalData(category: DataCategory!) on FIELD_DEFINITION
+directive @personalData(category: DataCategory!) on FIELD_DEFINITION | OBJECT
 enum DataCategory { IDENTITY CONTACT HEALTH REINTEGRATION CASE_ADMIN NOT_PERSONAL }
 scalar CaseRef
 

@@ -5,6 +5,7 @@
  * protocol cannot drift from the implemented one.
  */
 import { readFileSync } from 'node:fs';
+import { CONTEXT_JWKS_PATH } from '../../contract/index.js';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_ISSUER, ContextTokenError, generateContextKeys, signContext, verifyContext } from '../../auth/context-token.js';
 import { DENIAL_CODES } from '../../auth/decide.js';
@@ -130,7 +131,8 @@ describe('docs/PARTNER-PROTOCOL.md says what the code does', () => {
 
   it('gives the path where every gateway publishes its keys', () => {
     const routes = readFileSync(new URL('../../gateway/registry/routes.ts', import.meta.url), 'utf8');
-    expect(routes).toContain("app.get('/.well-known/continuum/context-jwks.json'");
+    expect(CONTEXT_JWKS_PATH).toBe('/.well-known/continuum/context-jwks.json');
+    expect(routes).toContain('app.get(CONTEXT_JWKS_PATH');
     expect(DOC).toContain('GET /.well-known/continuum/context-jwks.json');
   });
 

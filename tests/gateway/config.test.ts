@@ -35,12 +35,13 @@ describe('loadConfig', () => {
       CONTINUUM_BREAKER_FAILURES: 5,
       CONTINUUM_BREAKER_COOLDOWN_MS: 10_000,
       CONTINUUM_SHUTDOWN_GRACE_MS: 1000,
+      CONTINUUM_STATISTICS_QUESTION_BUDGET: 200,
       CONTINUUM_TRACES: 'off',
     });
   });
 
   it('turns the defaults into the gateway defaults, and 0 into no rate limit', () => {
-    expect(gatewayTuning(loadConfig({}))).toEqual({ limits: DEFAULT_LIMITS, resilience: DEFAULT_RESILIENCE, shutdownGraceMs: 1000 });
+    expect(gatewayTuning(loadConfig({}))).toEqual({ limits: DEFAULT_LIMITS, resilience: DEFAULT_RESILIENCE, shutdownGraceMs: 1000, statisticsQuestionBudget: 200 });
     expect(gatewayTuning(loadConfig({ CONTINUUM_RATE_LIMIT_PER_SECOND: '0' })).limits.rateLimit).toBeNull();
     expect(gatewayTuning(loadConfig({ CONTINUUM_RATE_LIMIT_PER_SECOND: '0.5', CONTINUUM_RATE_LIMIT_BURST: '2' })).limits.rateLimit).toEqual({ perSecond: 0.5, burst: 2 });
   });

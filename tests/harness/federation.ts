@@ -19,7 +19,7 @@ export interface TestFederation extends RunningFederation {
 
 export async function startTestFederation(
   store: TestStore,
-  options: { cases?: number; development?: boolean; logLevel?: string } & Pick<FederationOptions, 'limits' | 'resilience' | 'traces'> = {},
+  options: { cases?: number; development?: boolean; logLevel?: string } & Pick<FederationOptions, 'limits' | 'resilience' | 'traces' | 'statisticsQuestionBudget'> = {},
 ): Promise<TestFederation> {
   const { db, drop } = await store.open();
   const identities = await createDevIdentities();
@@ -34,6 +34,7 @@ export async function startTestFederation(
     limits: options.limits,
     resilience: options.resilience,
     traces: options.traces,
+    statisticsQuestionBudget: options.statisticsQuestionBudget,
   });
   const as = async (persona: PersonaName, purpose: Purpose) => ({
     authorization: `Bearer ${await issueDevToken(identities, persona)}`,
