@@ -28,7 +28,7 @@ const DENIED_VALUES = [
   '3 Example Road', // 102 everything but CASE_ADMIN denied
   'Asthma',
   '2026-03-17',
-  '77 Placeholder Street', // 103 never asked for
+  '77 Synthetic Street', // 103 never asked for
   'kept for the partner only',
 ];
 

@@ -26,7 +26,7 @@ const DATA = {
   cases: {
     'EU-2024-000020': { address: '9 Synthetic Close, Lagos', movedInOn: '2024-07-01', needs: [{ kind: 'RENT', healthNote: null }] },
     'EU-2024-000001': { address: '5 Example Avenue, Erbil', movedInOn: '2024-09-10', needs: [{ kind: 'REPAIRS', healthNote: null }] },
-    'EU-2024-000015': { address: '21 Placeholder Road, Erbil', movedInOn: '2025-03-02', needs: [{ kind: 'ACCESSIBILITY', healthNote: 'Needs a ground-floor flat (synthetic).' }] },
+    'EU-2024-000015': { address: '21 Synthetic Road, Erbil', movedInOn: '2025-03-02', needs: [{ kind: 'ACCESSIBILITY', healthNote: 'Needs a ground-floor flat (synthetic).' }] },
   },
 };
 
@@ -112,7 +112,7 @@ describe('a Python subgraph behind the edge, registered and queried the README w
     // The assigned Iraqi partner: the file, but not the health note (no grant of HEALTH for its purpose).
     expect(answer(await federation.query('iq-partner', 'REINTEGRATION_ASSISTANCE', housing))).toEqual({
       status: 200,
-      data: { case: { housing: { address: '21 Placeholder Road, Erbil', movedInOn: '2025-03-02', needs: [{ kind: 'ACCESSIBILITY', healthNote: null }] } } },
+      data: { case: { housing: { address: '21 Synthetic Road, Erbil', movedInOn: '2025-03-02', needs: [{ kind: 'ACCESSIBILITY', healthNote: null }] } } },
       errors: [
         {
           message: 'Field "HousingNeed.healthNote" (HEALTH) is not released to you: FORBIDDEN_FIELD by rule policy.no-grant.',
@@ -124,7 +124,7 @@ describe('a Python subgraph behind the edge, registered and queried the README w
     // The owning Member State's counsellor: everything, the health note included.
     expect(answer(await federation.query('be-counsellor', 'RETURN_COUNSELLING', housing))).toEqual({
       status: 200,
-      data: { case: { housing: { address: '21 Placeholder Road, Erbil', movedInOn: '2025-03-02', needs: [{ kind: 'ACCESSIBILITY', healthNote: 'Needs a ground-floor flat (synthetic).' }] } } },
+      data: { case: { housing: { address: '21 Synthetic Road, Erbil', movedInOn: '2025-03-02', needs: [{ kind: 'ACCESSIBILITY', healthNote: 'Needs a ground-floor flat (synthetic).' }] } } },
     });
   });
 });
