@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 const FILES: Record<string, string> = {
   'console.css': 'text/css; charset=utf-8',
   'console.js': 'text/javascript; charset=utf-8',
+  'dom.js': 'text/javascript; charset=utf-8',
 };
 
 /** The console's response headers (the MEAL page, ./meal.ts, is served under the same). */

@@ -1,4 +1,5 @@
 /* global document, window, fetch, URL, URLSearchParams, Blob, atob, console */
+import { $, h, svg } from './dom.js';
 /**
  * Continuum auditor console. Plain DOM, no framework, nothing loaded from outside the hub. The
  * bearer token lives in `state.token` only (never in storage, never in the URL) and every request
@@ -9,7 +10,6 @@ const PURPOSES = ['RETURN_COUNSELLING', 'RETURN_PREPARATION', 'CONTINUITY_OF_CAR
 const OUTCOMES = ['OK', 'PARTIAL', 'DENIED', 'REFUSED', 'ERROR'];
 const KINDS = ['ACCESS', 'CONSENT_CHANGE', 'TRANSFER_BASIS_CHANGE', 'REGISTRY'];
 const PAGE = 25;
-const SVG = 'http://www.w3.org/2000/svg';
 
 const RECORD_FIELDS = `seq id time kind requestId organisation country officialId roles purpose operationName operationType outcome code subgraphs
   cases { caseRef released { category basis rule paths } denied { category code rule paths } }
@@ -32,30 +32,6 @@ const state = {
   records: [],
   timeline: [],
 };
-
-const $ = (id) => document.getElementById(id);
-
-/** Builds an element: h('td', { class: 'num' }, 'text', otherNode). Children are text or nodes. */
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
-    else element.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child instanceof window.Node ? child : document.createTextNode(String(child)));
-  }
-  return element;
-}
-
-function svg(tag, attributes = {}, ...children) {
-  const element = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
-  for (const child of children) element.append(child instanceof window.Node ? child : document.createTextNode(String(child)));
-  return element;
-}
 
 function showMessage(text, kind = 'error') {
   const box = $('message');

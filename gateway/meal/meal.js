@@ -1,4 +1,5 @@
 /* global document, window, fetch, URL, Blob, atob */
+import { $, h, svg } from '/console/dom.js';
 /**
  * Continuum MEAL page. Plain DOM, no framework, nothing loaded from outside the hub. The bearer
  * token lives in `state.token` only (never in storage, never in the URL). The form offers only the
@@ -6,7 +7,6 @@
  * as text, never as HTML. Suppressed cells are shown as suppressed, never as zero.
  */
 
-const SVG = 'http://www.w3.org/2000/svg';
 const TOTAL = 'TOTAL';
 const QUERY = `query MealStatistics($table: StatisticsTable!, $rows: StatisticsDimension!, $columns: StatisticsDimension, $filters: [StatisticsFilterInput!]) {
   statistics(table: $table, rows: $rows, columns: $columns, filters: $filters) {
@@ -19,29 +19,6 @@ const QUERY = `query MealStatistics($table: StatisticsTable!, $rows: StatisticsD
 const STATUS_TEXT = { SUPPRESSED_SMALL_CELL: 'suppressed (fewer than the threshold)', SUPPRESSED_COMPLEMENTARY: 'suppressed (protects another cell)' };
 
 const state = { token: null, purpose: 'STATISTICS', declared: null, result: null };
-
-const $ = (id) => document.getElementById(id);
-
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
-    else element.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child instanceof window.Node ? child : document.createTextNode(String(child)));
-  }
-  return element;
-}
-
-function svg(tag, attributes = {}, ...children) {
-  const element = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
-  for (const child of children) element.append(child instanceof window.Node ? child : document.createTextNode(String(child)));
-  return element;
-}
 
 function showMessage(text) {
   const box = $('message');
