@@ -12,7 +12,7 @@
 import countries from 'i18n-iso-countries';
 import { insertRows, migrate, type Db } from '../../store/index.js';
 import type { DataCategory } from '../../contract/index.js';
-import type { SyntheticCase } from '../kit/index.js';
+import { releasedSelectList, type ReleasedPart, type SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'be-cases';
 
@@ -272,7 +272,7 @@ export interface DossierRow {
  * selected only when its category is released, else it comes back empty without being read.
  * The person's contact columns are CONTACT within the IDENTITY part.
  */
-const PARTS: readonly { category: DataCategory; as: keyof DossierRow; sql: string; empty: string }[] = [
+const PARTS: readonly ReleasedPart<DossierRow>[] = [
   {
     category: 'IDENTITY',
     as: 'personne',
@@ -296,9 +296,7 @@ const PARTS: readonly { category: DataCategory; as: keyof DossierRow; sql: strin
  * say whether the system holds the file at all.
  */
 export function selectDossiersSql(released: ReadonlySet<DataCategory>): string {
-  const contact = (column: string) => (released.has('CONTACT') ? column : 'NULL::text');
-  const parts = PARTS.map((part) => `${released.has(part.category) ? part.sql.replace(/%CONTACT\(([^)]+)\)/g, (_, column: string) => contact(column)) : part.empty} AS ${part.as}`);
-  return `SELECT d.numero_dossier, d.ref_ue,\n    ${parts.join(',\n    ')}\n  FROM be_dossiers.dossier d\n  WHERE d.ref_ue = ANY($1)`;
+  return `SELECT d.numero_dossier, d.ref_ue,\n    ${releasedSelectList(PARTS, released)}\n  FROM be_dossiers.dossier d\n  WHERE d.ref_ue = ANY($1)`;
 }
 
 export function selectDossiers(db: Db, refsUe: readonly string[], released: ReadonlySet<DataCategory>): Promise<DossierRow[]> {

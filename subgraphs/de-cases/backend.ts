@@ -13,7 +13,7 @@ import countries from 'i18n-iso-countries';
 import { insertRows, migrate, type Db } from '../../store/index.js';
 import { countryName } from '../countries.js';
 import type { DataCategory } from '../../contract/index.js';
-import type { SyntheticCase } from '../kit/index.js';
+import { releasedSelectList, type ReleasedPart, type SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'de-cases';
 
@@ -288,7 +288,7 @@ export interface AkteRow {
  * selected only when its category is released, else it comes back empty without being read.
  * The person's contact columns are CONTACT within the IDENTITY part.
  */
-const PARTS: readonly { category: DataCategory; as: keyof AkteRow; sql: string; empty: string }[] = [
+const PARTS: readonly ReleasedPart<AkteRow>[] = [
   {
     category: 'IDENTITY',
     as: 'person',
@@ -313,9 +313,7 @@ const PARTS: readonly { category: DataCategory; as: keyof AkteRow; sql: string; 
  * say whether the system holds the file at all.
  */
 export function selectAktenSql(released: ReadonlySet<DataCategory>): string {
-  const contact = (column: string) => (released.has('CONTACT') ? column : 'NULL::text');
-  const parts = PARTS.map((part) => `${released.has(part.category) ? part.sql.replace(/%CONTACT\(([^)]+)\)/g, (_, column: string) => contact(column)) : part.empty} AS ${part.as}`);
-  return `SELECT a.aktenzeichen, a.eu_fallnummer,\n    ${parts.join(',\n    ')}\n  FROM de_akten.akte a\n  WHERE a.eu_fallnummer = ANY($1)`;
+  return `SELECT a.aktenzeichen, a.eu_fallnummer,\n    ${releasedSelectList(PARTS, released)}\n  FROM de_akten.akte a\n  WHERE a.eu_fallnummer = ANY($1)`;
 }
 
 export function selectAkten(db: Db, euFallnummern: readonly string[], released: ReadonlySet<DataCategory>): Promise<AkteRow[]> {

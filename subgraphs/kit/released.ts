@@ -59,3 +59,22 @@ export function releasedCategories(caller: SubgraphContext, options: { decidesUn
 
 /** Everything released: only for a subgraph started without enforcement (the benchmark baseline). */
 export const ALL_RELEASED: ReleasedCategories = releasedView(() => EVERY_CATEGORY);
+
+/**
+ * One part of a backend record a SQL select list can leave out: read (`sql`, a correlated
+ * subquery) when its category is released, else the `empty` literal, so a denied part is never
+ * read. In `sql`, `%CONTACT(column)` stands for a contact column inside another part: read only
+ * when CONTACT is released too.
+ */
+export interface ReleasedPart<Row> {
+  category: DataCategory;
+  as: keyof Row & string;
+  sql: string;
+  empty: string;
+}
+
+/** The select list for `parts`, reading only what `released` holds. */
+export function releasedSelectList<Row>(parts: readonly ReleasedPart<Row>[], released: ReadonlySet<DataCategory>): string {
+  const contact = (column: string) => (released.has('CONTACT') ? column : 'NULL::text');
+  return parts.map((part) => `${released.has(part.category) ? part.sql.replace(/%CONTACT\(([^)]+)\)/g, (_, column: string) => contact(column)) : part.empty} AS ${part.as}`).join(',\n    ');
+}
