@@ -13,7 +13,8 @@ import { isCaseRef } from '../../contract/index.js';
 import { deniedError, MAX_FIELD_ERRORS, summaryError } from './denials.js';
 import type { AccessMetadata, FieldInput } from './metadata.js';
 import { PLACEHOLDER_KEY, REF_KEY, TYPE_KEY, type StaticDenial } from './staticPlan.js';
-import { collectRootFields, fragmentsOf, walkSelectionSet, type ResponsePath, type ResultObject, type WalkContext } from './walk.js';
+import { collectRootFields, fragmentsOf, walkPlanFor, walkSelectionSet, type CollectedField, type ResponsePath, type ResultObject, type WalkContext } from './walk.js';
+import type { FieldInfo } from './metadata.js';
 
 
 export interface FinishedResult {
@@ -163,6 +164,29 @@ function inputDenial(
   return decision.released ? null : { ...decision, category };
 }
 
+/**
+ * What a collected field is once the static plan's removals are taken out: the selections kept
+ * (a field selected on several static types through fragments was planned when any was kept) and
+ * their distinct categories. Fixed per (operation, roles, purpose), so made once per collected
+ * field of a walk plan, not per object.
+ */
+interface KeptField {
+  removed: ReadonlyMap<string, StaticDenial>;
+  kept: readonly FieldInfo[];
+  categories: readonly (FieldInfo['category'])[];
+  hasInputs: boolean;
+}
+const keptFields = new WeakMap<CollectedField, KeptField>();
+
+function keptFieldOf(collected: CollectedField, removed: ReadonlyMap<string, StaticDenial>): KeptField {
+  let entry = keptFields.get(collected);
+  if (entry && entry.removed === removed) return entry;
+  const kept = collected.infos.filter((i) => !removed.has(i.coordinate));
+  entry = { removed, kept, categories: [...new Set(kept.map((i) => i.category))], hasInputs: kept.some((i) => i.inputs.length > 0) };
+  keptFields.set(collected, entry);
+  return entry;
+}
+
 /** Keys the gateway selected for itself; removed from every object before the response leaves. */
 const HELPER_KEYS: ReadonlySet<string> = new Set([TYPE_KEY, REF_KEY, PLACEHOLDER_KEY]);
 
@@ -229,10 +253,10 @@ export function finishResult(
           // this object (its type seen otherwise than the engine saw it) is not served unrecorded.
           for (const key in object) if (!keys.has(key) && !HELPER_KEYS.has(key)) delete object[key];
         },
-        onField: ({ parent, typename, field, infos, key, object, path, pattern: at, patterns, ref }) => {
+        onField: ({ parent, typename, field, infos, key, object, path, pattern: at, patterns, ref, collected }) => {
           // A field selected on several static types (through fragments) was planned when any of
           // those selections was kept; it is denied statically only when every one was removed.
-          const kept = infos.filter((i) => !removed.has(i.coordinate));
+          const { kept, categories, hasInputs } = keptFieldOf(collected, removed);
           if (kept.length === 0) {
             const info = infos[0]!;
             const denial = removed.get(info.coordinate)!;
@@ -241,7 +265,6 @@ export function finishResult(
             if (ref) deny(ref, denial.category, denial.code, denial.rule, patterns.of(at, key));
             return true;
           }
-          const categories = new Set(kept.map((i) => i.category));
           if (kept[0]!.onRoot) return false;
           for (const category of categories) {
             if (category === 'NOT_PERSONAL') continue;
@@ -272,6 +295,7 @@ export function finishResult(
             summary.add(ref, true, category, decision?.released ? decision.basis : 'UNRECORDED', decision?.released ? decision.rule : 'UNRECORDED', patterns.of(at, key));
           }
           // Computed from inputs (`@requires`): released only when every input is, for this case.
+          if (!hasInputs) return false;
           for (const info of kept) {
             for (const input of info.inputs) {
               const denial = inputDenial(input, ref, decisionsOf);
@@ -291,6 +315,8 @@ export function finishResult(
       data,
       [],
       null,
+      // The static plan's removals are the plan's own map: it lives exactly as long as the plan.
+      walkPlanFor(removed, metadata, document, variables),
     );
   }
   // Newest first: the helpers were selected last (placeholder, reference, type), and V8 keeps an

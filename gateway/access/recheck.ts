@@ -10,7 +10,7 @@ import type { Policy } from '../../auth/policy.js';
 import { caseRefIn, DECISION_MISSING, decodeOutcome, encodeOutcome, RELEASED, type DataCategory } from '../../contract/index.js';
 import type { AccessMetadata } from './metadata.js';
 import type { DecisionVector, Incident, RequestAccess } from './RequestAccess.js';
-import { fragmentsOf, helperRefOf, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
+import { helperRefOf, walkPlanFor, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
 
 export interface SubgraphResponse {
   data?: Record<string, unknown> | null;
@@ -64,7 +64,10 @@ export async function recheckSubgraphResponse(
   // The answer is judged by the subgraph's own schema, with the supergraph's categories.
   metadata = metadata.forSubgraph(subgraph);
   const targets = targetsOf(metadata, document, variables, response.data);
-  const fragments = fragmentsOf(document);
+  // The fetch's document is the query plan's own (parsed once per plan): its walk plan is reused by
+  // every answer to the same fetch.
+  const plan = walkPlanFor(document, metadata, document, variables ?? {});
+  const { fragments } = plan.context;
 
   // Root answers (central's case index) name their cases only in the data: decide those too.
   const refs = new Set<string>();
@@ -73,7 +76,7 @@ export async function recheckSubgraphResponse(
       const ref = helperRefOf(object);
       if (ref && !signed.has(ref)) refs.add(ref);
     };
-    walkSelectionSet({ metadata, fragments, variables: variables ?? {}, onField: () => false, onObject }, target.selectionSet, target.parent, target.value, target.path, target.ref);
+    walkSelectionSet({ metadata, fragments, variables: plan.context.variables, onField: () => false, onObject }, target.selectionSet, target.parent, target.value, target.path, target.ref, plan);
   }
   const vectors = refs.size > 0 ? new Map([...signed, ...(await access.vectorsFor([...refs]))]) : signed;
 
@@ -124,7 +127,7 @@ export async function recheckSubgraphResponse(
     }
     return true;
   };
-  for (const target of targets) walkSelectionSet({ metadata, fragments, variables: variables ?? {}, onField: check(target.entity) }, target.selectionSet, target.parent, target.value, target.path, target.ref);
+  for (const target of targets) walkSelectionSet({ metadata, fragments, variables: plan.context.variables, onField: check(target.entity) }, target.selectionSet, target.parent, target.value, target.path, target.ref, plan);
   if (incidents.length > 0) (response as { errors?: readonly GraphQLFormattedError[] }).errors = errors;
   return incidents;
 }

@@ -49,6 +49,10 @@ export interface CollectedField {
   nodes: readonly FieldNode[];
 }
 
+/**
+ * One field of one object, as the walk hands it to `onField`. The walk reuses one visit object for
+ * every field: read what you need in the callback, never keep the object itself.
+ */
 export interface FieldVisit {
   parent: GraphQLCompositeType;
   /** The object's runtime type when the response names it, else undefined. */
@@ -70,6 +74,8 @@ export interface FieldVisit {
   /** Gives `pattern.key` as one string per walk (the same field of every case shares it). */
   patterns: PatternCache;
   ref: string | null;
+  /** The collected field itself: the same object for this key on every object a walk plan visits. */
+  collected: CollectedField;
 }
 
 export interface WalkContext {
@@ -113,20 +119,26 @@ interface Collection {
 }
 
 /**
- * Field collection, memoised per walk: by the selection sets (the same array object for every
- * object a merged field answers) and by static parent and runtime type.
+ * Field collection, memoised: by the selection sets (the same array object for every object a
+ * merged field answers), then by static parent and runtime type. A collector lives as long as the
+ * walk plan that holds it (WalkPlan below), so a repeated operation collects each selection once.
  */
 class Collector {
-  private readonly memo = new WeakMap<object, Map<string, Collection>>();
+  private readonly memo = new WeakMap<object, Map<GraphQLCompositeType, Map<string, Collection>>>();
+  /** Collections computed (not found in the memo): what a plan saves is visible in tests. */
+  collections = 0;
 
   constructor(private readonly context: Pick<WalkContext, 'metadata' | 'fragments' | 'variables'>) {}
 
   collect(selectionSets: readonly SelectionSetNode[], parent: GraphQLCompositeType, typename: string | undefined): Collection {
-    let byType = this.memo.get(selectionSets);
-    if (!byType) this.memo.set(selectionSets, (byType = new Map()));
-    const typeKey = `${parent.name}|${typename ?? ''}`;
+    let byParent = this.memo.get(selectionSets);
+    if (!byParent) this.memo.set(selectionSets, (byParent = new Map()));
+    let byType = byParent.get(parent);
+    if (!byType) byParent.set(parent, (byType = new Map()));
+    const typeKey = typename ?? '';
     let collection = byType.get(typeKey);
     if (!collection) {
+      this.collections++;
       const byKey = new Map<string, { field: string; infos: FieldInfo[]; selectionSets: SelectionSetNode[]; nodes: FieldNode[] }>();
       const visited = new Set<string>();
       for (const selectionSet of selectionSets) this.collectInto(byKey, visited, selectionSet, parent, typename);
@@ -190,6 +202,93 @@ interface Walk {
   context: WalkContext;
   collector: Collector;
   patterns: PatternCache;
+  visit: FieldVisit;
+}
+
+/**
+ * What walking one operation needs that does not depend on the response: its field collections
+ * (with each field's type information), its path patterns and the root selection arrays. Built
+ * once per (operation document, supergraph version and the values of the variables its
+ * `@skip`/`@include` read) and reused by every response of that operation, so a repeated
+ * operation walks its answers without collecting a selection again. Owners keep plans with what
+ * they already cache per operation: the static plan (which is per operation, roles, purpose and
+ * country), or the parsed subgraph fetch.
+ */
+export class WalkPlan {
+  readonly collector: Collector;
+  readonly patterns = new PatternCache();
+  private readonly roots = new WeakMap<SelectionSetNode, readonly SelectionSetNode[]>();
+
+  constructor(readonly context: Pick<WalkContext, 'metadata' | 'fragments' | 'variables'>) {
+    this.collector = new Collector(context);
+  }
+
+  /** Collections this plan has computed so far. */
+  get collections(): number {
+    return this.collector.collections;
+  }
+
+  rootOf(selectionSet: SelectionSetNode): readonly SelectionSetNode[] {
+    let root = this.roots.get(selectionSet);
+    if (!root) this.roots.set(selectionSet, (root = [selectionSet]));
+    return root;
+  }
+}
+
+/** Plans per owner, per variable signature; a client varying its directive variables gets at most this many. */
+const MAX_PLANS_PER_OWNER = 16;
+const plansByOwner = new WeakMap<object, { metadata: AccessMetadata; document: object; bySignature: Map<string, WalkPlan> }>();
+const directiveVariables = new WeakMap<object, readonly string[]>();
+
+/** The variables the document's `@skip`/`@include` arguments read, in document order, distinct. */
+function directiveVariablesOf(document: { definitions: readonly unknown[] }): readonly string[] {
+  let names = directiveVariables.get(document);
+  if (names) return names;
+  const found = new Set<string>();
+  const visitNode = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) visitNode(item);
+      return;
+    }
+    const record = node as { kind?: string; name?: { value?: string }; arguments?: readonly { value: { kind: string; name?: { value: string } } }[] };
+    if (record.kind === Kind.DIRECTIVE && (record.name?.value === 'skip' || record.name?.value === 'include')) {
+      for (const argument of record.arguments ?? []) if (argument.value.kind === Kind.VARIABLE && argument.value.name) found.add(argument.value.name.value);
+      return;
+    }
+    for (const key in record) if (key !== 'loc') visitNode((record as Record<string, unknown>)[key]);
+  };
+  visitNode(document.definitions);
+  names = [...found];
+  directiveVariables.set(document, names);
+  return names;
+}
+
+/**
+ * The walk plan of `document` for `owner` (an object that lives exactly as long as the operation
+ * is the same: a static plan, a parsed subgraph fetch), under `metadata` and the request's
+ * variables. Only the variables `@skip`/`@include` read select a plan; all others are irrelevant
+ * to collection.
+ */
+export function walkPlanFor(owner: object, metadata: AccessMetadata, document: { definitions: readonly { kind: string }[] }, variables: Record<string, unknown>): WalkPlan {
+  let entry = plansByOwner.get(owner);
+  if (!entry || entry.metadata !== metadata || entry.document !== document) plansByOwner.set(owner, (entry = { metadata, document, bySignature: new Map() }));
+  const names = directiveVariablesOf(document);
+  let signature = '';
+  if (names.length > 0) {
+    try {
+      signature = JSON.stringify(names.map((name) => variables[name] ?? null));
+    } catch {
+      signature = '\u0000unserialisable';
+    }
+  }
+  let plan = entry.bySignature.get(signature);
+  if (!plan) {
+    plan = new WalkPlan({ metadata, fragments: fragmentsOf(document), variables: Object.fromEntries(names.map((name) => [name, variables[name]])) });
+    if (entry.bySignature.size >= MAX_PLANS_PER_OWNER) entry.bySignature.delete(entry.bySignature.keys().next().value as string);
+    entry.bySignature.set(signature, plan);
+  }
+  return plan;
 }
 
 /** The fields of the operation's root selection set, collected (root fields spread from fragments too). */
@@ -197,6 +296,11 @@ export function collectRootFields(context: Pick<WalkContext, 'metadata' | 'fragm
   return new Collector(context).collect([selectionSet], root, root.name).fields;
 }
 
+/**
+ * Walks `value` along `selectionSet`. With a plan (walkPlanFor), collections and patterns come
+ * from it and are kept for the next response of the same operation; without one, they are made
+ * for this walk alone.
+ */
 export function walkSelectionSet(
   context: WalkContext,
   selectionSet: SelectionSetNode,
@@ -204,9 +308,14 @@ export function walkSelectionSet(
   value: unknown,
   path: readonly (string | number)[],
   ref: string | null,
+  plan?: WalkPlan,
 ): void {
   const pattern = path.filter((p) => typeof p === 'string').join('.');
-  walkValue({ context, collector: new Collector(context), patterns: new PatternCache() }, [selectionSet], parent, value, [...path], pattern, ref);
+  const collector = plan?.collector ?? new Collector(context);
+  const patterns = plan?.patterns ?? new PatternCache();
+  const roots = plan ? plan.rootOf(selectionSet) : [selectionSet];
+  const visit = { parent, typename: undefined, field: '', info: undefined, infos: [], key: '', object: {}, path: [], pattern: '', patterns, ref: null, collected: undefined } as unknown as FieldVisit;
+  walkValue({ context, collector, patterns, visit }, roots, parent, value, [...path], pattern, ref);
 }
 
 function walkValue(walk: Walk, selectionSets: readonly SelectionSetNode[], parent: GraphQLCompositeType, value: unknown, path: ResponsePath, pattern: string, ref: string | null): void {
@@ -224,7 +333,7 @@ function walkValue(walk: Walk, selectionSets: readonly SelectionSetNode[], paren
 }
 
 function walkObject(walk: Walk, selectionSets: readonly SelectionSetNode[], parent: GraphQLCompositeType, object: ResultObject, path: ResponsePath, pattern: string, inherited: string | null): void {
-  const { context, collector, patterns } = walk;
+  const { context, collector, patterns, visit } = walk;
   const { metadata } = context;
   // The runtime type as the gateway asked for it on abstract types; on an object type it is the type.
   const named = object[TYPE_KEY] ?? (isObjectType(parent) ? parent.name : object.__typename);
@@ -236,7 +345,18 @@ function walkObject(walk: Walk, selectionSets: readonly SelectionSetNode[], pare
     const { key, field, infos } = collected;
     if (field === '__typename') continue;
     const info = infos[0] as FieldInfo;
-    if (context.onField({ parent, typename, field, info, infos, key, object, path, pattern, patterns, ref })) continue;
+    visit.parent = parent;
+    visit.typename = typename;
+    visit.field = field;
+    visit.info = info;
+    visit.infos = infos;
+    visit.key = key;
+    visit.object = object;
+    visit.path = path;
+    visit.pattern = pattern;
+    visit.ref = ref;
+    visit.collected = collected;
+    if (context.onField(visit)) continue;
     if (collected.selectionSets.length === 0) continue;
     const child = childTypeOf(metadata, typename, field) ?? info.child;
     if (!child) continue;

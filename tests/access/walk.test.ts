@@ -14,7 +14,7 @@ import type { Decision } from '../../auth/decide.js';
 import { finishResult, rootArgumentRefs } from '../../gateway/access/finishResult.js';
 import { AccessMetadata } from '../../gateway/access/metadata.js';
 import { REF_KEY, TYPE_KEY, type StaticDenial } from '../../gateway/access/staticPlan.js';
-import { fragmentsOf, walkSelectionSet } from '../../gateway/access/walk.js';
+import { fragmentsOf, walkPlanFor, walkSelectionSet, type WalkPlan } from '../../gateway/access/walk.js';
 
 const SDL = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
 const API_SCHEMA = Supergraph.build(SDL).apiSchema().toGraphQLJSSchema();
@@ -136,5 +136,92 @@ describe('what the final walk answers and records', () => {
   it('finds the case references of root fields spread from fragments', () => {
     const document = parse(`query { ...Q } fragment Q on Query { mine: case(ref: "${A}") { status } }`);
     expect(rootArgumentRefs({ metadata: METADATA, fragments: fragmentsOf(document), variables: {} }, getOperationAST(document)!)).toEqual(new Map([['mine', A]]));
+  });
+});
+
+describe('walk plans: what a repeated operation reuses', () => {
+  const PAGE = `query($withHealth: Boolean!) { cases(first: 2) { edges { node { ref memberStateFile { medical @include(if: $withHealth) { fitToTravel } } } } } }`;
+  const page = () => ({
+    cases: {
+      edges: [A, B].map((ref) => ({ node: { [REF_KEY]: ref, ref, memberStateFile: { [TYPE_KEY]: 'BelgianCaseFile', [REF_KEY]: ref, medical: { fitToTravel: true } } } })),
+    },
+  });
+  const visitsWith = (plan: WalkPlan, document: ReturnType<typeof parse>, data: Record<string, unknown>) => {
+    const seen: string[] = [];
+    walkSelectionSet(
+      { metadata: METADATA, fragments: fragmentsOf(document), variables: plan.context.variables, onField: ({ path, key, ref }) => (seen.push(`${[...path, key].join('.')}@${ref}`), false) },
+      getOperationAST(document)!.selectionSet,
+      QUERY,
+      data,
+      [],
+      null,
+      plan,
+    );
+    return seen;
+  };
+
+  it('collects each selection once for the first answer and never again for the next ones', () => {
+    const document = parse(PAGE);
+    const owner = {};
+    const plan = walkPlanFor(owner, METADATA, document, { withHealth: true });
+    visitsWith(plan, document, page());
+    const afterFirst = plan.collections;
+    expect(afterFirst).toBeGreaterThan(0);
+    visitsWith(walkPlanFor(owner, METADATA, document, { withHealth: true }), document, page());
+    expect(walkPlanFor(owner, METADATA, document, { withHealth: true })).toBe(plan);
+    expect(plan.collections).toBe(afterFirst);
+  });
+
+  it('visits with a reused plan exactly what a walk without one visits', () => {
+    const document = parse(PAGE);
+    const plan = walkPlanFor({}, METADATA, document, { withHealth: true });
+    visitsWith(plan, document, page());
+    const fresh: string[] = [];
+    walkSelectionSet(
+      { metadata: METADATA, fragments: fragmentsOf(document), variables: { withHealth: true }, onField: ({ path, key, ref }) => (fresh.push(`${[...path, key].join('.')}@${ref}`), false) },
+      getOperationAST(document)!.selectionSet,
+      QUERY,
+      page(),
+      [],
+      null,
+    );
+    expect(visitsWith(plan, document, page())).toEqual(fresh);
+    expect(fresh).toContain(`cases.edges.1.node.memberStateFile.medical@${B}`);
+  });
+
+  it('gives the values of @skip/@include variables their own plan, so a skipped field is never walked from another plan', () => {
+    const document = parse(PAGE);
+    const owner = {};
+    const including = walkPlanFor(owner, METADATA, document, { withHealth: true });
+    const excluding = walkPlanFor(owner, METADATA, document, { withHealth: false });
+    expect(excluding).not.toBe(including);
+    expect(visitsWith(excluding, document, page()).some((visit) => visit.includes('medical'))).toBe(false);
+    expect(visitsWith(including, document, page()).some((visit) => visit.includes('medical'))).toBe(true);
+  });
+
+  it('shares one plan between requests whose other variables differ', () => {
+    const document = parse(`query($ref: CaseRef!) { case(ref: $ref) { status } }`);
+    const owner = {};
+    expect(walkPlanFor(owner, METADATA, document, { ref: A })).toBe(walkPlanFor(owner, METADATA, document, { ref: B }));
+  });
+
+  it('makes a new plan when the supergraph version changes', () => {
+    const document = parse(PAGE);
+    const owner = {};
+    const before = walkPlanFor(owner, METADATA, document, { withHealth: true });
+    const next = AccessMetadata.build(API_SCHEMA, SDL);
+    expect(walkPlanFor(owner, next, document, { withHealth: true })).not.toBe(before);
+  });
+
+  it('keeps the final walk of a repeated operation answering each response by its own decisions', () => {
+    const document = parse(PAGE);
+    const removed = new Map<string, StaticDenial>();
+    const run = (decisions: Record<string, ReadonlyMap<string, Decision>>) => {
+      const data = page();
+      const finished = finishResult(METADATA, document, null, { withHealth: true }, data, [], removed, (ref) => decisions[ref]);
+      return finished.errors.map((e) => e.path?.join('.'));
+    };
+    expect(run({ [A]: ALL_RELEASED, [B]: ALL_RELEASED })).toEqual([]);
+    expect(run({ [A]: ALL_RELEASED, [B]: HEALTH_DENIED })).toEqual(['cases.edges.1.node.memberStateFile.medical']);
   });
 });
