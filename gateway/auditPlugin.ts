@@ -1,9 +1,12 @@
 /**
  * One audit record per request, durable before the response leaves. `willSendResponse` builds
- * the record from what the enforcing executor summarised and waits for the group commit; if the
- * record cannot be written, the response is replaced — no data, AUDIT_UNAVAILABLE, HTTP 503 —
- * so personal data is never served unaudited. The next request tries again: nothing to restart.
+ * the record from what the enforcing executor summarised; the route's `onSend` hook
+ * (`recordResponses`) hashes the body exactly as serialised for the wire — the bytes the caller
+ * receives, not a second serialisation of the result — and waits for the group commit. If the
+ * record cannot be written, the response is replaced — no data, AUDIT_UNAVAILABLE, HTTP 503 — so
+ * personal data is never served unaudited. The next request tries again: nothing to restart.
  */
+import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, valueFromASTUntyped, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
@@ -112,7 +115,10 @@ function outcomeOf(errors: readonly ResultError[], hasData: boolean, released: n
 /** The outcome of a request refused before execution (parse, validation, limits): nothing released. */
 const NOTHING_RAN: AccessOutcome = Object.freeze({ cases: { cases: [], accesses: [], paths: [] }, operationHash: null, subgraphs: [], incidents: [] });
 
-export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<HubContext>): AuditContent | null {
+/** A record whose `responseHash` is still to be set from the body as sent (`recordResponses`). */
+export type UnsealedRecord = Omit<AuditContent, 'responseHash'>;
+
+export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<HubContext>): UnsealedRecord | null {
   const { access, requestId } = ctx.contextValue;
   if (ctx.response.body.kind !== 'single') return null;
   const result = ctx.response.body.singleResult;
@@ -152,33 +158,33 @@ export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<Hub
     incidents: outcome.incidents.map((i) => ({ ...i })),
     ...(statistics ? { statistics } : {}),
     requestHash: sha256Hex(JSON.stringify({ query: ctx.request.query ?? null, operationName: ctx.request.operationName ?? null, variables: ctx.request.variables ?? null })),
-    responseHash: sha256Hex(JSON.stringify(result)),
   };
 }
 
 /**
- * @param onRecorded told of each request the plugin has recorded (or answered AUDIT_UNAVAILABLE
- * for), so that the route's `recordUnrecorded` hook does not record it again.
+ * Builds each executed request's record when Apollo Server is about to send the response and hands
+ * it to `onRecord` (the server keeps it for the route's `recordResponses` hook, which seals and
+ * writes it). Responses that are not a single result are left to that hook as refusals.
  */
-export function auditPlugin(writer: Pick<AuditWriter, 'append'>, log: (entry: Record<string, unknown>) => void, onRecorded: (context: HubContext) => void = () => {}): ApolloServerPlugin<HubContext> {
+export function auditPlugin(onRecord: (context: HubContext, record: UnsealedRecord) => void): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse(ctx) {
+          if (ctx.response.body.kind !== 'single') return;
           const content = buildAccessRecord(ctx);
-          if (!content || ctx.response.body.kind !== 'single') return;
-          onRecorded(ctx.contextValue);
-          try {
-            await writer.append(requireCode(content));
-          } catch (error) {
-            log({ requestId: ctx.contextValue.requestId, hubCode: HubErrors.HUB_AUDIT_UNAVAILABLE.code, cause: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : null });
-            ctx.response.body.singleResult = { data: null, ...refusalBody('HUB_AUDIT_UNAVAILABLE', ctx.contextValue.requestId) };
-            ctx.response.http.status = HubErrors.HUB_AUDIT_UNAVAILABLE.httpStatus;
-          }
+          if (content) onRecord(ctx.contextValue, content);
         },
       };
     },
   };
+}
+
+/** SHA-256 of a response body as it leaves: the string Fastify is about to write, or its bytes. */
+export function bodyHash(payload: unknown): string {
+  if (typeof payload === 'string') return sha256Hex(payload);
+  if (payload instanceof Uint8Array) return createHash('sha256').update(payload).digest('hex');
+  return sha256Hex('');
 }
 
 /** What the hub knows of a request refused outside GraphQL execution. */
@@ -192,8 +198,8 @@ export interface Refusal {
   outcome: Extract<AuditOutcome, 'REFUSED' | 'ERROR'>;
   /** The request as read so far (the parsed body, or null when it was not read). */
   request: unknown;
-  /** The response body sent. */
-  response: unknown;
+  /** The response body as sent. */
+  response: string | null;
 }
 
 /** The record of a request refused before or outside GraphQL execution (HTTP layer, authentication, Apollo's own checks). */
@@ -215,7 +221,7 @@ export function refusalRecord(refusal: Refusal): AuditContent {
     paths: [],
     incidents: [],
     requestHash: sha256Hex(JSON.stringify(refusal.request ?? null)),
-    responseHash: sha256Hex(JSON.stringify(refusal.response ?? null)),
+    responseHash: bodyHash(refusal.response ?? ''),
   });
 }
 
@@ -230,20 +236,35 @@ function firstErrorOf(payload: unknown): ResultError | undefined {
 }
 
 /**
- * An `onSend` hook for /graphql: every response the audit plugin has not recorded — a refusal by
- * the HTTP layer or authentication (./refusal.ts notes its code), or by Apollo Server before a
- * request's plugins run (CSRF, a malformed request) — is recorded here, with the caller when the
- * token was verified, before it leaves. If the record cannot be written the response becomes
- * AUDIT_UNAVAILABLE (fail closed, as for data).
+ * The `onSend` hook of /graphql: no response leaves unrecorded. An executed request's record (built
+ * by `auditPlugin`) is sealed with the hash of the body as sent and written; every other response —
+ * a refusal by the HTTP layer or authentication (./refusal.ts notes its code), or by Apollo Server
+ * before a request's plugins run (CSRF, a malformed request) — is recorded as a refusal, with the
+ * caller when the token was verified. Either way the body leaves only once its record is durable;
+ * if it cannot be written the response becomes AUDIT_UNAVAILABLE (fail closed).
  */
-export function recordUnrecorded(options: {
+export function recordResponses(options: {
   writer: Pick<AuditWriter, 'append'>;
-  recorded: (request: FastifyRequest) => boolean;
+  /** The record `auditPlugin` built for this request, taken (once) by this hook. */
+  takeRecord: (request: FastifyRequest) => UnsealedRecord | undefined;
   onRefusal: (code: string) => void;
-  log: (entry: Record<string, unknown>) => void;
+  log: (entry: Record<string, unknown>, message: string) => void;
 }) {
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (options.recorded(request)) return payload;
+    const executed = options.takeRecord(request);
+    if (executed) {
+      try {
+        await options.writer.append(requireCode({ ...executed, responseHash: bodyHash(payload) }));
+        return payload;
+      } catch (error) {
+        options.log(
+          { requestId: request.id, hubCode: HubErrors.HUB_AUDIT_UNAVAILABLE.code, cause: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : null },
+          'audit record could not be written; response withheld',
+        );
+        reply.code(HubErrors.HUB_AUDIT_UNAVAILABLE.httpStatus).header('content-type', 'application/json; charset=utf-8');
+        return JSON.stringify({ data: null, ...refusalBody('HUB_AUDIT_UNAVAILABLE', request.id) });
+      }
+    }
     const code = request.refusedWith ?? codeOfError(firstErrorOf(payload));
     options.onRefusal(code);
     try {
@@ -260,7 +281,7 @@ export function recordUnrecorded(options: {
       );
       return payload;
     } catch (error) {
-      options.log({ requestId: request.id, hubCode: HubErrors.HUB_AUDIT_UNAVAILABLE.code, refusedWith: code, cause: (error as Error).message });
+      options.log({ requestId: request.id, hubCode: HubErrors.HUB_AUDIT_UNAVAILABLE.code, refusedWith: code, cause: (error as Error).message }, 'refusal record could not be written; answered AUDIT_UNAVAILABLE');
       request.refusedWith = 'HUB_AUDIT_UNAVAILABLE';
       reply.code(HubErrors.HUB_AUDIT_UNAVAILABLE.httpStatus).header('content-type', 'application/json; charset=utf-8');
       return JSON.stringify(refusalBody('HUB_AUDIT_UNAVAILABLE', request.id));

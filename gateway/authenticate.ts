@@ -43,7 +43,7 @@ function quoted(declared: string): string {
 /**
  * @param audit when given, records each refusal before it is answered; if the record cannot be
  * written, the answer is HUB_AUDIT_UNAVAILABLE instead (fail closed). Without it, the route's own
- * hook records (/graphql: ./auditPlugin.ts `recordUnrecorded`).
+ * hook records (/graphql: ./auditPlugin.ts `recordResponses`).
  */
 export function authenticate(verifier: TokenVerifier, log: (entry: Record<string, unknown>) => void, audit?: (request: FastifyRequest, code: HubErrorCode) => Promise<unknown>) {
   const refuse = async (request: FastifyRequest, reply: FastifyReply, code: HubErrorCode, args: readonly string[] = []) => {

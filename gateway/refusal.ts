@@ -4,7 +4,7 @@
  * `{ errors: [{ message, extensions: { code, hubCode, requestId } }] }` (docs/ERRORS.md).
  *
  * The sender also notes the code on the request, so that the /graphql route's audit hook
- * (./auditPlugin.ts, `recordUnrecorded`) writes the refusal's record — with the caller, when the
+ * (./auditPlugin.ts, `recordResponses`) writes the refusal's record — with the caller, when the
  * token was verified — before the response leaves.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';

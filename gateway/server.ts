@@ -25,7 +25,7 @@ import { enforcingExecutor } from './access/enforce.js';
 import { ReservedNamesRule } from './access/ReservedNamesRule.js';
 import { RequestAccess } from './access/RequestAccess.js';
 import type { AuditWriter } from '../audit/index.js';
-import { auditPlugin, recordUnrecorded, refusalRecord } from './auditPlugin.js';
+import { auditPlugin, recordResponses, refusalRecord, type UnsealedRecord } from './auditPlugin.js';
 import { registerAuditExport } from './auditExport.js';
 import { authenticate } from './authenticate.js';
 import { registerConsole } from './console.js';
@@ -151,10 +151,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const hubMetrics = new HubMetrics({ breakers, audit: options.audit });
   const refused = (code: string) => hubMetrics.refusals.inc({ code });
   const auditWriter = hubMetrics.timedAudit(options.audit);
-  // Which /graphql requests the audit plugin recorded; the route's onSend hook records the rest.
-  // Keyed by the request's RequestAccess: Apollo Server passes plugins a copy of the context.
+  // The records the audit plugin built, per /graphql request, for the route's onSend hook to seal
+  // with the body's hash and write. Keyed by the request's RequestAccess: Apollo Server passes
+  // plugins a copy of the context.
   const requestOf = new WeakMap<RequestAccess, FastifyRequest>();
-  const recorded = new WeakSet<FastifyRequest>();
+  const builtRecords = new WeakMap<FastifyRequest, UnsealedRecord>();
 
   const development = options.development ?? false;
   let supergraphLoaded = false;
@@ -207,14 +208,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...limitPlugins(limits),
       hubMetrics.plugin(),
       ...(options.tracer ? [requestSpanPlugin()] : []),
-      auditPlugin(
-        auditWriter,
-        (entry) => app.log.error(entry, 'audit record could not be written; response withheld'),
-        (context) => {
-          const request = requestOf.get(context.access);
-          if (request) recorded.add(request);
-        },
-      ),
+      auditPlugin((context, record) => {
+        const request = requestOf.get(context.access);
+        if (request) builtRecords.set(request, record);
+      }),
       {
         async requestDidStart({ contextValue }: GraphQLRequestContext<HubContext>) {
           const started = process.hrtime.bigint();
@@ -334,13 +331,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
   registerAuditExport(app, { store: options.store, audit: options.audit, authenticate: authenticatedExport, log: (entry, message) => app.log.error(entry, message) });
 
-  // Every /graphql response the audit plugin did not record (a refusal at any stage before
-  // GraphQL execution) is recorded before it leaves, with the caller once the token was verified.
-  const recordRefusals = recordUnrecorded({
+  // Every /graphql response is recorded before it leaves: an executed request with the record the
+  // audit plugin built, sealed with the hash of the body as sent; a refusal at any stage before
+  // GraphQL execution as such, with the caller once the token was verified.
+  const recordEveryResponse = recordResponses({
     writer: auditWriter,
-    recorded: (request) => recorded.has(request),
+    takeRecord: (request) => {
+      const record = builtRecords.get(request);
+      builtRecords.delete(request);
+      return record;
+    },
     onRefusal: refused,
-    log: (entry) => app.log.error(entry, 'refusal record could not be written; answered AUDIT_UNAVAILABLE'),
+    log: (entry, message) => app.log.error(entry, message),
   });
   // CORS preflight: answered, with no Access-Control-Allow-* header, so browsers on other origins
   // are not allowed in (the hub serves systems, not web pages elsewhere; docs/DEPLOYMENT.md).
@@ -353,7 +355,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     url: '/graphql',
     method: [...REFUSED_METHODS],
     onRequest: authenticated,
-    onSend: recordRefusals,
+    onSend: recordEveryResponse,
     handler: async (request, reply) => sendRefusal(request, reply.header('allow', ALLOWED_METHODS), 'HUB_METHOD_NOT_ALLOWED'),
   });
   const guards: Record<HttpGuard, ((request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) | null> = {
@@ -392,7 +394,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     errorHandler: bodyLimitErrorHandler(limits.bodyLimitBytes, () => {}, (entry) => app.log.error(entry, 'unexpected error on /graphql')),
     preHandler: HTTP_GUARDS.flatMap((name) => guards[name] ?? []),
     // Recorded first, so that the span sees the code actually answered.
-    onSend: [recordRefusals, ...(traced.onSend ? [traced.onSend] : [])],
+    onSend: [recordEveryResponse, ...(traced.onSend ? [traced.onSend] : [])],
     ...(traced.onResponse ? { onResponse: traced.onResponse } : {}),
     handler: traced.handler,
   });

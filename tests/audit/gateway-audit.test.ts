@@ -2,7 +2,7 @@
  * Every request through the gateway leaves one durable audit record before its response — on
  * PGlite and on PostgreSQL — and personal data is refused while the log cannot be written.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseAccessesOf, verifyChain, type AuditContent } from '../../audit/index.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
@@ -58,6 +58,21 @@ describe.each(testStores)('audit through the gateway on $name', (store) => {
         ]),
       },
     ]);
+  });
+
+  it('seals the record with the hash of the body exactly as the caller received it', async () => {
+    const c = belgian[1]!;
+    const requestId = randomUUID();
+    const response = await fetch(federation.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await federation.as('be-counsellor', 'RETURN_COUNSELLING')), 'x-request-id': requestId },
+      body: JSON.stringify({ query: ONE_CASE, variables: { ref: c.ref } }),
+    });
+    const body = Buffer.from(await response.arrayBuffer());
+    const [record] = await recordsOf(requestId);
+
+    expect(response.status).toBe(200);
+    expect(record!.content.responseHash).toBe(createHash('sha256').update(body).digest('hex'));
   });
 
   it('records denied fields with their code and rule, and never a personal value', async () => {
