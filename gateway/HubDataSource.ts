@@ -23,6 +23,7 @@ import { signContext } from '../auth/context-token.js';
 import { caseRefIn, CONTEXT_EXTENSION, encodeDecisions, REQUEST_ID_HEADER, SPAN_ATTRIBUTES, TRACEPARENT_HEADER } from '../contract/index.js';
 import type { AccessRuntime } from './access/AccessRuntime.js';
 import { recheckSubgraphResponse } from './access/recheck.js';
+import { subgraphFetcher } from './resilience/subgraphFetcher.js';
 import type { DecisionVector } from './access/RequestAccess.js';
 import type { HubContext } from './context.js';
 import { hubError, HubErrors, type HubErrorCode } from './errors.js';
@@ -106,6 +107,8 @@ export class HubDataSource extends RemoteGraphQLDataSource<HubContext> {
   ) {
     super({ url });
     this.suspended = isSuspendedRoutingUrl(url);
+    // Node's keep-alive http client, not the engine's npm-registry client (resilience/subgraphFetcher.ts).
+    this.fetcher = subgraphFetcher;
     if (resilience) {
       this.fetcher = resilientFetcher({ subgraph: subgraphName, inner: this.fetcher, breaker: resilience.breakers.for(subgraphName), options: resilience.options, observe: resilience.observe });
     }

@@ -29,6 +29,7 @@ export class SubgraphBreakers {
 }
 
 export { CircuitBreaker, type BreakerOptions, type CircuitState, type Permit } from './CircuitBreaker.js';
+export { subgraphFetcher } from './subgraphFetcher.js';
 export {
   CircuitOpenError,
   DEFAULT_RESILIENCE,
