@@ -116,6 +116,8 @@ export function helperRefOf(object: ResultObject): string | null {
 interface Collection {
   fields: readonly CollectedField[];
   keys: ReadonlySet<string>;
+  /** The type to walk each field's value with (same index as `fields`): fixed by parent and runtime type. */
+  children: readonly (GraphQLCompositeType | undefined)[];
 }
 
 /**
@@ -143,7 +145,9 @@ class Collector {
       const visited = new Set<string>();
       for (const selectionSet of selectionSets) this.collectInto(byKey, visited, selectionSet, parent, typename);
       const fields = [...byKey].map(([key, entry]): CollectedField => ({ key, ...entry }));
-      collection = { fields, keys: new Set(byKey.keys()) };
+      const { metadata } = this.context;
+      const children = fields.map((f) => (f.selectionSets.length === 0 ? undefined : (childTypeOf(metadata, typename, f.field) ?? f.infos[0]!.child)));
+      collection = { fields, keys: new Set(byKey.keys()), children };
       byType.set(typeKey, collection);
     }
     return collection;
@@ -334,14 +338,14 @@ function walkValue(walk: Walk, selectionSets: readonly SelectionSetNode[], paren
 
 function walkObject(walk: Walk, selectionSets: readonly SelectionSetNode[], parent: GraphQLCompositeType, object: ResultObject, path: ResponsePath, pattern: string, inherited: string | null): void {
   const { context, collector, patterns, visit } = walk;
-  const { metadata } = context;
   // The runtime type as the gateway asked for it on abstract types; on an object type it is the type.
   const named = object[TYPE_KEY] ?? (isObjectType(parent) ? parent.name : object.__typename);
   const typename = typeof named === 'string' ? named : undefined;
-  const { fields, keys } = collector.collect(selectionSets, parent, typename);
+  const { fields, keys, children } = collector.collect(selectionSets, parent, typename);
   const ref = helperRefOf(object) ?? inherited ?? soleChildRef(object, fields);
   context.onObject?.(object, keys);
-  for (const collected of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const collected = fields[i]!;
     const { key, field, infos } = collected;
     if (field === '__typename') continue;
     const info = infos[0] as FieldInfo;
@@ -357,8 +361,7 @@ function walkObject(walk: Walk, selectionSets: readonly SelectionSetNode[], pare
     visit.ref = ref;
     visit.collected = collected;
     if (context.onField(visit)) continue;
-    if (collected.selectionSets.length === 0) continue;
-    const child = childTypeOf(metadata, typename, field) ?? info.child;
+    const child = children[i];
     if (!child) continue;
     path.push(key);
     walkValue(walk, collected.selectionSets, child, object[key], path, patterns.of(pattern, key), ref);
