@@ -73,7 +73,23 @@ function shortenQuoted(message: string): string {
  * the gateway's formatError, so validation, variable coercion and subgraph messages all pass here.
  */
 export function clientSafeMessage(message: string, options: { suggestions: boolean }): string {
-  let safe = shortenQuoted(message).replace(new RegExp(`[^\\s"]{${UNQUOTED_RUN_MAX + 1},}`, 'g'), (run) => `${run.slice(0, UNQUOTED_RUN_MAX)}…`);
+  // A page of denials repeats a handful of messages many times over: each is made safe once.
+  const memo = options.suggestions ? safeWithSuggestions : safeWithout;
+  const known = message.length <= MEMO_MESSAGE_MAX ? memo.get(message) : undefined;
+  if (known !== undefined) return known;
+  let safe = shortenQuoted(message).replace(LONG_UNQUOTED_RUN, (run) => `${run.slice(0, UNQUOTED_RUN_MAX)}…`);
   if (!options.suggestions) safe = safe.replace(SUGGESTION, '');
-  return safe.length > MESSAGE_MAX ? `${safe.slice(0, MESSAGE_MAX)}…` : safe;
+  safe = safe.length > MESSAGE_MAX ? `${safe.slice(0, MESSAGE_MAX)}…` : safe;
+  if (message.length <= MEMO_MESSAGE_MAX) {
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    memo.set(message, safe);
+  }
+  return safe;
 }
+
+const LONG_UNQUOTED_RUN = new RegExp(`[^\\s"]{${UNQUOTED_RUN_MAX + 1},}`, 'g');
+/** Messages remembered, per mode; bounded in count and in length, so memory stays a few hundred KB. */
+const MEMO_ENTRIES = 1000;
+const MEMO_MESSAGE_MAX = 300;
+const safeWithSuggestions = new Map<string, string>();
+const safeWithout = new Map<string, string>();

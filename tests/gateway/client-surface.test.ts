@@ -101,6 +101,9 @@ describe.each(testStores)('the client surface on $name', (store) => {
       expect(clientSafeMessage(`got { ${'k'.repeat(100)}: 1 }`, { suggestions: false })).toBe(`got { ${'k'.repeat(64)}… 1 }`);
       expect(clientSafeMessage(`"${'a\\"'.repeat(100_000)}"`, { suggestions: false })).toBe(`"${'a\\"'.repeat(16)}…"`);
       expect(clientSafeMessage('word '.repeat(400), { suggestions: false })).toBe(`${'word '.repeat(200)}…`);
+      // Messages are remembered per mode: asked again, in either order, each mode answers as before.
+      expect(clientSafeMessage(suggested, { suggestions: false })).toBe('Field "countryOfOrign" is not defined by type "CaseFilter".');
+      expect(clientSafeMessage(suggested, { suggestions: true })).toBe(suggested);
     });
   });
 
