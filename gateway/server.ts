@@ -164,11 +164,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const development = options.development ?? false;
   let supergraphLoaded = false;
   const runtime = new AccessRuntime(options.policy, options.store, options.contextKeys, development);
-  // Subscribed before the first request: nothing is cached that a change could miss.
-  runtime.facts =
-    options.facts === false
-      ? undefined
-      : await FactsCache.open(options.store, { ...options.facts, observer: hubMetrics.factsObserver, log: (entry, message) => app.log.warn(entry, message) });
   // Answers Query.statistics inside the enforcing executor (docs/STATISTICS.md).
   const statistics = new StatisticsStage(runtime, { questionBudget: options.statisticsQuestionBudget ?? DEFAULT_STATISTICS_QUESTION_BUDGET, timeoutMs: resilience.timeoutMs });
   const reportIncident = (incident: Record<string, unknown>) => app.log.warn({ ...incident, incident: 'SUBGRAPH_RETURNED_DENIED_FIELD' }, 'stripped a denied field a subgraph returned');
@@ -407,7 +402,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     handler: traced.handler,
   });
 
-  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  // Subscribed before the first request: nothing is cached that a change could miss.
+  runtime.facts =
+    options.facts === false
+      ? undefined
+      : await FactsCache.open(options.store, { ...options.facts, observer: hubMetrics.factsObserver, log: (entry, message) => app.log.warn(entry, message) });
+  try {
+    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await runtime.facts?.close();
+    throw error;
+  }
   const address = app.server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}/graphql`,
