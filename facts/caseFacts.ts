@@ -4,8 +4,9 @@
  * from the hub's case index (tables `central.case_index`, `central.consent`,
  * `central.transfer_basis`). The hub owns this module: the gateway (which signs decisions into
  * subgraph requests) and the central subgraph (which decides its own root queries and serves the
- * case index) both load facts through here, per request: a withdrawn consent counts from the very
- * next request.
+ * case index) both load facts through here: central per request, the gateway through its facts
+ * cache (./cache.ts), which every change invalidates. Either way a withdrawn consent counts from
+ * the very next request.
  */
 import DataLoader from 'dataloader';
 import type { CaseFacts, ConsentGrant } from '../auth/decide.js';

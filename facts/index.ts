@@ -13,3 +13,4 @@ export {
   type CaseFactsWithConsents,
   type FactsRow,
 } from './caseFacts.js';
+export { FactsCache, FACTS_CHANNEL, type FactsCacheObserver, type FactsCacheOptions, type InvalidationScope } from './cache.js';

@@ -22,7 +22,7 @@ import { startGateway, type GatewayOptions, type RunningGateway } from './server
 import { SupergraphSource } from './SupergraphSource.js';
 import { GATEWAY_SERVICE, startTracing, subgraphService, type Tracing, type TracingOptions } from './tracing.js';
 
-export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs' | 'statisticsQuestionBudget'> {
+export interface FederationOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs' | 'statisticsQuestionBudget' | 'facts'> {
   db: Db;
   /** The issuers whose tokens the gateway accepts. */
   trust: TrustList;
@@ -69,7 +69,7 @@ export interface RunningFederation {
 /** The hub acting for itself (start-up registration of its own systems). */
 const HUB_ACTOR = { issuer: 'continuum-hub', organisation: 'EU/GOV/CONTINUUM-HUB', country: 'EU', officialId: 'continuum-hub', roles: ['HUB_OPERATOR'] };
 
-export interface ReplicaOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs' | 'statisticsQuestionBudget'> {
+export interface ReplicaOptions extends Pick<GatewayOptions, 'limits' | 'resilience' | 'shutdownGraceMs' | 'statisticsQuestionBudget' | 'facts'> {
   db: Db;
   trust: TrustList;
   policy?: Policy;
@@ -125,6 +125,7 @@ export async function startGatewayReplica(options: ReplicaOptions): Promise<Runn
     resilience: options.resilience,
     shutdownGraceMs: options.shutdownGraceMs,
     statisticsQuestionBudget: options.statisticsQuestionBudget,
+    facts: options.facts,
     tracer: tracing?.tracer(GATEWAY_SERVICE),
   });
   const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });
@@ -199,6 +200,7 @@ export async function startFederation(options: FederationOptions): Promise<Runni
       resilience: options.resilience,
       shutdownGraceMs: options.shutdownGraceMs,
       statisticsQuestionBudget: options.statisticsQuestionBudget,
+      facts: options.facts,
       tracer: tracing?.tracer(GATEWAY_SERVICE),
     });
     const watching = await watchRegistry(options.db, registry, supergraph, (entry, message) => gateway.app.log.info(entry, message), { initialVersion: active.version });

@@ -19,6 +19,7 @@ import { DENIAL_CODES } from '../auth/decide.js';
 import type { Policy } from '../auth/policy.js';
 import type { TokenVerifier } from '../auth/verify.js';
 import type { Db } from '../store/index.js';
+import { FactsCache, type FactsCacheOptions } from '../facts/index.js';
 import { SPAN_ATTRIBUTES } from '../contract/index.js';
 import { AccessRuntime } from './access/AccessRuntime.js';
 import { enforcingExecutor } from './access/enforce.js';
@@ -93,6 +94,8 @@ export interface GatewayOptions {
   tracer?: Tracer;
   /** Distinct statistics questions per organisation per month (docs/STATISTICS.md). @default DEFAULT_STATISTICS_QUESTION_BUDGET */
   statisticsQuestionBudget?: number;
+  /** The decision facts cache (facts/cache.ts); false reads the store on every request. @default {} */
+  facts?: Omit<FactsCacheOptions, 'observer' | 'log'> | false;
 }
 
 export interface RunningGateway {
@@ -102,6 +105,8 @@ export interface RunningGateway {
   supergraph: SupergraphSource;
   metrics: HubMetrics;
   breakers: SubgraphBreakers;
+  /** The decision facts cache, when on. */
+  facts: FactsCache | undefined;
   close(): Promise<void>;
 }
 
@@ -399,7 +404,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     handler: traced.handler,
   });
 
-  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  // Subscribed before the first request: nothing is cached that a change could miss.
+  runtime.facts =
+    options.facts === false
+      ? undefined
+      : await FactsCache.open(options.store, { ...options.facts, observer: hubMetrics.factsObserver, log: (entry, message) => app.log.warn(entry, message) });
+  try {
+    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await runtime.facts?.close();
+    throw error;
+  }
   const address = app.server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}/graphql`,
@@ -408,12 +423,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraph: options.supergraph,
     metrics: hubMetrics,
     breakers,
+    facts: runtime.facts,
     async close() {
       draining = true;
       if (options.shutdownGraceMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownGraceMs));
       // Then: no new connections, in-flight requests answered, Apollo drained.
       await app.close();
       await apollo.stop();
+      await runtime.facts?.close();
     },
   };
 }

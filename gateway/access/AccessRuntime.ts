@@ -5,11 +5,14 @@
 import type { ContextKeys } from '../../auth/context-token.js';
 import type { Policy } from '../../auth/policy.js';
 import type { Db } from '../../store/index.js';
+import type { FactsCache } from '../../facts/index.js';
 import { AccessMetadata } from './metadata.js';
 import type { GraphQLSchema } from 'graphql';
 
 export class AccessRuntime {
   private current: AccessMetadata | undefined;
+  /** The gateway's decision facts cache (facts/cache.ts); without one, every request reads the store. */
+  facts: FactsCache | undefined;
 
   constructor(
     readonly policy: Policy,

@@ -1,8 +1,8 @@
 /**
  * Per-request access state at the gateway: the verified caller and purpose, and the per-case
- * decision vectors the gateway signs into subgraph requests. Facts and consents are loaded in
- * one statement per batch of cases and never cached across requests, so a withdrawal counts
- * from the very next request.
+ * decision vectors the gateway signs into subgraph requests. Facts and consents come from the
+ * gateway's facts cache, invalidated by the change itself (facts/cache.ts), so a withdrawal counts
+ * from the very next request; without a cache, one statement per batch of cases.
  */
 import type DataLoader from 'dataloader';
 import type { Caller } from '../../auth/Caller.js';
@@ -12,7 +12,7 @@ import type { Policy } from '../../auth/policy.js';
 import { DATA_CATEGORIES, encodeOutcome, RELEASED, type DataCategory, type Purpose } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import type { AccessMetadata } from './metadata.js';
-import { createCaseFactsLoader, type CaseFactsWithConsents } from '../../facts/index.js';
+import { createCaseFactsLoader, type CaseFactsWithConsents, type FactsCache } from '../../facts/index.js';
 
 const PERSONAL_CATEGORIES = DATA_CATEGORIES.filter((c): c is Exclude<DataCategory, 'NOT_PERSONAL'> => c !== 'NOT_PERSONAL');
 /** The outcome a vector carries for a decision: what the caller (and the subgraph) is told. */
@@ -63,14 +63,14 @@ export class RequestAccess {
   private readonly store: Db;
 
   constructor(
-    runtime: { policy: Policy; store: Db },
+    runtime: { policy: Policy; store: Db; facts?: FactsCache | undefined },
     readonly caller: Caller,
     readonly purpose: Purpose,
   ) {
     this.policy = runtime.policy;
     this.store = runtime.store;
     this.requester = { organisation: caller.organisation, country: caller.country, roles: caller.roles, purpose };
-    this.facts = createCaseFactsLoader(this.store, caller.organisation);
+    this.facts = runtime.facts ? runtime.facts.loader(caller.organisation) : createCaseFactsLoader(this.store, caller.organisation);
   }
 
   /**

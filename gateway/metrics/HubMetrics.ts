@@ -7,6 +7,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditWriter } from '../../audit/index.js';
+import type { FactsCacheObserver } from '../../facts/index.js';
 import type { HubContext } from '../context.js';
 import type { CircuitState, SubgraphBreakers, SubgraphOutcome } from '../resilience/index.js';
 
@@ -77,6 +78,40 @@ export class HubMetrics {
     help: 'Audit records that could not be made durable (the response was withheld: AUDIT_UNAVAILABLE).',
     registers: [this.registry],
   });
+
+  readonly factsLookups = new Counter({
+    name: 'continuum_facts_cache_lookups_total',
+    help: 'Case facts looked up in the gateway facts cache, by result (hit, miss: read from the central store).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly factsInvalidations = new Counter({
+    name: 'continuum_facts_cache_invalidations_total',
+    help: 'Facts cache invalidations by scope (entry: the keys a change notification named, flush: everything, on a version the notifications had not reached).',
+    labelNames: ['scope'] as const,
+    registers: [this.registry],
+  });
+  readonly factsInvalidatedEntries = new Counter({
+    name: 'continuum_facts_cache_invalidated_entries_total',
+    help: 'Facts cache entries dropped by invalidations.',
+    registers: [this.registry],
+  });
+  readonly factsResubscriptions = new Counter({
+    name: 'continuum_facts_cache_resubscriptions_total',
+    help: 'Times the facts cache listened again because its change notifications stopped arriving.',
+    registers: [this.registry],
+  });
+  /** What the facts cache reports (facts/cache.ts), as the counters above. */
+  readonly factsObserver: FactsCacheObserver = {
+    lookups: (result, count) => {
+      if (count > 0) this.factsLookups.inc({ result }, count);
+    },
+    invalidated: (scope, count) => {
+      this.factsInvalidations.inc({ scope });
+      if (count > 0) this.factsInvalidatedEntries.inc(count);
+    },
+    resubscribed: () => this.factsResubscriptions.inc(),
+  };
 
   constructor(sources: { breakers: SubgraphBreakers; audit: Pick<AuditWriter, 'queueDepth' | 'stats'> }) {
     new Gauge({

@@ -100,6 +100,72 @@ export const CENTRAL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX transfer_basis_pair ON central.transfer_basis (exporter_member_state, recipient) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    id: '004_facts_version',
+    sql: `
+      -- Gateways cache decision facts (facts/cache.ts). Every statement that changes a table they
+      -- are read from bumps one version, in the writer's own transaction, and notifies the
+      -- change on channel continuum_facts: whoever writes (resolvers, seeding, the registry, the
+      -- admin CLI, an operator in psql) invalidates the caches. The single row serialises the
+      -- versions in commit order, so notifications arrive in version order and a gap means one was lost.
+      CREATE TABLE central.facts_version (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        version bigint NOT NULL
+      );
+      INSERT INTO central.facts_version (version) VALUES (0);
+      -- Payload: "<version> c <refs>" (cases), "<version> t <recipients>" (transfer bases) or
+      -- "<version> *" (everything: truncation, or more keys than a notification carries).
+      CREATE FUNCTION central.facts_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v bigint;
+        keys text;
+        n int;
+        kind text := CASE WHEN TG_TABLE_NAME = 'transfer_basis' THEN 't' ELSE 'c' END;
+      BEGIN
+        UPDATE central.facts_version SET version = version + 1 RETURNING version INTO v;
+        IF TG_OP = 'TRUNCATE' THEN
+          keys := NULL;
+        ELSIF TG_TABLE_NAME = 'case_index' THEN
+          IF TG_OP = 'INSERT' THEN SELECT count(*), string_agg(DISTINCT ref, ',') INTO n, keys FROM (SELECT ref FROM new_rows LIMIT 201) r;
+          ELSIF TG_OP = 'DELETE' THEN SELECT count(*), string_agg(DISTINCT ref, ',') INTO n, keys FROM (SELECT ref FROM old_rows LIMIT 201) r;
+          ELSE SELECT count(*), string_agg(DISTINCT ref, ',') INTO n, keys FROM (SELECT ref FROM old_rows UNION SELECT ref FROM new_rows LIMIT 201) r;
+          END IF;
+        ELSIF TG_TABLE_NAME = 'consent' THEN
+          IF TG_OP = 'INSERT' THEN SELECT count(*), string_agg(DISTINCT ref, ',') INTO n, keys FROM (SELECT DISTINCT case_ref AS ref FROM new_rows LIMIT 201) r;
+          ELSIF TG_OP = 'DELETE' THEN SELECT count(*), string_agg(DISTINCT ref, ',') INTO n, keys FROM (SELECT DISTINCT case_ref AS ref FROM old_rows LIMIT 201) r;
+          ELSE SELECT count(*), string_agg(DISTINCT ref, ',') INTO n, keys FROM (SELECT case_ref AS ref FROM old_rows UNION SELECT case_ref FROM new_rows LIMIT 201) r;
+          END IF;
+        ELSE
+          IF TG_OP = 'INSERT' THEN SELECT count(*), string_agg(DISTINCT ref, ',') INTO n, keys FROM (SELECT DISTINCT recipient AS ref FROM new_rows LIMIT 201) r;
+          ELSIF TG_OP = 'DELETE' THEN SELECT count(*), string_agg(DISTINCT ref, ',') INTO n, keys FROM (SELECT DISTINCT recipient AS ref FROM old_rows LIMIT 201) r;
+          ELSE SELECT count(*), string_agg(DISTINCT ref, ',') INTO n, keys FROM (SELECT recipient AS ref FROM old_rows UNION SELECT recipient FROM new_rows LIMIT 201) r;
+          END IF;
+        END IF;
+        IF keys IS NULL AND TG_OP <> 'TRUNCATE' AND n = 0 THEN
+          keys := '';
+        END IF;
+        IF keys IS NULL OR n > 200 OR length(keys) > 7000 THEN
+          PERFORM pg_notify('continuum_facts', v || ' *');
+        ELSE
+          PERFORM pg_notify('continuum_facts', v || ' ' || kind || ' ' || keys);
+        END IF;
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER case_index_facts_insert AFTER INSERT ON central.case_index REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER case_index_facts_update AFTER UPDATE ON central.case_index REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER case_index_facts_delete AFTER DELETE ON central.case_index REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER case_index_facts_truncate AFTER TRUNCATE ON central.case_index FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER consent_facts_insert AFTER INSERT ON central.consent REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER consent_facts_update AFTER UPDATE ON central.consent REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER consent_facts_delete AFTER DELETE ON central.consent REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER consent_facts_truncate AFTER TRUNCATE ON central.consent FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER transfer_basis_facts_insert AFTER INSERT ON central.transfer_basis REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER transfer_basis_facts_update AFTER UPDATE ON central.transfer_basis REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER transfer_basis_facts_delete AFTER DELETE ON central.transfer_basis REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+      CREATE TRIGGER transfer_basis_facts_truncate AFTER TRUNCATE ON central.transfer_basis FOR EACH STATEMENT EXECUTE FUNCTION central.facts_changed();
+    `,
+  },
 ];
 
 export async function migrateCentral(db: Db): Promise<void> {
