@@ -11,8 +11,8 @@
  *   compiled module, so that node resolves the same specifiers the sources use, with no loader
  *   and no rewriting of the emitted code;
  * - removes outputs whose source is gone;
- * - writes dist/.fingerprint last: one hash over every input (sources, assets, the tsconfigs,
- *   package.json, package-lock.json, this script).
+ * - writes dist/.fingerprint last: one hash over every input (the modules and declarations, the
+ *   assets, the tsconfigs, package.json, package-lock.json, this script).
  *
  * The build is current when that fingerprint equals the inputs' hash now: `npm start` then skips
  * tsc entirely, and `npx continuum` runs the compiled CLI. When any input changed, the build is
@@ -73,7 +73,9 @@ export function project(root = ROOT) {
   const assets = sources.filter((file) => ASSET_EXTENSIONS.includes(posix.extname(file)) && !NOT_ASSETS.test(posix.basename(file)));
   const paths = readJson(join(root, 'tsconfig.json')).compilerOptions?.paths ?? {};
   const packages = Object.entries(paths).map(([name, [target]]) => ({ name, module: posix.normalize(target).replace(/\.ts$/, '.js') }));
-  const inputs = [...sources, ...ROOT_INPUTS.filter((file) => existsSync(join(root, file)))];
+  // What the build reads: the modules and declarations, the assets, the root configuration (not
+  // whatever else a run or a test leaves in those folders).
+  const inputs = [...sources.filter((file) => file.endsWith('.ts') || assets.includes(file)), ...ROOT_INPUTS.filter((file) => existsSync(join(root, file)))];
   return { root, outDir, inputs, modules, assets, packages };
 }
 
