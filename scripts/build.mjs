@@ -118,9 +118,10 @@ export function build(root = ROOT, log = (line) => process.stderr.write(`${line}
   const before = fingerprint(root);
   const { outDir, modules, assets, packages } = project(root);
   const fingerprintPath = join(outDir, FINGERPRINT);
-  if (existsSync(fingerprintPath) && readFileSync(fingerprintPath, 'utf8').trim() === before) return false;
+  const built = existsSync(fingerprintPath) ? readFileSync(fingerprintPath, 'utf8').trim() : undefined;
+  if (built === before) return false;
   const started = performance.now();
-  log('Continuum: building dist/ (sources changed since the last build)…');
+  log(`Continuum: building dist/ (${built === undefined ? 'no current build' : 'sources changed since the last build'})…`);
   rmSync(fingerprintPath, { force: true });
 
   // tsc --incremental trusts its .tsbuildinfo and does not check that the outputs are still
