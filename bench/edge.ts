@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/edge.ts [--requests N] [--concurrency C] [--cases K]`: what the enforcement edge
+ * `npm run bench:edge -- [--requests N] [--concurrency C] [--cases K]`: what the enforcement edge
  * adds per subgraph fetch. One plain @apollo/subgraph server (demos/plain-subgraph) is called
  * directly and through `continuum edge` (its own process, as a partner runs it) in the same run,
  * batches interleaved (direct, edge, direct, …) so both see the same machine; each request is the
@@ -15,6 +15,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { encodeDecisions, generateContextKeys, signContext } from '../auth/context-token.js';
 import { startPlainSubgraph } from '../demos/plain-subgraph/server.js';
 
@@ -38,7 +39,9 @@ async function main() {
   const hub = await generateContextKeys();
   const dir = mkdtempSync(join(tmpdir(), 'continuum-edge-bench-'));
   writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [hub.publicJwk] }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'edge'], {
+  // The edge as this benchmark runs: compiled with plain node from the build, or the sources through tsx.
+  const cli = import.meta.url.endsWith('.js') ? [fileURLToPath(new URL('../bin/cli.js', import.meta.url))] : ['--import', 'tsx', fileURLToPath(new URL('../bin/cli.ts', import.meta.url))];
+  const child = spawn(process.execPath, [...cli, 'edge'], {
     env: { ...process.env, CONTINUUM_EDGE_SUBGRAPH: 'housing', CONTINUUM_EDGE_UPSTREAM_URL: plain.url, CONTINUUM_EDGE_JWKS_FILE: join(dir, 'jwks.json'), CONTINUUM_EDGE_PORT: '0', CONTINUUM_EDGE_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,21 +1,19 @@
 #!/usr/bin/env node
-// The `continuum` command: runs bin/cli.ts through tsx in a child Node process, with the same
-// stdio, and exits with its exit code. tsx is resolved from this package, not the working directory,
-// and reads this package's tsconfig.json (whose "paths" map @continuum/contract and
-// @continuum/subgraph-kit to their sources) wherever the command is run from.
+// The `continuum` command: runs the CLI in a child Node process, with the same stdio, and exits
+// with its exit code.
+// - With a current build (dist/ built from exactly these sources, scripts/build.mjs), it runs the
+//   compiled CLI, dist/bin/cli.js, with plain node: no TypeScript loader (production).
+// - Otherwise (no build, or a source changed since), it runs bin/cli.ts through tsx, never a stale
+//   build (development). tsx is resolved from this package, not the working directory, and reads
+//   this package's tsconfig.json (whose "paths" map @continuum/contract and
+//   @continuum/subgraph-kit to their sources) wherever the command is run from.
 import { spawn } from 'node:child_process';
 import console from 'node:console';
 import process from 'node:process';
-import { fileURLToPath, URL } from 'node:url';
+import { runnable } from '../scripts/build.mjs';
 
-const cliPath = fileURLToPath(new URL('./cli.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
-
-const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
-const child = spawn(process.execPath, ['--import', tsx, cliPath, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
-});
+const cli = runnable('bin/cli.ts');
+const child = spawn(process.execPath, [...cli.args, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, ...cli.env } });
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => child.kill(signal));

@@ -1,6 +1,8 @@
 /**
- * The driver's handle on a forked server process (any role): starts it (TypeScript through tsx,
- * telemetry off, 127.0.0.1 only), waits for it to be ready, sends it requests over IPC and stops
+ * The driver's handle on a forked server process (any role): starts it (telemetry off, 127.0.0.1
+ * only, the same way the driver runs: compiled JavaScript with plain node when the driver is the
+ * build's dist/bench/, `npm run bench`; the TypeScript sources through tsx when it is, as in the
+ * smoke tests under vitest), waits for it to be ready, sends it requests over IPC and stops
  * it by its own pid — gracefully first, then SIGKILL after a bounded wait.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -15,8 +17,13 @@ const LABELS: Record<ServerRole, string> = {
   'continuum-gateway': 'Continuum gateway process',
 };
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** Whether this module is the build's compiled output (dist/bench/server/process.js, scripts/build.mjs). */
+const COMPILED = import.meta.url.endsWith('.js');
+/** The repository root: the working directory of every server process, whichever way it runs. */
+const REPO_ROOT = fileURLToPath(new URL(COMPILED ? '../../..' : '../..', import.meta.url));
+const SERVER_ENTRY = fileURLToPath(new URL(COMPILED ? './main.js' : './main.ts', import.meta.url));
+/** No TypeScript loader for the compiled build: both targets run as deployed (docs/DEPLOYMENT.md). */
+const LOADER = COMPILED ? [] : ['--import', 'tsx'];
 
 export class ServerProcess<R extends ServerRole = 'all'> {
   private nextId = 1;
@@ -56,7 +63,7 @@ export class ServerProcess<R extends ServerRole = 'all'> {
   static async start<O extends ServerOptions>(options: O, extraExecArgv: string[] = [], startTimeoutMs = 300_000): Promise<ServerProcess<O['role']>> {
     const child = fork(SERVER_ENTRY, [JSON.stringify(options)], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx', ...extraExecArgv],
+      execArgv: [...LOADER, ...extraExecArgv],
       // As deployed (docs/DEPLOYMENT.md): production mode for graphql-js and Apollo, for both targets.
       env: { ...process.env, NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true', LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

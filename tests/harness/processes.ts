@@ -3,9 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-/** `env` is laid over this process's environment; an undefined value unsets a variable. */
-export function startHubProcess(env: Record<string, string | undefined>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `env` is laid over this process's environment; an undefined value unsets a variable. `args` are
+ * node's: the sources through tsx unless told otherwise (the compiled build: tests/build/).
+ */
+export function startHubProcess(env: Record<string, string | undefined>, args = ['--import', 'tsx', 'gateway/main.ts']): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`process did not start:\n${out}`)), 120_000);
