@@ -16,6 +16,7 @@ export {
   AuditFilterSchema,
   auditVisibilityOf,
   auditWhere,
+  auditCountsSql,
   auditRecordView,
   SqlParams,
   AUDIT_ROW_COLUMNS,
