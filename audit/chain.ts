@@ -83,11 +83,9 @@ export function canonicalJson(content: unknown): string {
     copy = sortedCopy(content);
   } catch (error) {
     if (!(error instanceof NotPlain)) throw error;
-    const canonical = canonicalize(content);
-    if (canonical === undefined) throw new TypeError('audit content must be JSON');
-    return canonical;
+    copy = undefined;
   }
-  const canonical = JSON.stringify(copy) as string | undefined;
+  const canonical = (copy === undefined ? canonicalize(content) : JSON.stringify(copy)) as string | undefined;
   if (canonical === undefined) throw new TypeError('audit content must be JSON');
   return canonical;
 }

@@ -8,7 +8,8 @@
  * back by hand cannot make retention purge a record early, and retention never erases the
  * evidence that a record was tampered with. Such records are withheld and listed; `audit verify`
  * names what is wrong with them. Purging also clears the columns that linked the record to a
- * caller and to cases.
+ * caller and to cases, and takes the record out of the hourly rollup (`audit.hourly`) in the same
+ * statement: timelines count only records readers can still list, as they did before the rollup.
  */
 import type { Db } from '../store/index.js';
 import { storedContent, type StoredForms } from './chain.js';
