@@ -6,7 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention, auditCountsSql, auditWhere, AuditWriter, generateAuditKeys, groupCaseAccesses, migrateAudit, SqlParams, type AuditContent, type AuditFilter, type AuditVisibility } from '../../audit/index.js';
+import { parse, type OperationDefinitionNode } from 'graphql';
 import type { Db } from '../../store/index.js';
+import { auditResolvers } from '../../subgraphs/central/audit-resolvers.js';
+import type { KitContext } from '../../subgraphs/kit/index.js';
 import { testStores } from '../harness/stores.js';
 
 const ORGANISATIONS = ['EU/GOV/BE-RETURN', 'EU/GOV/DE-RETURN'];
@@ -82,6 +85,24 @@ describe.each(testStores)('counts from the hourly rollup on $name', (store) => {
       expect(await fromRollup({ scope: 'ALL' }, filter, unit)).toEqual(await fromRecords({ scope: 'ALL' }, filter, unit));
       expect(await fromRollup({ scope: 'ORGANISATION', organisation: 'EU/GOV/BE-RETURN' }, filter, unit)).toEqual(await fromRecords({ scope: 'ORGANISATION', organisation: 'EU/GOV/BE-RETURN' }, filter, unit));
     }
+  });
+
+  it('counts the records of a page only when the query selects totalCount (fragments included)', async () => {
+    type Page = { totalCount: number | null; edges: unknown[] };
+    const auditRecords = (auditResolvers(db).Query as unknown as Record<string, unknown>).auditRecords as (root: unknown, args: object, context: KitContext, info: object) => Promise<Page>;
+    const dpo = { requestId: 'counts-dpo', caller: { officialId: 'dpo-1', organisation: 'EU/GOV/EU-DATA-PROTECTION-SUPERVISOR', country: 'EU', roles: ['DPO'], purpose: 'AUDIT', requestId: 'counts-dpo' } } as unknown as KitContext;
+    const page = async (query: string) => {
+      const document = parse(query);
+      const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+      const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])));
+      const before = db.stats.statements;
+      const answer = await auditRecords(undefined, { first: 5 }, dpo, { fieldNodes: operation.selectionSet.selections, fragments });
+      return { answer, statements: db.stats.statements - before };
+    };
+    const plain = await page('{ auditRecords { edges { cursor } } }');
+    const counted = await page('{ auditRecords { ...Counted edges { cursor } } } fragment Counted on AuditRecordConnection { totalCount }');
+    expect(plain).toMatchObject({ answer: { totalCount: null }, statements: 1 });
+    expect(counted).toMatchObject({ answer: { totalCount: 120 }, statements: 2 });
   });
 
   it('still counts what the records say after retention purged some of them', async () => {
