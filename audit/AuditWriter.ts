@@ -14,11 +14,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/index.js';
-import { chainHash, contentHash } from './chain.js';
+import { canonicalJson, chainHash, sha256Hex } from './chain.js';
 import { signCheckpoint } from './checkpoint.js';
 import { recordColumnsOf } from './columns.js';
 import type { AuditKeys } from './keys.js';
 import type { AuditContent } from './record.js';
+import { HOUR_OF_RECORD } from './schema.js';
 
 export interface AuditWriterOptions {
   /** Seal the chain with a signed checkpoint at least every this many records. @default 1000 */
@@ -32,19 +33,41 @@ export interface AuditWriterOptions {
 interface Pending {
   id: string;
   content: AuditContent;
-  contentHash: string;
   resolve(value: { seq: number; hash: string }): void;
   reject(error: Error): void;
 }
 
-/** Inserts the rows given as fourteen parallel arrays ($1 … $14). */
-const INSERT_RECORDS = `INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases,
-                                  content, content_hash, prev_hash, hash)
-  SELECT t.seq, t.id::uuid, t.recorded_at::timestamptz, t.kind, t.request_id, t.organisation, t.official_id, t.purpose, t.outcome,
-         COALESCE(string_to_array(NULLIF(t.cases, ''), ','), '{}'), t.content::jsonb, t.content_hash, t.prev_hash, t.hash
-  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-              $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-    AS t(seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, content, content_hash, prev_hash, hash)`;
+/** A pending record serialised for the store: its canonical JSON, produced once, and that text's hash. */
+interface Serialised {
+  pending: Pending;
+  body: string;
+  contentHash: string;
+}
+
+/**
+ * Inserts the rows given as fourteen parallel arrays ($1 … $14) — `body` is the canonical JSON
+ * exactly as hashed — and counts them into `audit.hourly` in the same statement, so the rollup
+ * the timelines read can never disagree with the records committed. `guard` is a condition the
+ * insert waits on (the compare-and-set of the chain head), or ''.
+ */
+function insertBatch(guard: string): string {
+  return `inserted AS (
+    INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, body, content_hash, prev_hash, hash)
+    SELECT t.seq, t.id::uuid, t.recorded_at::timestamptz, t.kind, t.request_id, t.organisation, t.official_id, t.purpose, t.outcome,
+           COALESCE(string_to_array(NULLIF(t.cases, ''), ','), '{}'), t.body, t.content_hash, t.prev_hash, t.hash
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+      AS t(seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, body, content_hash, prev_hash, hash)
+    ${guard}
+    RETURNING seq, recorded_at, organisation, purpose, outcome
+  ),
+  counted AS (
+    INSERT INTO audit.hourly AS h (hour, organisation, purpose, outcome, n)
+    SELECT ${HOUR_OF_RECORD}, COALESCE(organisation, ''), COALESCE(purpose, ''), outcome, count(*) FROM inserted GROUP BY 1, 2, 3, 4
+    ON CONFLICT (hour, organisation, purpose, outcome) DO UPDATE SET n = h.n + EXCLUDED.n
+  )
+  SELECT seq FROM inserted`;
+}
 
 export class AuditUnavailableError extends Error {
   readonly code = 'HUB_AUDIT_UNAVAILABLE';
@@ -84,20 +107,17 @@ export class AuditWriter {
     return this.queue.length;
   }
 
-  /** Resolves with the record's place in the chain once it is committed; rejects if it cannot be. */
+  /**
+   * Resolves with the record's place in the chain once it is committed; rejects if it cannot be.
+   * Costs the caller nothing but queueing: the record is serialised and hashed once, by the
+   * writer, when its batch is built (`serialise`).
+   */
   append(content: AuditContent): Promise<{ seq: number; hash: string }> {
     if (this.closed) return Promise.reject(new AuditUnavailableError(new Error('audit writer closed')));
     // The id is part of what is hashed, so the id auditors are shown is covered by the chain.
     const id = randomUUID();
-    const stored: AuditContent = { ...content, id };
-    let hash: string;
-    try {
-      hash = contentHash(stored);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ id, content: stored, contentHash: hash, resolve, reject });
+      this.queue.push({ id, content: { ...content, id }, resolve, reject });
       this.schedule();
     });
   }
@@ -125,7 +145,8 @@ export class AuditWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      const batch = this.serialise(this.queue.splice(0, this.maxBatch));
+      if (batch.length === 0) continue;
       const started = performance.now();
       try {
         const placed = await this.commit(batch);
@@ -133,16 +154,34 @@ export class AuditWriter {
         this.stats.batches++;
         this.stats.lastBatchSize = batch.length;
         this.stats.lastCommitMs = performance.now() - started;
-        batch.forEach((pending, i) => pending.resolve(placed[i]!));
+        batch.forEach(({ pending }, i) => pending.resolve(placed[i]!));
       } catch (error) {
         this.stats.failedBatches++;
         const failure = new AuditUnavailableError(error);
-        for (const pending of batch) pending.reject(failure);
+        for (const { pending } of batch) pending.reject(failure);
       }
     }
   }
 
-  private async commit(batch: Pending[]): Promise<{ seq: number; hash: string }[]> {
+  /**
+   * Each record's canonical JSON, made once: hashed natively as it is and stored as it is (the
+   * `body` the verifier hashes again). A record that is not JSON (NaN, a lone surrogate) is
+   * refused alone; the rest of the batch goes on.
+   */
+  private serialise(pendings: Pending[]): Serialised[] {
+    const batch: Serialised[] = [];
+    for (const pending of pendings) {
+      try {
+        const body = canonicalJson(pending.content);
+        batch.push({ pending, body, contentHash: sha256Hex(body) });
+      } catch (error) {
+        pending.reject(error as Error);
+      }
+    }
+    return batch;
+  }
+
+  private async commit(batch: Serialised[]): Promise<{ seq: number; hash: string }[]> {
     try {
       const expected = this.head;
       const placed = expected ? await this.commitAfter(expected, batch) : null;
@@ -160,13 +199,13 @@ export class AuditWriter {
     }
   }
 
-  private chained(from: { seq: number; hash: string }, batch: Pending[]) {
+  private chained(from: { seq: number; hash: string }, batch: Serialised[]) {
     let seq = from.seq;
     let prev = from.hash;
-    return batch.map((pending) => {
+    return batch.map((record) => {
       seq += 1;
-      const hash = chainHash(prev, seq, pending.contentHash);
-      const row = { seq, prev, hash, pending };
+      const hash = chainHash(prev, seq, record.contentHash);
+      const row = { seq, prev, hash, record };
       prev = hash;
       return row;
     });
@@ -174,10 +213,10 @@ export class AuditWriter {
 
   /** The columns come from the content only (audit/columns.ts), so verification can prove them. */
   private insertParams(rows: ReturnType<AuditWriter['chained']>): unknown[] {
-    const columns = rows.map((r) => recordColumnsOf(r.pending.content));
+    const columns = rows.map((r) => recordColumnsOf(r.record.pending.content));
     return [
       rows.map((r) => r.seq),
-      rows.map((r) => r.pending.id),
+      rows.map((r) => r.record.pending.id),
       columns.map((c) => c.recorded_at),
       columns.map((c) => c.kind),
       columns.map((c) => c.request_id),
@@ -186,24 +225,22 @@ export class AuditWriter {
       columns.map((c) => c.purpose),
       columns.map((c) => c.outcome),
       columns.map((c) => c.cases.join(',')),
-      rows.map((r) => JSON.stringify(r.pending.content)),
-      rows.map((r) => r.pending.contentHash),
+      rows.map((r) => r.record.body),
+      rows.map((r) => r.record.contentHash),
       rows.map((r) => r.prev),
       rows.map((r) => r.hash),
     ];
   }
 
   /** One statement: move the head from `expected` and insert the batch, or do nothing if it moved. */
-  private async commitAfter(expected: { seq: number; hash: string }, batch: Pending[]): Promise<{ seq: number; hash: string }[] | null> {
+  private async commitAfter(expected: { seq: number; hash: string }, batch: Serialised[]): Promise<{ seq: number; hash: string }[] | null> {
     const rows = this.chained(expected, batch);
     const last = rows[rows.length - 1]!;
     const inserted = await this.db.query<{ seq: number }>(
       `WITH moved AS (
          UPDATE audit.chain_head SET seq = $15, hash = $16 WHERE id AND seq = $17 AND hash = $18 RETURNING seq
-       )
-       ${INSERT_RECORDS}
-       WHERE EXISTS (SELECT 1 FROM moved)
-       RETURNING seq`,
+       ),
+       ${insertBatch('WHERE EXISTS (SELECT 1 FROM moved)')}`,
       [...this.insertParams(rows), last.seq, last.hash, expected.seq, expected.hash],
     );
     if (inserted.length === 0) return null;
@@ -213,13 +250,13 @@ export class AuditWriter {
   }
 
   /** Lock the head row, then extend the chain from wherever it is (first batch, or after another replica wrote). */
-  private commitLocked(batch: Pending[]): Promise<{ seq: number; hash: string }[]> {
+  private commitLocked(batch: Serialised[]): Promise<{ seq: number; hash: string }[]> {
     return this.db.transaction(async (tx) => {
       const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.chain_head WHERE id FOR UPDATE');
       if (!head) throw new Error('audit chain head missing');
       const rows = this.chained({ seq: Number(head.seq), hash: head.hash }, batch);
       const last = rows[rows.length - 1]!;
-      await tx.query(INSERT_RECORDS, this.insertParams(rows));
+      await tx.query(`WITH ${insertBatch('')}`, this.insertParams(rows));
       await tx.query('UPDATE audit.chain_head SET seq = $1, hash = $2 WHERE id', [last.seq, last.hash]);
       this.lastCheckpoint = null;
       await this.checkpointInside(tx, last.seq, last.hash, 'batch');

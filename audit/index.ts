@@ -4,18 +4,19 @@
  * chain.
  * @module audit
  */
-export { migrateAudit, GENESIS_HASH } from './schema.js';
+export { migrateAudit, GENESIS_HASH, HOUR_OF_RECORD } from './schema.js';
 export { AuditWriter, AuditUnavailableError, type AuditWriterOptions } from './AuditWriter.js';
 export { verifyChain, type VerificationReport, type Problem, type ProblemKind, type ExternalCheckpoint, type ExternalCheckpointResult, type VerifyOptions } from './verify.js';
 export { ensureAuditKeys, generateAuditKeys, importAuditPublicKey, readPublicJwk, type AuditKeys } from './keys.js';
 export { signCheckpoint, storedCheckpoint, verifyCheckpoint, type CheckpointClaims, type StoredCheckpoint } from './checkpoint.js';
-export { contentHash, chainHash, sha256Hex } from './chain.js';
+export { canonicalJson, contentHash, chainHash, sha256Hex, storedContent, type StoredForms } from './chain.js';
 export { applyRetention, type RetentionPolicy, type RetentionResult } from './retention.js';
 export { columnMismatches, recordColumnsOf, DERIVED_COLUMNS, type DerivedColumn, type RecordColumns } from './columns.js';
 export {
   AuditFilterSchema,
   auditVisibilityOf,
   auditWhere,
+  auditCountsSql,
   auditRecordView,
   SqlParams,
   AUDIT_ROW_COLUMNS,

@@ -87,6 +87,40 @@ export function auditWhere(visibility: AuditVisibility, filter: AuditFilter, par
   return where.join(' AND ');
 }
 
+/**
+ * Records counted per (bucket start, purpose, outcome), for the timeline and `totalCount`. When
+ * the filter asks nothing the hourly rollup lacks (a case, an official, a kind), whole hours of
+ * the range are read from `audit.hourly` (one row per hour × organisation × purpose × outcome,
+ * kept by the writer in each batch's statement and by retention) and only the records of the
+ * partial hours at either end from `audit.record`; otherwise every record is counted. Returns the
+ * statement's SQL; `unit` null counts the whole range as one bucket (start is null).
+ */
+export function auditCountsSql(visibility: AuditVisibility, filter: AuditFilter, unit: string | null, params: SqlParams): string {
+  const bucket = (column: string) => (unit === null ? 'NULL::timestamptz' : `date_trunc(${params.add(unit)}, ${column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`);
+  if (filter.caseRef || filter.officialId || filter.kind) {
+    return `SELECT ${bucket('r.recorded_at')} AS start, r.purpose, r.outcome, count(*) AS n FROM audit.record r WHERE ${auditWhere(visibility, filter, params)} GROUP BY 1, 2, 3`;
+  }
+  // Whole hours inside [from, to]: from `lo` (from, rounded up to the hour) to before `hi` (the
+  // hour `to` falls in, unless `to` is its last microsecond).
+  const hourOf = (instant: string) => `(date_trunc('hour', ${instant} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
+  const from = filter.from ? `${params.add(filter.from)}::timestamptz` : null;
+  const to = filter.to ? `(${params.add(filter.to)}::timestamptz + interval '1 microsecond')` : null;
+  const lo = from ? `(${hourOf(from)} + CASE WHEN ${hourOf(from)} < ${from} THEN interval '1 hour' ELSE interval '0' END)` : "'-infinity'::timestamptz";
+  const hi = to ? hourOf(to) : "'infinity'::timestamptz";
+  const rolled: string[] = [`h.hour >= ${lo}`, `h.hour < ${hi}`];
+  if (visibility.scope === 'ORGANISATION') rolled.push(`h.organisation = ${params.add(visibility.organisation)}`);
+  if (filter.organisation) rolled.push(`h.organisation = ${params.add(filter.organisation)}`);
+  if (filter.purpose) rolled.push(`h.purpose = ${params.add(filter.purpose)}`);
+  if (filter.outcome) rolled.push(`h.outcome = ${params.add(filter.outcome)}`);
+  const edges = from || to ? `SELECT ${bucket('r.recorded_at')} AS start, r.purpose, r.outcome, count(*) AS n FROM audit.record r
+       WHERE ${auditWhere(visibility, filter, params)} AND (r.recorded_at < ${lo} OR r.recorded_at >= ${hi}) GROUP BY 1, 2, 3
+     UNION ALL ` : '';
+  return `SELECT start, purpose, outcome, sum(n) AS n FROM (
+     ${edges}SELECT ${bucket('h.hour')} AS start, NULLIF(h.purpose, '') AS purpose, h.outcome, sum(h.n) AS n FROM audit.hourly h
+       WHERE ${rolled.join(' AND ')} GROUP BY 1, 2, 3
+   ) counted GROUP BY 1, 2, 3 HAVING sum(n) > 0`;
+}
+
 export const AUDIT_ROW_COLUMNS = 'r.seq, r.id, r.content, r.content_hash, r.hash';
 
 export interface AuditRow {

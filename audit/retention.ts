@@ -8,12 +8,14 @@
  * back by hand cannot make retention purge a record early, and retention never erases the
  * evidence that a record was tampered with. Such records are withheld and listed; `audit verify`
  * names what is wrong with them. Purging also clears the columns that linked the record to a
- * caller and to cases.
+ * caller and to cases, and takes the record out of the hourly rollup (`audit.hourly`) in the same
+ * statement: timelines count only records readers can still list, as they did before the rollup.
  */
 import type { Db } from '../store/index.js';
-import { contentHash } from './chain.js';
+import { storedContent, type StoredForms } from './chain.js';
 import { columnMismatches, DERIVED_COLUMNS_SQL, type StoredColumns } from './columns.js';
-import type { AuditKind, StoredAuditContent } from './record.js';
+import type { AuditKind } from './record.js';
+import { HOUR_OF_RECORD } from './schema.js';
 
 export type RetentionPolicy = Partial<Record<AuditKind, number>>;
 
@@ -26,10 +28,8 @@ export interface RetentionResult {
 
 const PAGE = 1000;
 
-interface Candidate extends StoredColumns {
+interface Candidate extends StoredColumns, StoredForms {
   seq: number | string;
-  content: StoredAuditContent | string;
-  content_hash: string;
 }
 
 /** Purges content older than `days` per kind. */
@@ -42,22 +42,37 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now = new 
     let after = 0;
     for (;;) {
       const page = await db.query<Candidate>(
-        `SELECT r.seq, r.content, r.content_hash, ${DERIVED_COLUMNS_SQL} FROM audit.record r
+        `SELECT r.seq, r.body, r.content_v1, r.content_hash, ${DERIVED_COLUMNS_SQL} FROM audit.record r
          WHERE r.kind = $1 AND r.recorded_at < $2 AND r.content IS NOT NULL AND r.seq > $3 ORDER BY r.seq LIMIT ${PAGE}`,
         [kind, new Date(cutoff).toISOString(), after],
       );
       if (page.length === 0) break;
       const due: number[] = [];
       for (const row of page) {
-        const content = typeof row.content === 'string' ? (JSON.parse(row.content) as StoredAuditContent) : row.content;
-        const verifies = contentHash(content) === row.content_hash && columnMismatches(row, content).length === 0;
+        const { content, intact } = storedContent(row);
+        const verifies = intact && content !== null && columnMismatches(row, content).length === 0;
         if (verifies && content.kind === kind && Date.parse(content.time) < cutoff) due.push(Number(row.seq));
         else if (!verifies) result.withheld.push(Number(row.seq));
       }
       if (due.length > 0) {
+        // One statement purges the records and takes them out of the hourly rollup, so timelines
+        // (which never list purged records) stay exact; the rollup's key is read before the purge
+        // clears organisation and purpose.
         const rows = await db.query<{ seq: number }>(
-          `UPDATE audit.record SET content = NULL, purged_at = $2, organisation = NULL, official_id = NULL, purpose = NULL, cases = '{}'
-           WHERE seq = ANY($1::bigint[]) AND content IS NOT NULL RETURNING seq`,
+          `WITH due AS (
+             SELECT seq, ${HOUR_OF_RECORD} AS hour, COALESCE(organisation, '') AS organisation, COALESCE(purpose, '') AS purpose, outcome
+             FROM audit.record WHERE seq = ANY($1::bigint[]) AND content IS NOT NULL FOR UPDATE
+           ),
+           purged AS (
+             UPDATE audit.record r SET body = NULL, content_v1 = NULL, purged_at = $2, organisation = NULL, official_id = NULL, purpose = NULL, cases = '{}'
+             FROM due WHERE r.seq = due.seq RETURNING r.seq
+           ),
+           uncounted AS (
+             UPDATE audit.hourly h SET n = h.n - g.n
+             FROM (SELECT hour, organisation, purpose, outcome, count(*) AS n FROM due GROUP BY 1, 2, 3, 4) g
+             WHERE h.hour = g.hour AND h.organisation = g.organisation AND h.purpose = g.purpose AND h.outcome = g.outcome
+           )
+           SELECT seq FROM purged`,
           [due, now.toISOString()],
         );
         purged += rows.length;

@@ -1,15 +1,21 @@
 /**
  * Verifies the audit chain with nothing but the hub's public key: every record's content against
  * its content hash, every column readers rely on against the content (audit/columns.ts), every
- * link against the previous record, every checkpoint's signature and its hash against the chain.
- * Names the first bad record and what is wrong with it.
+ * link against the previous record, every checkpoint's signature and its hash against the chain,
+ * and the hourly rollup the timelines read against the records it counts. Names the first bad
+ * record and what is wrong with it.
+ *
+ * Records written since migration 004 hold their canonical JSON as stored text (`body`): its bytes
+ * are hashed as they are, never parsed and re-canonicalised; older records (jsonb `content_v1`)
+ * are canonicalised as before. The log is read page by page by seq, the next page requested
+ * while the current one is checked, so memory stays bounded whatever the log's size (the rollup
+ * tally grows with hours × organisations × purposes × outcomes, not with records).
  */
 import type { CryptoKey } from 'jose';
 import type { Db } from '../store/index.js';
-import { chainHash, contentHash } from './chain.js';
+import { chainHash, storedContent, type StoredForms } from './chain.js';
 import { verifyCheckpoint } from './checkpoint.js';
 import { columnMismatches, DERIVED_COLUMNS_SQL, type StoredColumns } from './columns.js';
-import type { StoredAuditContent } from './record.js';
 import { GENESIS_HASH } from './schema.js';
 
 export type ProblemKind =
@@ -69,16 +75,47 @@ export interface VerificationReport {
   external: ExternalCheckpointResult[];
 }
 
-interface Row extends StoredColumns {
+interface Row extends StoredColumns, StoredForms {
   seq: number;
-  content: StoredAuditContent | string | null;
-  content_hash: string;
   prev_hash: string;
   hash: string;
 }
 
 const PAGE = 5000;
+const HOUR_MS = 3_600_000;
+/** What `audit.record.content` must be generated from (migration 004), as PostgreSQL prints it. */
+const CONTENT_GENERATED_FROM = 'COALESCE((body)::jsonb, content_v1)';
+
+/** The rollup key of a record: hour × organisation × purpose × outcome, as `audit.hourly` keeps it. */
+function hourlyKey(hourMs: number, organisation: string | null, purpose: string | null, outcome: string): string {
+  return `${hourMs}\u0000${organisation ?? ''}\u0000${purpose ?? ''}\u0000${outcome}`;
+}
+
+const instant = (value: Date | string): number => (value instanceof Date ? value.getTime() : Date.parse(value));
 const MAX_PROBLEMS = 100;
+
+/**
+ * The rollup must count exactly the live records of each hour (audit/AuditWriter.ts keeps it,
+ * retention takes purged records out of it): a count changed by hand is reported like a column,
+ * at the first record of its hour. Consumes `tally`.
+ */
+async function checkHourly(db: Db, tally: Map<string, { n: number; seq: number }>, report: (seq: number, kind: ProblemKind, message: string) => void): Promise<void> {
+  const label = (hour: number, organisation: string, purpose: string, outcome: string) =>
+    `the hourly count of ${new Date(hour).toISOString()} (${organisation || 'no organisation'}, ${purpose || 'no purpose'}, ${outcome})`;
+  const rows = await db.query<{ hour: Date | string; organisation: string; purpose: string; outcome: string; n: number | string }>(
+    'SELECT hour, organisation, purpose, outcome, n FROM audit.hourly',
+  );
+  for (const row of rows) {
+    const key = hourlyKey(instant(row.hour), row.organisation || null, row.purpose || null, row.outcome);
+    const counted = tally.get(key);
+    tally.delete(key);
+    if (Number(row.n) !== (counted?.n ?? 0)) report(counted?.seq ?? 0, 'COLUMN_MISMATCH', `${label(instant(row.hour), row.organisation, row.purpose, row.outcome)} says ${row.n}, the records say ${counted?.n ?? 0}`);
+  }
+  for (const [key, counted] of tally) {
+    const [hour, organisation, purpose, outcome] = key.split('\u0000') as [string, string, string, string];
+    report(counted.seq, 'COLUMN_MISMATCH', `${label(Number(hour), organisation, purpose, outcome)} is missing ${counted.n} record(s)`);
+  }
+}
 
 export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyOptions = {}): Promise<VerificationReport> {
   const problems: Problem[] = [];
@@ -112,15 +149,33 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
     }
   }
 
+  // Readers read `content`; it must still be what PostgreSQL generates from the hashed forms.
+  const [generated] = await db.query<{ attgenerated: string; expr: string | null }>(
+    `SELECT a.attgenerated, pg_get_expr(d.adbin, d.adrelid) AS expr FROM pg_attribute a
+     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+     WHERE a.attrelid = 'audit.record'::regclass AND a.attname = 'content' AND NOT a.attisdropped`,
+  );
+  if (generated?.attgenerated !== 's' || generated.expr !== CONTENT_GENERATED_FROM) {
+    report(0, 'COLUMN_MISMATCH', 'the content column readers are served from is no longer generated from the hashed record (body, content_v1)');
+  }
+
   let records = 0;
   let purged = 0;
   let sealedUpTo = 0;
   let expectedSeq: number | null = null;
   let prev = GENESIS_HASH;
-  let after = 0;
-  for (;;) {
-    const rows = await db.query<Row>(`SELECT r.seq, r.content, r.content_hash, r.prev_hash, r.hash, ${DERIVED_COLUMNS_SQL} FROM audit.record r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2`, [after, PAGE]);
-    if (rows.length === 0) break;
+  /** Live records per rollup key, tallied from verified content, and the first seq of each key. */
+  const tally = new Map<string, { n: number; seq: number }>();
+  const page = (after: number) =>
+    db.query<Row>(
+      `SELECT r.seq, r.body, r.content_v1, r.content_hash, r.prev_hash, r.hash, ${DERIVED_COLUMNS_SQL} FROM audit.record r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2`,
+      [after, PAGE],
+    );
+  let next: Promise<Row[]> | null = page(0);
+  while (next) {
+    const rows: Row[] = await next;
+    // The next page is on its way while this one is hashed.
+    next = rows.length === PAGE ? page(Number(rows[rows.length - 1]!.seq)) : null;
     for (const row of rows) {
       const seq = Number(row.seq);
       if (expectedSeq === null) {
@@ -134,14 +189,20 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
         report(expectedSeq, 'MISSING', `records ${expectedSeq}..${seq - 1} are missing`);
       }
       if (row.prev_hash !== prev) report(seq, 'BROKEN_LINK', `record ${seq} does not follow the record before it (inserted, removed or moved)`);
-      const content = typeof row.content === 'string' ? (JSON.parse(row.content) as StoredAuditContent) : row.content;
-      const intact = content === null || contentHash(content) === row.content_hash;
-      if (content === null) purged++;
+      const { content, intact } = storedContent(row);
+      if (row.body === null && row.content_v1 === null) purged++;
       else if (!intact) report(seq, 'ALTERED', `record ${seq}'s content was changed`);
       if (chainHash(row.prev_hash, seq, row.content_hash) !== row.hash) report(seq, 'ALTERED', `record ${seq}'s hash does not match its content`);
       // Columns are only compared with content that is itself intact.
       if (intact) {
-        for (const column of columnMismatches(row, content)) report(seq, 'COLUMN_MISMATCH', `record ${seq}'s ${column} column does not say what its content says`);
+        const wrong = columnMismatches(row, content);
+        for (const column of wrong) report(seq, 'COLUMN_MISMATCH', `record ${seq}'s ${column} column does not say what its content says`);
+        if (content !== null) {
+          const key = hourlyKey(Math.floor(Date.parse(content.time) / HOUR_MS) * HOUR_MS, content.caller?.organisation ?? null, content.purpose, content.outcome);
+          const counted = tally.get(key);
+          if (counted) counted.n++;
+          else tally.set(key, { n: 1, seq });
+        }
       }
       if (sealedExternally.has(seq)) sealedExternally.set(seq, row.hash);
       const sealed = checkpoints.get(seq);
@@ -152,9 +213,9 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
       prev = row.hash;
       expectedSeq = seq + 1;
       records++;
-      after = seq;
     }
   }
+
   const lastSeq = expectedSeq === null ? 0 : expectedSeq - 1;
   const beyond = [...checkpoints.keys()].filter((seq) => seq > lastSeq);
   if (beyond.length > 0) report(lastSeq + 1, 'TRUNCATED', `records up to ${Math.max(...beyond)} were signed but are gone`);
@@ -175,6 +236,10 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
     }
     checkpoint.ok = false;
   }
+
+  // The rollup is checked once the records themselves verify: altered or missing records are
+  // already named, and the rollup's disagreement would only repeat them.
+  if (problems.length === 0) await checkHourly(db, tally, report);
 
   problems.sort((a, b) => a.seq - b.seq);
   return {

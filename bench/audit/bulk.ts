@@ -9,6 +9,7 @@
  * Secondary indexes can be dropped for a load and rebuilt from their own definitions afterwards
  * (`withoutSecondaryIndexes`), which is how a bulk load is done; the rebuilt table is the same.
  */
+import { HOUR_OF_RECORD } from '../../audit/index.js';
 import type { Db } from '../../store/index.js';
 
 /** One year of records, starting here; the seq order is the time order, as with the writer. */
@@ -52,7 +53,7 @@ export async function generateQueryRecords(db: Db, from: number, to: number, tot
     await tx.query('SELECT setseed($1)', [((from % 1000) + 1) / 1001]);
     await tx.query(
       `INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases,
-                                 content, content_hash, prev_hash, hash)
+                                 body, content_hash, prev_hash, hash)
        SELECT x.s, lpad(to_hex(x.s), 32, '0')::uuid, x.at, 'ACCESS', x.request_id, x.org, x.official, x.purpose, x.outcome, x.cases,
               jsonb_build_object(
                 'v', 1, 'kind', 'ACCESS', 'time', to_char(x.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'requestId', x.request_id,
@@ -64,7 +65,7 @@ export async function generateQueryRecords(db: Db, from: number, to: number, tot
                 'cases', CASE WHEN x.n = 0 THEN '[]'::jsonb
                               WHEN x.n = 1 THEN jsonb_build_array(jsonb_build_object('ref', x.cases[1], 'released', x.released, 'denied', x.denied))
                               ELSE (SELECT jsonb_agg(jsonb_build_object('ref', c, 'released', x.released, 'denied', x.denied)) FROM unnest(x.cases) c) END,
-                'incidents', '[]'::jsonb),
+                'incidents', '[]'::jsonb)::text,
               to_hex(x.s), to_hex(x.s - 1), to_hex(x.s)
        FROM (
          SELECT y.*,
@@ -147,9 +148,9 @@ export async function replicateQueryRecords(db: Db, base: number, total: number,
     const count = Math.min(base, total - offset);
     await db.query(
       `INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases,
-                                 content, content_hash, prev_hash, hash)
+                                 body, content_hash, prev_hash, hash)
        SELECT r.seq + $1, lpad(to_hex(r.seq + $1), 32, '0')::uuid, r.recorded_at + ($1 * $3::float8) * interval '1 millisecond', r.kind,
-              'req-' || (r.seq + $1), r.organisation, r.official_id, r.purpose, r.outcome, r.cases, r.content,
+              'req-' || (r.seq + $1), r.organisation, r.official_id, r.purpose, r.outcome, r.cases, r.body,
               to_hex(r.seq + $1), to_hex(r.seq + $1 - 1), to_hex(r.seq + $1)
        FROM audit.record r WHERE r.seq <= $2 ORDER BY r.seq`,
       [offset, count, stepMs],
@@ -157,4 +158,15 @@ export async function replicateQueryRecords(db: Db, base: number, total: number,
     log(`  … ${(offset + count).toLocaleString('en')} / ${total.toLocaleString('en')} rows`);
   }
   await db.query('UPDATE audit.chain_head SET seq = $1, hash = $2 WHERE id', [total, total.toString(16).padStart(64, 'f')]);
+}
+
+/**
+ * Counts a bulk-loaded log into `audit.hourly`, as the writer would have batch by batch (the load
+ * bypasses the writer, like the indexes it rebuilds afterwards).
+ */
+export async function rebuildHourly(db: Db): Promise<void> {
+  await db.exec(`DELETE FROM audit.hourly;
+    INSERT INTO audit.hourly (hour, organisation, purpose, outcome, n)
+    SELECT ${HOUR_OF_RECORD}, COALESCE(organisation, ''), COALESCE(purpose, ''), outcome, count(*) FROM audit.record WHERE purged_at IS NULL GROUP BY 1, 2, 3, 4;
+    ANALYZE audit.hourly;`);
 }

@@ -5,12 +5,13 @@
  * report's case lookup and JSON extraction. A recording view of the store times each statement;
  * EXPLAIN shows which indexes each uses, and EXPLAIN ANALYZE the two slowest query types'.
  */
+import { parse, type OperationDefinitionNode } from 'graphql';
 import { migrateCentral } from '../../subgraphs/central/backend.js';
 import { auditResolvers } from '../../subgraphs/central/audit-resolvers.js';
 import type { KitContext } from '../../subgraphs/kit/index.js';
 import { SYNTHETIC_ORGANISATIONS } from '../../subgraphs/kit/synthetic.js';
 import type { Db } from '../../store/index.js';
-import { generateQueryRecords, QUERY_YEAR_START, replicateQueryRecords, unloggedForBulkLoad, withoutSecondaryIndexes } from './bulk.js';
+import { generateQueryRecords, QUERY_YEAR_START, rebuildHourly, replicateQueryRecords, unloggedForBulkLoad, withoutSecondaryIndexes } from './bulk.js';
 import { prng } from './content.js';
 import { percentile } from './throughput.js';
 
@@ -113,6 +114,7 @@ export async function prepareQueryData(db: Db, options: QueryDataOptions, log: (
     }
     if (options.records > generated) await replicateQueryRecords(db, generated, options.records, log);
   });
+  await rebuildHourly(db);
   await migrateCentral(db);
   await db.query(
     'INSERT INTO central.organisation (id, name, country, kind) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])',
@@ -181,7 +183,9 @@ type Resolver = (root: unknown, args: Record<string, unknown>, context: KitConte
 export async function measureQueries(db: Db, records: number, options: QueryRunOptions, log: (line: string) => void = () => {}): Promise<{ types: QueryTypeResult[]; explain?: QuerySetResult['explain'] }> {
   const sink: Statement[] = [];
   const query = auditResolvers(recording(db, sink)).Query as unknown as Record<string, Resolver>;
-  const call = (name: string, args: Record<string, unknown>, ctx: KitContext) => (query[name] as Resolver)(undefined, args, ctx, undefined);
+  // The resolvers see what the console asks for (gateway/console/console.js): a page with its totalCount.
+  const info = { fieldNodes: (parse('{ auditRecords { totalCount pageInfo { hasNextPage endCursor } edges { cursor } } }').definitions[0] as OperationDefinitionNode).selectionSet.selections, fragments: {} };
+  const call = (name: string, args: Record<string, unknown>, ctx: KitContext) => (query[name] as Resolver)(undefined, args, ctx, info);
 
   // Parameters, chosen before measuring (untimed): case references that occur, months of the year.
   const random = prng(records);
@@ -199,11 +203,12 @@ export async function measureQueries(db: Db, records: number, options: QueryRunO
     if (!cursors.has(key)) {
       const [total] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit.record WHERE organisation = $1 AND recorded_at BETWEEN $2 AND $3', [AUDITED_ORGANISATION, month.from, month.to]);
       const depth = Math.min(5000, Math.floor(Number(total?.n ?? 0) / 2));
-      const [row] = await db.query<{ seq: number }>(
-        'SELECT seq FROM audit.record WHERE organisation = $1 AND recorded_at BETWEEN $2 AND $3 ORDER BY seq DESC OFFSET $4 LIMIT 1',
+      const [row] = await db.query<{ seq: number; at_us: string }>(
+        `SELECT seq, (extract(epoch FROM recorded_at) * 1000000)::bigint AS at_us FROM audit.record
+         WHERE organisation = $1 AND recorded_at BETWEEN $2 AND $3 ORDER BY recorded_at DESC, seq DESC OFFSET $4 LIMIT 1`,
         [AUDITED_ORGANISATION, month.from, month.to, Math.max(0, depth - 1)],
       );
-      cursors.set(key, Buffer.from(`seq:${row?.seq ?? 1}`, 'utf8').toString('base64url'));
+      cursors.set(key, Buffer.from(`at:${row?.at_us ?? 0}:seq:${row?.seq ?? 1}`, 'utf8').toString('base64url'));
     }
     return cursors.get(key) as string;
   };

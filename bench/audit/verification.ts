@@ -6,15 +6,14 @@
  * `checkpointEvery` records (audit/checkpoint.ts signCheckpoint). Generation and verification are
  * timed separately; verification must pass (report.ok, every record counted, sealed to the end).
  *
- * Generation cycles through a pool of `distinctContents` generated records, each content-hashed
- * once: hashing a million distinct records costs as much as verifying them (canonical JSON is the
- * expensive part), which would double the run. Every record still gets its own seq, id, time
+ * Generation cycles through a pool of `distinctContents` generated records, each serialised to
+ * its canonical JSON (the stored body) and hashed once, which keeps generating affordable. Every record still gets its own seq, id, time
  * (recorded_at) and chain hash, and verification hashes every record's content from the store.
  */
 import { randomUUID } from 'node:crypto';
-import { chainHash, contentHash, GENESIS_HASH, signCheckpoint, verifyChain, type AuditContent, type AuditKeys, type VerificationReport } from '../../audit/index.js';
+import { canonicalJson, chainHash, GENESIS_HASH, sha256Hex, signCheckpoint, verifyChain, type AuditContent, type AuditKeys, type VerificationReport } from '../../audit/index.js';
 import type { Db } from '../../store/index.js';
-import { unloggedForBulkLoad, withoutSecondaryIndexes } from './bulk.js';
+import { rebuildHourly, unloggedForBulkLoad, withoutSecondaryIndexes } from './bulk.js';
 import { recordGenerator, type Mix } from './content.js';
 
 export interface ChainOptions {
@@ -58,9 +57,9 @@ interface Row {
 }
 
 const INSERT_RECORDS = `INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases,
-                                 content, content_hash, prev_hash, hash)
+                                 body, content_hash, prev_hash, hash)
   SELECT t.seq, t.id::uuid, t.recorded_at::timestamptz, t.kind, t.request_id, t.organisation, t.official_id, t.purpose, t.outcome,
-         COALESCE(string_to_array(NULLIF(t.cases, ''), ','), '{}'), t.content::jsonb, t.content_hash, t.prev_hash, t.hash
+         COALESCE(string_to_array(NULLIF(t.cases, ''), ','), '{}'), t.content, t.content_hash, t.prev_hash, t.hash
   FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
               $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
     AS t(seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, content, content_hash, prev_hash, hash)`;
@@ -95,7 +94,9 @@ export async function generateChain(db: Db, keys: AuditKeys, options: ChainOptio
   const pool: { content: AuditContent; json: string; contentHash: string }[] = [];
   for (let i = 0; i < Math.min(options.distinctContents, options.records); i++) {
     const content = next(new Date(t0 + Math.floor((i * yearMs) / options.records)));
-    pool.push({ content, json: JSON.stringify(content), contentHash: contentHash(content) });
+    // As the writer stores it: the canonical JSON, and the hash of exactly that text.
+    const json = canonicalJson(content);
+    pool.push({ content, json, contentHash: sha256Hex(json) });
   }
   let seq = 0;
   let prev = GENESIS_HASH;
@@ -146,6 +147,7 @@ export async function generateChain(db: Db, keys: AuditKeys, options: ChainOptio
     if (inFlight) await inFlight;
   });
   await db.query('UPDATE audit.chain_head SET seq = $1, hash = $2 WHERE id', [seq, prev]);
+  await rebuildHourly(db);
   await db.exec('VACUUM ANALYZE audit.record');
   return { generateMs: performance.now() - started, indexRebuildMs: rebuildMs, meanContentBytes: bytes / Math.max(1, seq), checkpoints };
 }

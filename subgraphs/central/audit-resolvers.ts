@@ -5,12 +5,13 @@
  * (`audit.visibility`) — checked on the context the gateway signed, not on anything the caller
  * sent. The fields themselves are AUDIT and decided by the kit like every other field.
  */
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { importAuditPublicKey, storedCheckpoint, verifyChain, verifyCheckpoint } from '../../audit/index.js';
 import {
   AuditFilterSchema,
   AUDIT_ROW_COLUMNS,
   auditRecordView,
+  auditCountsSql,
   auditVisibilityOf,
   auditWhere,
   SqlParams,
@@ -63,13 +64,32 @@ function filterOf(input: unknown): AuditFilter {
   return parsed.data;
 }
 
-const Cursor = z.string().regex(/^seq:[1-9][0-9]{0,15}$/);
-const encodeCursor = (seq: number) => Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');
+/**
+ * A page's cursor: the last record's time (microseconds since the epoch, as stored) and seq.
+ * Pages run newest first by (recorded_at, seq) — the order of both time indexes — so a page is a
+ * range scan from the cursor however large the log (seq alone is nearly but not exactly time
+ * order: the time is the request's, the seq the commit's).
+ */
+const Cursor = z.string().regex(/^at:-?[0-9]{1,17}:seq:[1-9][0-9]{0,15}$/);
+const encodeCursor = (atMicros: string, seq: number) => Buffer.from(`at:${atMicros}:seq:${seq}`, 'utf8').toString('base64url');
 
-function decodeCursor(cursor: string): number {
+function decodeCursor(cursor: string): { atMicros: string; seq: number } {
   const parsed = Cursor.safeParse(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!parsed.success) throw badInput('after: not a cursor returned by this API');
-  return Number(parsed.data.slice(4));
+  const [, atMicros, , seq] = parsed.data.split(':') as [string, string, string, string];
+  return { atMicros, seq: Number(seq) };
+}
+
+/** Whether the query asks for `field` of the object this resolver returns (fragments included). */
+function selects(info: GraphQLResolveInfo, field: string): boolean {
+  const within = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === field;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return within(selection.selectionSet.selections);
+      const fragment = info.fragments[selection.name.value];
+      return fragment !== undefined && within(fragment.selectionSet.selections);
+    });
+  return info.fieldNodes.some((node) => node.selectionSet !== undefined && within(node.selectionSet.selections));
 }
 
 /** What the Art. 15 report reads of one record: all of it from the hashed content. */
@@ -91,24 +111,32 @@ export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers
 
   return {
     Query: {
-      auditRecords: async (_root, args: { filter?: unknown; first: number; after?: string | null }, context: KitContext) => {
+      auditRecords: async (_root, args: { filter?: unknown; first: number; after?: string | null }, context: KitContext, info: GraphQLResolveInfo) => {
         const visibility = visibilityOf(context);
         const filter = filterOf(args.filter);
         if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) throw badInput(`first: must be between 1 and ${MAX_PAGE}`);
         const params = new SqlParams();
         const where = auditWhere(visibility, filter, params);
-        const [total] = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM audit.record r WHERE ${where}`, params.values);
-        const page = args.after ? ` AND r.seq < ${params.add(decodeCursor(args.after))}` : '';
-        const rows = await db.query<AuditRow>(
-          `SELECT ${AUDIT_ROW_COLUMNS} FROM audit.record r WHERE ${where}${page} ORDER BY r.seq DESC LIMIT ${params.add(args.first + 1)}`,
+        const cursor = args.after ? decodeCursor(args.after) : null;
+        const page = cursor ? ` AND (r.recorded_at, r.seq) < (timestamptz 'epoch' + ${params.add(cursor.atMicros)}::bigint * interval '1 microsecond', ${params.add(cursor.seq)})` : '';
+        const rows = await db.query<AuditRow & { at_us: string | number }>(
+          `SELECT ${AUDIT_ROW_COLUMNS}, (extract(epoch FROM r.recorded_at) * 1000000)::bigint AS at_us FROM audit.record r
+           WHERE ${where}${page} ORDER BY r.recorded_at DESC, r.seq DESC LIMIT ${params.add(args.first + 1)}`,
           params.values,
         );
-        const nodes = rows.slice(0, args.first).map(auditRecordView);
+        const nodes = rows.slice(0, args.first);
         const last = nodes[nodes.length - 1];
+        // Counted only when asked for, and from the hourly rollup where the filter allows.
+        let totalCount: number | null = null;
+        if (selects(info, 'totalCount')) {
+          const counting = new SqlParams();
+          const [total] = await db.query<{ n: string | number | null }>(`SELECT sum(n) AS n FROM (${auditCountsSql(visibility, filter, null, counting)}) c`, counting.values);
+          totalCount = Number(total?.n ?? 0);
+        }
         return {
-          edges: nodes.map((node) => ({ cursor: encodeCursor(node.seq), node })),
-          pageInfo: { hasNextPage: rows.length > args.first, endCursor: last ? encodeCursor(last.seq) : null },
-          totalCount: Number(total?.n ?? 0),
+          edges: nodes.map((row) => ({ cursor: encodeCursor(String(row.at_us), Number(row.seq)), node: auditRecordView(row) })),
+          pageInfo: { hasNextPage: rows.length > args.first, endCursor: last ? encodeCursor(String(last.at_us), Number(last.seq)) : null },
+          totalCount,
         };
       },
 
@@ -118,10 +146,8 @@ export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers
         const unit = BUCKETS[args.bucket];
         if (!unit) throw badInput('bucket: unknown');
         const params = new SqlParams();
-        const where = auditWhere(visibility, filter, params);
-        const rows = await db.query<{ start: Date | string; purpose: string | null; outcome: string; n: number }>(
-          `SELECT date_trunc(${params.add(unit)}, r.recorded_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start, r.purpose, r.outcome, count(*)::int AS n
-           FROM audit.record r WHERE ${where} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 LIMIT ${MAX_TIMELINE_POINTS + 1}`,
+        const rows = await db.query<{ start: Date | string; purpose: string | null; outcome: string; n: number | string }>(
+          `${auditCountsSql(visibility, filter, unit, params)} ORDER BY 1, 2, 3 LIMIT ${MAX_TIMELINE_POINTS + 1}`,
           params.values,
         );
         if (rows.length > MAX_TIMELINE_POINTS) throw badInput(`bucket: more than ${MAX_TIMELINE_POINTS} points; narrow the time range or choose a larger bucket`);

@@ -102,7 +102,7 @@ describe.each(testStores)('auditor API on $name', (store) => {
 
   it('filters by case, organisation, official, purpose, outcome, kind and time, and pages with a cursor', async () => {
     // Read first: the DPO's query is itself recorded as a look at this case's records.
-    const expected = await federation.db.query<{ seq: string }>('SELECT seq FROM audit.record WHERE cases @> ARRAY[$1]::text[] ORDER BY seq DESC', [belgian[1]!.ref]);
+    const expected = await federation.db.query<{ seq: string }>('SELECT seq FROM audit.record WHERE cases @> ARRAY[$1]::text[] ORDER BY recorded_at DESC, seq DESC', [belgian[1]!.ref]);
     const byCase = await federation.query('dpo', 'AUDIT', RECORDS, { first: 50, filter: { caseRef: belgian[1]!.ref } });
     expect(byCase.data!.auditRecords.edges.map((e: { node: { seq: number } }) => e.node.seq)).toEqual(expected.map((r) => Number(r.seq)));
 
@@ -123,7 +123,7 @@ describe.each(testStores)('auditor API on $name', (store) => {
     expect(await count("r.official_id = 'iq-partner-001'")).toBeGreaterThan(0);
 
     // Pages of 2 over the DPO's view of one organisation: newest first, no gap, no overlap.
-    const wanted = (await federation.db.query<{ seq: string }>("SELECT seq FROM audit.record WHERE organisation = 'EU/GOV/DE-RETURN' ORDER BY seq DESC")).map((r) => Number(r.seq));
+    const wanted = (await federation.db.query<{ seq: string }>("SELECT seq FROM audit.record WHERE organisation = 'EU/GOV/DE-RETURN' ORDER BY recorded_at DESC, seq DESC")).map((r) => Number(r.seq));
     const seqs: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
@@ -324,9 +324,10 @@ describe.each(testStores)('auditor API on $name', (store) => {
 
     const [victim] = await federation.db.query<{ seq: string }>("SELECT seq FROM audit.record WHERE organisation = 'EU/GOV/DE-RETURN' ORDER BY seq LIMIT 1");
     const seq = Number(victim!.seq);
-    await federation.db.query(`UPDATE audit.record SET content = jsonb_set(content, '{purpose}', '"AUDIT"') WHERE seq = $1`, [seq]);
+    const [stored] = await federation.db.query<{ body: string }>('SELECT body FROM audit.record WHERE seq = $1', [seq]);
+    await federation.db.query(`UPDATE audit.record SET body = regexp_replace(body, '"purpose":"[A-Z_]+"', '"purpose":"AUDIT"') WHERE seq = $1`, [seq]);
     const after = await federation.query('dpo', 'AUDIT', CHAIN);
-    await federation.db.query(`UPDATE audit.record SET content = jsonb_set(content, '{purpose}', '"RETURN_COUNSELLING"') WHERE seq = $1`, [seq]);
+    await federation.db.query('UPDATE audit.record SET body = $2 WHERE seq = $1', [seq, stored!.body]);
 
     expect(after.data!.auditChainStatus).toMatchObject({ ok: false, firstBadSeq: seq });
     expect(after.data!.auditChainStatus.problems[0]).toEqual({ seq, kind: 'ALTERED', message: `record ${seq}'s content was changed` });

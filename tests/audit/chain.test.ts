@@ -2,6 +2,7 @@
  * The audit chain: records written with group commit verify with the public key alone, and each
  * kind of tampering is detected and located — on PGlite and on PostgreSQL.
  */
+import canonicalize from 'canonicalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   applyRetention,
@@ -15,6 +16,9 @@ import {
   chainHash,
   contentHash,
   generateAuditKeys,
+  HOUR_OF_RECORD,
+  canonicalJson,
+  sha256Hex,
   migrateAudit,
   signCheckpoint,
   verifyChain,
@@ -112,10 +116,69 @@ describe.each(testStores)('audit chain on $name', (store) => {
 
   it('detects altered content and names the record', async () => {
     await write(20);
-    await db.query(`UPDATE audit.record SET content = jsonb_set(content, '{purpose}', '"AUDIT"') WHERE seq = 7`);
+    await db.query(`UPDATE audit.record SET body = replace(body, '"purpose":"RETURN_COUNSELLING"', '"purpose":"AUDIT"') WHERE seq = 7`);
     const report = await verifyChain(db, keys.publicKey);
     expect(report).toMatchObject({ ok: false, firstBadSeq: 7 });
     expect(report.problems[0]).toEqual({ seq: 7, kind: 'ALTERED', message: "record 7's content was changed" });
+  });
+
+  it('hashes the stored bytes: the same content written differently counts as altered', async () => {
+    await write(3);
+    const [row] = await db.query<{ content: AuditContent }>('SELECT content FROM audit.record WHERE seq = 2');
+    await db.query('UPDATE audit.record SET body = $1 WHERE seq = 2', [JSON.stringify(row!.content, null, 1)]);
+    expect((await verifyChain(db, keys.publicKey)).problems).toEqual([{ seq: 2, kind: 'ALTERED', message: "record 2's content was changed" }]);
+  });
+
+  it('stores each record as the canonical JSON it hashed, and serves content generated from it', async () => {
+    await write(2);
+    const [row] = await db.query<{ body: string; content: AuditContent; content_hash: string }>('SELECT body, content, content_hash FROM audit.record WHERE seq = 1');
+    expect(row!.body).toBe(canonicalize(row!.content));
+    expect(sha256Hex(row!.body)).toBe(row!.content_hash);
+    await expect(db.query(`UPDATE audit.record SET content = '{}'::jsonb WHERE seq = 1`)).rejects.toThrow(/generated|DEFAULT/i);
+  });
+
+  it('names a content column that was made writable and changed, although the hashed body is intact', async () => {
+    await write(3);
+    await db.query('ALTER TABLE audit.record ALTER COLUMN content DROP EXPRESSION');
+    await db.query(`UPDATE audit.record SET content = jsonb_set(content, '{purpose}', '"AUDIT"') WHERE seq = 2`);
+    expect((await verifyChain(db, keys.publicKey)).problems).toEqual([
+      { seq: 0, kind: 'COLUMN_MISMATCH', message: 'the content column readers are served from is no longer generated from the hashed record (body, content_v1)' },
+    ]);
+  });
+
+  it('names a record holding both a body and jsonb content as altered', async () => {
+    await write(3);
+    await db.query(`UPDATE audit.record SET content_v1 = body::jsonb WHERE seq = 2`);
+    expect((await verifyChain(db, keys.publicKey)).problems).toEqual([{ seq: 2, kind: 'ALTERED', message: "record 2's content was changed" }]);
+  });
+
+  it('verifies records stored as jsonb before the body column, and detects them altered', async () => {
+    await write(4);
+    // What migration 004 left of a record written before it: the content as jsonb, no body.
+    await db.query('UPDATE audit.record SET content_v1 = body::jsonb, body = NULL WHERE seq <= 2');
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 4, problems: [] });
+    const [old] = await db.query<{ content: AuditContent }>('SELECT content FROM audit.record WHERE seq = 1');
+    expect(old!.content).toMatchObject({ requestId: 'request-000001' });
+    await db.query(`UPDATE audit.record SET content_v1 = jsonb_set(content_v1, '{purpose}', '"AUDIT"') WHERE seq = 2`);
+    expect((await verifyChain(db, keys.publicKey)).problems).toEqual([{ seq: 2, kind: 'ALTERED', message: "record 2's content was changed" }]);
+  });
+
+  it('names an hourly count changed by hand, at the first record of its hour', async () => {
+    await write(5);
+    await db.query('UPDATE audit.hourly SET n = n + 3');
+    expect((await verifyChain(db, keys.publicKey)).problems).toEqual([
+      { seq: 1, kind: 'COLUMN_MISMATCH', message: 'the hourly count of 2026-01-01T00:00:00.000Z (EU/GOV/BE-RETURN, RETURN_COUNSELLING, OK) says 8, the records say 5' },
+    ]);
+  });
+
+  it('counts every committed record into its hour, organisation, purpose and outcome', async () => {
+    await Promise.all([writer.append(record(1)), writer.append(record(2, { outcome: 'DENIED', code: 'FORBIDDEN_FIELD' })), writer.append(record(3, { time: '2026-01-01T01:30:00.000Z', purpose: null, caller: null }))]);
+    const rows = await db.query<{ hour: Date | string; organisation: string; purpose: string; outcome: string; n: number | string }>('SELECT hour, organisation, purpose, outcome, n FROM audit.hourly ORDER BY hour, outcome');
+    expect(rows.map((r) => [new Date(r.hour).toISOString(), r.organisation, r.purpose, r.outcome, Number(r.n)])).toEqual([
+      ['2026-01-01T00:00:00.000Z', 'EU/GOV/BE-RETURN', 'RETURN_COUNSELLING', 'DENIED', 1],
+      ['2026-01-01T00:00:00.000Z', 'EU/GOV/BE-RETURN', 'RETURN_COUNSELLING', 'OK', 1],
+      ['2026-01-01T01:00:00.000Z', '', '', 'OK', 1],
+    ]);
   });
 
   it('detects a record rewritten with fresh hashes, at the next link', async () => {
@@ -124,7 +187,7 @@ describe.each(testStores)('audit chain on $name', (store) => {
     const [row] = await db.query<{ prev_hash: string }>('SELECT prev_hash FROM audit.record WHERE seq = 7');
     const newContentHash = contentHash(forged);
     // A thorough forger keeps the columns in step with the forged content.
-    await db.query("UPDATE audit.record SET content = $1::jsonb, content_hash = $2, hash = $3, purpose = 'AUDIT' WHERE seq = 7", [JSON.stringify(forged), newContentHash, chainHash(row!.prev_hash, 7, newContentHash)]);
+    await db.query("UPDATE audit.record SET body = $1, content_hash = $2, hash = $3, purpose = 'AUDIT' WHERE seq = 7", [canonicalJson(forged), newContentHash, chainHash(row!.prev_hash, 7, newContentHash)]);
     const report = await verifyChain(db, keys.publicKey);
     expect(report.problems[0]).toMatchObject({ seq: 8, kind: 'BROKEN_LINK' });
   });
@@ -139,7 +202,7 @@ describe.each(testStores)('audit chain on $name', (store) => {
       const content = Number(row.seq) === 7 ? { ...row.content, purpose: 'AUDIT' } : row.content;
       const ch = contentHash(content);
       const hash = chainHash(prev, Number(row.seq), ch);
-      await db.query('UPDATE audit.record SET content = $1::jsonb, content_hash = $2, prev_hash = $3, hash = $4, purpose = $5 WHERE seq = $6', [JSON.stringify(content), ch, prev, hash, content.purpose, row.seq]);
+      await db.query('UPDATE audit.record SET body = $1, content_hash = $2, prev_hash = $3, hash = $4, purpose = $5 WHERE seq = $6', [canonicalJson(content), ch, prev, hash, content.purpose, row.seq]);
       prev = hash;
     }
     const report = await verifyChain(db, keys.publicKey);
@@ -161,9 +224,9 @@ describe.each(testStores)('audit chain on $name', (store) => {
     await db.query('UPDATE audit.record SET seq = seq + 1000 WHERE seq >= 5');
     await db.query('UPDATE audit.record SET seq = seq - 999 WHERE seq >= 1005');
     await db.query(
-      `INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, outcome, content, content_hash, prev_hash, hash)
-       VALUES (5, gen_random_uuid(), now(), 'ACCESS', 'intruder', 'OK', $1::jsonb, $2, $3, $4)`,
-      [JSON.stringify(intruder), ch, 'f'.repeat(64), chainHash('f'.repeat(64), 5, ch)],
+      `INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, outcome, body, content_hash, prev_hash, hash)
+       VALUES (5, gen_random_uuid(), now(), 'ACCESS', 'intruder', 'OK', $1, $2, $3, $4)`,
+      [canonicalJson(intruder), ch, 'f'.repeat(64), chainHash('f'.repeat(64), 5, ch)],
     );
     const report = await verifyChain(db, keys.publicKey);
     expect(report.problems[0]).toMatchObject({ seq: 5, kind: 'BROKEN_LINK' });
@@ -185,9 +248,11 @@ describe.each(testStores)('audit chain on $name', (store) => {
     expect(report.problems[0]).toMatchObject({ seq: 16, kind: 'TRUNCATED' });
   });
 
-  /** Deletes the records after `keep` and their checkpoints, and moves the chain head back: a truncation covered up. */
+  /** Deletes the records after `keep`, their checkpoints and their hourly counts, and moves the chain head back: a truncation covered up. */
   const coverUpTruncation = async (keep: number) => {
     await db.query('DELETE FROM audit.record WHERE seq > $1', [keep]);
+    await db.query('DELETE FROM audit.hourly');
+    await db.query(`INSERT INTO audit.hourly SELECT ${HOUR_OF_RECORD}, COALESCE(organisation, ''), COALESCE(purpose, ''), outcome, count(*) FROM audit.record GROUP BY 1, 2, 3, 4`);
     await db.query('DELETE FROM audit.checkpoint WHERE seq > $1', [keep]);
     await db.query('UPDATE audit.chain_head SET seq = $1, hash = (SELECT hash FROM audit.record WHERE seq = $1) WHERE id', [keep]);
   };
@@ -263,6 +328,15 @@ describe.each(testStores)('audit chain on $name', (store) => {
     const purged = await applyRetention(db, { ACCESS: 1 }, new Date(Date.UTC(2026, 0, 2, 0, 1, 0)));
     expect(purged).toEqual({ purged: { ACCESS: 20 }, withheld: [] });
     expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 20, purged: 20 });
+  });
+
+  it('takes purged records out of the hourly counts, so timelines keep counting only what they can list', async () => {
+    await write(4);
+    await writer.append(record(5, { kind: 'CONSENT_CHANGE' }));
+    await applyRetention(db, { ACCESS: 1 }, new Date(Date.UTC(2026, 0, 2, 0, 1, 0)));
+    const [left] = await db.query<{ n: number | string }>('SELECT sum(n) AS n FROM audit.hourly');
+    expect(Number(left!.n)).toBe(1);
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 5, purged: 4 });
   });
 
   it('keeps a record whose date was moved back out of retention, so the tampering stays provable', async () => {

@@ -154,14 +154,15 @@ describe.runIf(installed)('auditor console in Debian chromium', () => {
 
   it('shows a broken chain in red with the first bad record', async () => {
     const [victim] = await federation.db.query<{ seq: string }>("SELECT seq FROM audit.record WHERE organisation = 'EU/GOV/DE-RETURN' ORDER BY seq LIMIT 1");
-    await federation.db.query(`UPDATE audit.record SET content = jsonb_set(content, '{purpose}', '"AUDIT"') WHERE seq = $1`, [victim!.seq]);
+    const [stored] = await federation.db.query<{ body: string }>('SELECT body FROM audit.record WHERE seq = $1', [victim!.seq]);
+    await federation.db.query(`UPDATE audit.record SET body = regexp_replace(body, '"purpose":"[A-Z_]+"', '"purpose":"AUDIT"') WHERE seq = $1`, [victim!.seq]);
     try {
       await page.click('#chain-refresh');
       await page.waitForSelector('#chain-state[data-ok="false"]');
       expect(await page.textContent('#chain-state')).toContain(`first bad record #${victim!.seq}`);
       await page.locator('#chain').screenshot({ path: join(ARTIFACTS, 'console-07-chain-broken.png') });
     } finally {
-      await federation.db.query(`UPDATE audit.record SET content = jsonb_set(content, '{purpose}', '"RETURN_PREPARATION"') WHERE seq = $1`, [victim!.seq]);
+      await federation.db.query('UPDATE audit.record SET body = $2 WHERE seq = $1', [victim!.seq, stored!.body]);
     }
   });
 
