@@ -66,8 +66,11 @@ class StoreThread {
     this.worker.on('message', (message: FromThread) => {
       if ('notify' in message) this.subscribers.get(message.notify)?.(message.payload);
       else if ('ready' in message) {
-        if (message.ready) started();
-        else failed(errorOf(message.error));
+        if (message.ready) {
+          // Idle from now on: as in-process PGlite, an open store does not hold the process up.
+          if (this.pending.size === 0) this.worker.unref();
+          started();
+        } else failed(errorOf(message.error));
       } else this.answer(message);
     });
     this.worker.on('error', (error) => {
@@ -122,6 +125,13 @@ class StoreThread {
         throw failed;
       }
     }
+    await this.ended;
+  }
+
+  /** Ends the thread at once, without closing PGlite (it failed to start). */
+  async terminate(): Promise<void> {
+    this.unavailable ??= new StoreUnavailableError('it was closed');
+    await this.worker.terminate();
     await this.ended;
   }
 
@@ -218,7 +228,7 @@ export async function openPglite(dataDir?: string, options: PgliteOptions = {}):
     thread = new StoreThread(dataDir, options.resourceLimits);
     await thread.ready;
   } catch (error) {
-    await thread?.close().catch(() => {});
+    await thread?.terminate();
     release?.();
     throw error;
   }
