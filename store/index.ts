@@ -4,7 +4,7 @@
  */
 export type { Db } from './Db.js';
 export { migrate, type Migration } from './migrate.js';
-export { openPglite } from './pglite.js';
+export { openPglite, StoreUnavailableError, type PgliteOptions } from './pglite.js';
 export { StoreInUseError } from './lock.js';
 export { openPostgres } from './postgres.js';
 import type { Db } from './Db.js';
