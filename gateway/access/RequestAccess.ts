@@ -6,9 +6,9 @@
  */
 import type DataLoader from 'dataloader';
 import type { Caller } from '../../auth/Caller.js';
-import { CASE_INDEPENDENT, decide, decideWithoutCase, disclosed, UNKNOWN_CASE, type Decision, type Requester } from '../../auth/decide.js';
+import { CASE_INDEPENDENT, decideForCase, decideStatically, decideWithoutCase, disclosed, UNKNOWN_CASE, type Decision, type Requester } from '../../auth/decide.js';
 import type { CaseAccesses } from '../../audit/record.js';
-import type { Policy } from '../../auth/policy.js';
+import type { Grant, Policy } from '../../auth/policy.js';
 import { DATA_CATEGORIES, encodeOutcome, RELEASED, type DataCategory, type Purpose } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import type { AccessMetadata } from './metadata.js';
@@ -131,6 +131,25 @@ export class RequestAccess {
     return new Map(refs.map((ref, i) => [ref, resolved[i] as DecisionVector]));
   }
 
+  /**
+   * What the policy alone says of each personal category for this request's caller and purpose:
+   * a decision (denied outright, or decided without the case), or the grants a case must satisfy.
+   * The same for every case of the request, so worked out once, not once per case and category.
+   */
+  private perCategory: readonly { category: DataCategory; decision: Decision | null; grants: readonly Grant[] }[] | undefined;
+
+  private categoryPlan() {
+    if (this.perCategory) return this.perCategory;
+    this.perCategory = PERSONAL_CATEGORIES.map((category) => {
+      // Audit records and aggregates are decided without the case, even one the index does not
+      // hold (an auditor looking up the record of a probe for a wrong reference).
+      if (CASE_INDEPENDENT.has(category)) return { category, decision: decideWithoutCase(this.policy, this.requester, category), grants: [] };
+      const staticDecision = decideStatically(this.policy, this.requester, category);
+      return 'grants' in staticDecision ? { category, decision: null, grants: staticDecision.grants } : { category, decision: staticDecision as Decision, grants: [] };
+    });
+    return this.perCategory;
+  }
+
   private async computeVector(ref: string): Promise<DecisionVector> {
     const found = await this.facts.load(ref);
     // The facts were read for this caller: the recipient of any transfer is the caller.
@@ -138,14 +157,9 @@ export class RequestAccess {
     const vector: DecisionVector = {};
     const decided = new Map<string, Decision>();
     let key = '';
-    for (const category of PERSONAL_CATEGORIES) {
-      // Audit records and aggregates are decided without the case, even one the index does not
-      // hold (an auditor looking up the record of a probe for a wrong reference).
-      const decision = CASE_INDEPENDENT.has(category)
-        ? decideWithoutCase(this.policy, this.requester, category)
-        : dynamic
-          ? decide(this.policy, this.requester, category, dynamic)
-          : UNKNOWN_CASE;
+    for (const { category, decision: fixed, grants } of this.categoryPlan()) {
+      // Exactly auth/decide.ts `decide`: the static decision, else the case's own.
+      const decision = fixed !== null && (CASE_INDEPENDENT.has(category) || dynamic) ? fixed : dynamic ? decideForCase(this.policy, this.requester, category, grants, dynamic) : UNKNOWN_CASE;
       decided.set(category, decision);
       const outcome = outcomeOf(decision);
       vector[category] = outcome;

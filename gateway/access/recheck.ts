@@ -10,7 +10,7 @@ import type { Policy } from '../../auth/policy.js';
 import { caseRefIn, DECISION_MISSING, decodeOutcome, encodeOutcome, RELEASED, type DataCategory } from '../../contract/index.js';
 import type { AccessMetadata } from './metadata.js';
 import type { DecisionVector, Incident, RequestAccess } from './RequestAccess.js';
-import { helperRefOf, walkPlanFor, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
+import { helperRefOf, walkObjects, walkPlanFor, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
 
 export interface SubgraphResponse {
   data?: Record<string, unknown> | null;
@@ -76,7 +76,7 @@ export async function recheckSubgraphResponse(
       const ref = helperRefOf(object);
       if (ref && !signed.has(ref)) refs.add(ref);
     };
-    walkSelectionSet({ metadata, fragments, variables: plan.context.variables, onField: () => false, onObject }, target.selectionSet, target.parent, target.value, target.path, target.ref, plan);
+    walkObjects(plan, target.selectionSet, target.parent, target.value, onObject);
   }
   const vectors = refs.size > 0 ? new Map([...signed, ...(await access.vectorsFor([...refs]))]) : signed;
 

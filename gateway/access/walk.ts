@@ -118,6 +118,8 @@ interface Collection {
   keys: ReadonlySet<string>;
   /** The type to walk each field's value with (same index as `fields`): fixed by parent and runtime type. */
   children: readonly (GraphQLCompositeType | undefined)[];
+  /** The indexes of the fields that have a child type: the only ones a walk of objects descends into. */
+  nested: readonly number[];
 }
 
 /**
@@ -147,7 +149,8 @@ class Collector {
       const fields = [...byKey].map(([key, entry]): CollectedField => ({ key, ...entry }));
       const { metadata } = this.context;
       const children = fields.map((f) => (f.selectionSets.length === 0 ? undefined : (childTypeOf(metadata, typename, f.field) ?? f.infos[0]!.child)));
-      collection = { fields, keys: new Set(byKey.keys()), children };
+      const nested = children.flatMap((child, i) => (child && fields[i]!.field !== '__typename' ? [i] : []));
+      collection = { fields, keys: new Set(byKey.keys()), children, nested };
       byType.set(typeKey, collection);
     }
     return collection;
@@ -320,6 +323,28 @@ export function walkSelectionSet(
   const roots = plan ? plan.rootOf(selectionSet) : [selectionSet];
   const visit = { parent, typename: undefined, field: '', info: undefined, infos: [], key: '', object: {}, path: [], pattern: '', patterns, ref: null, collected: undefined } as unknown as FieldVisit;
   walkValue({ context, collector, patterns, visit }, roots, parent, value, [...path], pattern, ref);
+}
+
+/**
+ * Visits every object of `value` along `selectionSet`, with its nearest case reference, and no
+ * field: what a walk does with `onField` always false, without visiting the leaves. For finding
+ * the cases an answer names before deciding its fields (recheck.ts).
+ */
+export function walkObjects(plan: WalkPlan, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, value: unknown, onObject: (object: ResultObject) => void): void {
+  objectsOf(plan.collector, plan.rootOf(selectionSet), parent, value, onObject);
+}
+
+function objectsOf(collector: Collector, selectionSets: readonly SelectionSetNode[], parent: GraphQLCompositeType, value: unknown, onObject: (object: ResultObject) => void): void {
+  if (value === null || value === undefined || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) objectsOf(collector, selectionSets, parent, item, onObject);
+    return;
+  }
+  const object = value as ResultObject;
+  const named = object[TYPE_KEY] ?? (isObjectType(parent) ? parent.name : object.__typename);
+  const { fields, children, nested } = collector.collect(selectionSets, parent, typeof named === 'string' ? named : undefined);
+  onObject(object);
+  for (const i of nested) objectsOf(collector, fields[i]!.selectionSets, children[i]!, object[fields[i]!.key], onObject);
 }
 
 function walkValue(walk: Walk, selectionSets: readonly SelectionSetNode[], parent: GraphQLCompositeType, value: unknown, path: ResponsePath, pattern: string, ref: string | null): void {

@@ -14,7 +14,7 @@ import type { Decision } from '../../auth/decide.js';
 import { finishResult, rootArgumentRefs } from '../../gateway/access/finishResult.js';
 import { AccessMetadata } from '../../gateway/access/metadata.js';
 import { REF_KEY, TYPE_KEY, type StaticDenial } from '../../gateway/access/staticPlan.js';
-import { fragmentsOf, walkPlanFor, walkSelectionSet, type WalkPlan } from '../../gateway/access/walk.js';
+import { fragmentsOf, walkObjects, walkPlanFor, walkSelectionSet, type WalkPlan } from '../../gateway/access/walk.js';
 
 const SDL = readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
 const API_SCHEMA = Supergraph.build(SDL).apiSchema().toGraphQLJSSchema();
@@ -197,6 +197,19 @@ describe('walk plans: what a repeated operation reuses', () => {
     expect(excluding).not.toBe(including);
     expect(visitsWith(excluding, document, page()).some((visit) => visit.includes('medical'))).toBe(false);
     expect(visitsWith(including, document, page()).some((visit) => visit.includes('medical'))).toBe(true);
+  });
+
+  it('finds with a walk of objects exactly the objects, in the same order, that a full walk visits', () => {
+    const document = parse(PAGE);
+    const plan = walkPlanFor({}, METADATA, document, { withHealth: true });
+    const selectionSet = getOperationAST(document)!.selectionSet;
+    const full: unknown[] = [];
+    walkSelectionSet({ metadata: METADATA, fragments: fragmentsOf(document), variables: plan.context.variables, onField: () => false, onObject: (object) => full.push(object) }, selectionSet, QUERY, page(), [], null, plan);
+    const data = page();
+    const objects: unknown[] = [];
+    walkObjects(plan, selectionSet, QUERY, data, (object) => objects.push(object));
+    expect(objects).toEqual(full);
+    expect(objects).toContain(data.cases.edges[1]!.node.memberStateFile);
   });
 
   it('shares one plan between requests whose other variables differ', () => {

@@ -27,6 +27,7 @@ import { composeSupergraph } from '../../schema/compose.js';
 import { COMMON_SDL, FEDERATION_SPEC_URL, GDPR_SPEC_URL } from '../../schema/vocabulary.js';
 import type { Purpose } from '../../schema/vocabulary.js';
 import { openPglite, type Db } from '../../store/index.js';
+import { migrateCentral } from '../../subgraphs/central/backend.js';
 
 /** One subgraph of a feature: its own SDL (the harness adds the `@link` header and the vocabulary). */
 export interface FeatureSubgraph {
@@ -87,6 +88,8 @@ export async function startConformance(subgraphs: readonly FeatureSubgraph[]): P
     stops.push(() => bareServer.stop());
 
     db = await openPglite();
+    // The hub's own store, as every hub has it: the case index (empty here) and the audit log.
+    await migrateCentral(db);
     await migrateAudit(db);
     const policy = loadPolicy();
     const contextKeys = await generateContextKeys();
