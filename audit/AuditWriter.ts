@@ -45,19 +45,19 @@ interface Serialised {
 }
 
 /**
- * Inserts the rows given as fourteen parallel arrays ($1 … $14) — `body` is the canonical JSON
+ * Inserts the rows given as fifteen parallel arrays ($1 … $15) — `body` is the canonical JSON
  * exactly as hashed — and counts them into `audit.hourly` in the same statement, so the rollup
  * the timelines read can never disagree with the records committed. `guard` is a condition the
  * insert waits on (the compare-and-set of the chain head), or ''.
  */
 function insertBatch(guard: string): string {
   return `inserted AS (
-    INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, body, content_hash, prev_hash, hash)
+    INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, statistics_question, body, content_hash, prev_hash, hash)
     SELECT t.seq, t.id::uuid, t.recorded_at::timestamptz, t.kind, t.request_id, t.organisation, t.official_id, t.purpose, t.outcome,
-           COALESCE(string_to_array(NULLIF(t.cases, ''), ','), '{}'), t.body, t.content_hash, t.prev_hash, t.hash
+           COALESCE(string_to_array(NULLIF(t.cases, ''), ','), '{}'), t.statistics_question, t.body, t.content_hash, t.prev_hash, t.hash
     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-      AS t(seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, body, content_hash, prev_hash, hash)
+                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+      AS t(seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, statistics_question, body, content_hash, prev_hash, hash)
     ${guard}
     RETURNING seq, recorded_at, organisation, purpose, outcome
   ),
@@ -225,6 +225,7 @@ export class AuditWriter {
       columns.map((c) => c.purpose),
       columns.map((c) => c.outcome),
       columns.map((c) => c.cases.join(',')),
+      columns.map((c) => c.statistics_question),
       rows.map((r) => r.record.body),
       rows.map((r) => r.record.contentHash),
       rows.map((r) => r.prev),
@@ -238,7 +239,7 @@ export class AuditWriter {
     const last = rows[rows.length - 1]!;
     const inserted = await this.db.query<{ seq: number }>(
       `WITH moved AS (
-         UPDATE audit.chain_head SET seq = $15, hash = $16 WHERE id AND seq = $17 AND hash = $18 RETURNING seq
+         UPDATE audit.chain_head SET seq = $16, hash = $17 WHERE id AND seq = $18 AND hash = $19 RETURNING seq
        ),
        ${insertBatch('WHERE EXISTS (SELECT 1 FROM moved)')}`,
       [...this.insertParams(rows), last.seq, last.hash, expected.seq, expected.hash],

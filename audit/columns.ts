@@ -22,10 +22,12 @@ export interface RecordColumns {
   purpose: string | null;
   outcome: string;
   cases: string[];
+  /** A statistics record's question hash (the budget counts them), else null. */
+  statistics_question: string | null;
 }
 
 /** Every column of `audit.record` that a reader relies on and that is not the chain itself. */
-export const DERIVED_COLUMNS = ['id', 'recorded_at', 'kind', 'request_id', 'organisation', 'official_id', 'purpose', 'outcome', 'cases', 'purged_at'] as const;
+export const DERIVED_COLUMNS = ['id', 'recorded_at', 'kind', 'request_id', 'organisation', 'official_id', 'purpose', 'outcome', 'cases', 'statistics_question', 'purged_at'] as const;
 export type DerivedColumn = (typeof DERIVED_COLUMNS)[number];
 
 /** The SQL select list of the derived columns (over `audit.record r`). */
@@ -41,6 +43,7 @@ export function recordColumnsOf(content: StoredAuditContent): RecordColumns {
     purpose: content.purpose,
     outcome: content.outcome,
     cases: content.cases.map((c) => c.ref),
+    statistics_question: ('statistics' in content ? content.statistics?.question : undefined) ?? null,
   };
 }
 
@@ -55,6 +58,7 @@ export interface StoredColumns {
   purpose: string | null;
   outcome: string;
   cases: string[] | string | null;
+  statistics_question: string | null;
   purged_at: Date | string | null;
 }
 
@@ -89,6 +93,7 @@ export function columnMismatches(row: StoredColumns, content: StoredAuditContent
   if (row.outcome !== expected.outcome) wrong.push('outcome');
   const cases = casesOf(row.cases);
   if (!cases || cases.length !== expected.cases.length || cases.some((ref, i) => ref !== expected.cases[i])) wrong.push('cases');
+  if (row.statistics_question !== expected.statistics_question) wrong.push('statistics_question');
   if (row.purged_at !== null) wrong.push('purged_at');
   return wrong;
 }

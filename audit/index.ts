@@ -18,6 +18,8 @@ export {
   auditWhere,
   auditCountsSql,
   auditRecordView,
+  contentOf,
+  type ContentForms,
   SqlParams,
   AUDIT_ROW_COLUMNS,
   AUDIT_KINDS,

@@ -121,13 +121,25 @@ export function auditCountsSql(visibility: AuditVisibility, filter: AuditFilter,
    ) counted GROUP BY 1, 2, 3 HAVING sum(n) > 0`;
 }
 
-export const AUDIT_ROW_COLUMNS = 'r.seq, r.id, r.content, r.content_hash, r.hash';
+export const AUDIT_ROW_COLUMNS = 'r.seq, r.id, r.body, r.content_v1, r.content_hash, r.hash';
 
-export interface AuditRow {
+/** A record's stored forms as readers select them: `body` (canonical JSON) or, before migration 004, `content_v1`. */
+export interface ContentForms {
+  body: string | null;
+  content_v1: StoredAuditContent | string | null;
+}
+
+/** A record's content from whichever form it is stored in; null once retention purged it. */
+export function contentOf(row: ContentForms): StoredAuditContent | null {
+  if (row.body !== null) return JSON.parse(row.body) as StoredAuditContent;
+  if (row.content_v1 === null) return null;
+  return typeof row.content_v1 === 'string' ? (JSON.parse(row.content_v1) as StoredAuditContent) : row.content_v1;
+}
+
+export interface AuditRow extends ContentForms {
   seq: number | string;
   /** Served only for records written before the id was hashed with the content. */
   id: string;
-  content: StoredAuditContent | string | null;
   content_hash: string;
   hash: string;
 }
@@ -162,7 +174,7 @@ export interface AuditRecordView {
 }
 
 export function auditRecordView(row: AuditRow): AuditRecordView {
-  const content = typeof row.content === 'string' ? (JSON.parse(row.content) as StoredAuditContent) : row.content;
+  const content = contentOf(row);
   return {
     seq: Number(row.seq),
     id: content?.id ?? row.id,
@@ -185,6 +197,6 @@ export function auditRecordView(row: AuditRow): AuditRecordView {
     responseHash: content?.responseHash ?? null,
     contentHash: row.content_hash,
     hash: row.hash,
-    purged: row.content === null,
+    purged: content === null,
   };
 }

@@ -43,7 +43,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now = new 
     for (;;) {
       const page = await db.query<Candidate>(
         `SELECT r.seq, r.body, r.content_v1, r.content_hash, ${DERIVED_COLUMNS_SQL} FROM audit.record r
-         WHERE r.kind = $1 AND r.recorded_at < $2 AND r.content IS NOT NULL AND r.seq > $3 ORDER BY r.seq LIMIT ${PAGE}`,
+         WHERE r.kind = $1 AND r.recorded_at < $2 AND (r.body IS NOT NULL OR r.content_v1 IS NOT NULL) AND r.seq > $3 ORDER BY r.seq LIMIT ${PAGE}`,
         [kind, new Date(cutoff).toISOString(), after],
       );
       if (page.length === 0) break;
@@ -61,10 +61,10 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now = new 
         const rows = await db.query<{ seq: number }>(
           `WITH due AS (
              SELECT seq, ${HOUR_OF_RECORD} AS hour, COALESCE(organisation, '') AS organisation, COALESCE(purpose, '') AS purpose, outcome
-             FROM audit.record WHERE seq = ANY($1::bigint[]) AND content IS NOT NULL FOR UPDATE
+             FROM audit.record WHERE seq = ANY($1::bigint[]) AND (body IS NOT NULL OR content_v1 IS NOT NULL) FOR UPDATE
            ),
            purged AS (
-             UPDATE audit.record r SET body = NULL, content_v1 = NULL, purged_at = $2, organisation = NULL, official_id = NULL, purpose = NULL, cases = '{}'
+             UPDATE audit.record r SET body = NULL, content_v1 = NULL, purged_at = $2, organisation = NULL, official_id = NULL, purpose = NULL, cases = '{}', statistics_question = NULL
              FROM due WHERE r.seq = due.seq RETURNING r.seq
            ),
            uncounted AS (

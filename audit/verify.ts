@@ -83,8 +83,6 @@ interface Row extends StoredColumns, StoredForms {
 
 const PAGE = 5000;
 const HOUR_MS = 3_600_000;
-/** What `audit.record.content` must be generated from (migration 004), as PostgreSQL prints it. */
-const CONTENT_GENERATED_FROM = 'COALESCE((body)::jsonb, content_v1)';
 
 /** The rollup key of a record: hour × organisation × purpose × outcome, as `audit.hourly` keeps it. */
 function hourlyKey(hourMs: number, organisation: string | null, purpose: string | null, outcome: string): string {
@@ -147,16 +145,6 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
     } catch {
       report(seq, 'BAD_CHECKPOINT', `checkpoint ${seq} is not signed by the hub's audit key`);
     }
-  }
-
-  // Readers read `content`; it must still be what PostgreSQL generates from the hashed forms.
-  const [generated] = await db.query<{ attgenerated: string; expr: string | null }>(
-    `SELECT a.attgenerated, pg_get_expr(d.adbin, d.adrelid) AS expr FROM pg_attribute a
-     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-     WHERE a.attrelid = 'audit.record'::regclass AND a.attname = 'content' AND NOT a.attisdropped`,
-  );
-  if (generated?.attgenerated !== 's' || generated.expr !== CONTENT_GENERATED_FROM) {
-    report(0, 'COLUMN_MISMATCH', 'the content column readers are served from is no longer generated from the hashed record (body, content_v1)');
   }
 
   let records = 0;

@@ -148,9 +148,9 @@ export async function measureCpu(options: CpuOptions): Promise<CpuResult[]> {
         await send('continuum');
         const fetches = [...federation.systems.values()].reduce((n, s) => n + s.subgraph.stats.requests, 0) - fetchesBefore;
         // The response left after its record was durable: the newest record is this request's.
-        const [row] = await db.query<{ content: AuditContent | string }>('SELECT content FROM audit.record ORDER BY seq DESC LIMIT 1');
-        if (!row) throw new Error('no audit record after a Continuum request');
-        const record = typeof row.content === 'string' ? (JSON.parse(row.content) as AuditContent) : row.content;
+        const [row] = await db.query<{ body: string | null }>('SELECT body FROM audit.record ORDER BY seq DESC LIMIT 1');
+        if (!row?.body) throw new Error('no audit record after a Continuum request');
+        const record = JSON.parse(row.body) as AuditContent;
         result.floor = await measureFloor(federation, db, record, fetches, options.floorRepeat);
       }
       log(

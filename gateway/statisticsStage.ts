@@ -149,8 +149,9 @@ export function auditLedger(store: Db): QuestionLedger {
   return {
     async asked(organisation, period) {
       const rows = await store.query<{ question: string }>(
-        `SELECT DISTINCT content->'statistics'->>'question' AS question FROM audit.record
-         WHERE organisation = $1 AND recorded_at >= $2::date AND recorded_at < ($2::date + interval '1 month') AND content->'statistics' ? 'question'`,
+        // The question column is derived from each record's content and proved by verification (audit/columns.ts).
+        `SELECT DISTINCT statistics_question AS question FROM audit.record
+         WHERE organisation = $1 AND recorded_at >= $2::date AND recorded_at < ($2::date + interval '1 month') AND statistics_question IS NOT NULL`,
         [organisation, `${period}-01`],
       );
       return new Set(rows.map((r) => r.question));

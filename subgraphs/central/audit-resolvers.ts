@@ -14,12 +14,14 @@ import {
   auditCountsSql,
   auditVisibilityOf,
   auditWhere,
+  contentOf,
   SqlParams,
   type AuditFilter,
+  type ContentForms,
   type AuditRow,
   type AuditVisibility,
 } from '../../audit/query.js';
-import type { StoredPattern } from '../../audit/record.js';
+import { caseAccessesOf } from '../../audit/record.js';
 import { DATA_CATEGORIES } from '../../contract/index.js';
 import type { Db } from '../../store/index.js';
 import type { CryptoKey, JWK } from 'jose';
@@ -90,16 +92,6 @@ function selects(info: GraphQLResolveInfo, field: string): boolean {
       return fragment !== undefined && within(fragment.selectionSet.selections);
     });
   return info.fieldNodes.some((node) => node.selectionSet !== undefined && within(node.selectionSet.selections));
-}
-
-/** What the Art. 15 report reads of one record: all of it from the hashed content. */
-interface ReportRow {
-  seq: number | string;
-  time: string;
-  purpose: string | null;
-  organisation: string | null;
-  /** The case's access pattern (version 2: shared by index; version 1: the case entry itself). */
-  entry: Pick<StoredPattern, 'released'> | string | null;
 }
 
 export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers<KitContext> {
@@ -188,22 +180,23 @@ export function auditResolvers(db: Db, options: AuditApiOptions = {}): Resolvers
         if (!found) return null;
         // The cases column finds the records (GIN index); verification proves it lists exactly the
         // content's cases, so a reference removed from it is reported, not silently left out here.
-        const rows = await db.query<ReportRow>(
-          `SELECT r.seq, r.content->>'time' AS time, r.content->>'purpose' AS purpose, r.content->'caller'->>'organisation' AS organisation,
-                  (SELECT CASE WHEN c ? 'access' THEN r.content->'accesses'->((c->>'access')::int) ELSE c END
-                     FROM jsonb_array_elements(r.content->'cases') c WHERE c->>'ref' = $1 LIMIT 1) AS entry
-           FROM audit.record r WHERE r.cases @> ARRAY[$1]::text[] AND r.purged_at IS NULL ORDER BY r.seq`,
+        // What the report says comes from the hashed content (parsed here, not by the database).
+        const rows = await db.query<ContentForms>(
+          'SELECT r.body, r.content_v1 FROM audit.record r WHERE r.cases @> ARRAY[$1]::text[] AND r.purged_at IS NULL ORDER BY r.seq',
           [caseRef],
         );
         const accesses: { time: string; purpose: string | null; organisation: string; categories: string[]; bases: string[] }[] = [];
         for (const row of rows) {
-          const entry = typeof row.entry === 'string' ? (JSON.parse(row.entry) as Pick<StoredPattern, 'released'>) : row.entry;
+          const content = contentOf(row);
+          const organisation = content?.caller?.organisation;
+          if (!content || !organisation) continue;
+          const entry = caseAccessesOf(content).find((c) => c.ref === caseRef);
           const released = (entry?.released ?? []).filter((r) => REPORTED_CATEGORIES.has(r.category));
-          if (!row.organisation || released.length === 0) continue;
+          if (released.length === 0) continue;
           accesses.push({
-            time: new Date(row.time).toISOString(),
-            purpose: row.purpose,
-            organisation: row.organisation,
+            time: new Date(content.time).toISOString(),
+            purpose: content.purpose,
+            organisation,
             categories: [...new Set(released.map((r) => r.category))].sort(),
             bases: [...new Set(released.map((r) => r.basis))].sort(),
           });

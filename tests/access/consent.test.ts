@@ -182,7 +182,7 @@ describe.each(testStores)('consent on $name', (store) => {
     const c = AUDITED_REFUSAL!;
     const requestId = randomUUID();
     const response = await postGraphQL(federation.gateway.url, RECORD, { input: healthConsentFor(c, overrides) }, { ...(await federation.as(persona, 'RETURN_COUNSELLING')), 'x-request-id': requestId });
-    const [record] = await federation.db.query<{ kind: string; cases: string[]; content: AuditContent }>('SELECT kind, cases, content FROM audit.record WHERE request_id = $1', [requestId]);
+    const [record] = await federation.db.query<{ kind: string; cases: string[]; content: AuditContent }>('SELECT kind, cases, body::jsonb AS content FROM audit.record WHERE request_id = $1', [requestId]);
 
     expect(response.errors).toMatchObject([{ path: ['recordConsent'], extensions: { code } }]);
     expect(record).toMatchObject({ kind: 'CONSENT_CHANGE', cases: [c.ref] });

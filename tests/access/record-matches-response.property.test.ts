@@ -219,7 +219,7 @@ describe.each(testStores)('the audit record matches the response, for generated 
           return;
         }
         expect(result.status, JSON.stringify(result.errors)).toBe(200);
-        const [record] = await federation.db.query<{ content: AuditContent }>('SELECT content FROM audit.record WHERE request_id = $1', [requestId]);
+        const [record] = await federation.db.query<{ content: AuditContent }>('SELECT body::jsonb AS content FROM audit.record WHERE request_id = $1', [requestId]);
         const recorded = new Map(caseAccessesOf(record!.content).map((access) => [access.ref, new Set(access.released.map((r) => r.category))]));
         const present = categoriesPresent(result.data, built.aliases);
         const granted = new Set(POLICY.grantsFor(PERSONAS[persona].roles, purpose).keys());

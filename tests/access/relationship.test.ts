@@ -64,7 +64,7 @@ describe.each(testStores)('relationship and transfer on $name', (store) => {
   let federation: TestFederation;
   /** The denials the audit record of `requestId` keeps for `ref` (the true reasons). */
   const recordedDenials = async (requestId: string, ref: string) => {
-    const [record] = await federation.db.query<{ content: AuditContent }>('SELECT content FROM audit.record WHERE request_id = $1', [requestId]);
+    const [record] = await federation.db.query<{ content: AuditContent }>('SELECT body::jsonb AS content FROM audit.record WHERE request_id = $1', [requestId]);
     return caseAccessesOf(record!.content).find((access) => access.ref === ref)?.denied.map(({ category, code, rule }) => ({ category, code, rule }));
   };
   const readCase = async (persona: 'other-partner' | 'iq-authority', ref: string) => {

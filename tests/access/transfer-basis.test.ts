@@ -49,7 +49,7 @@ describe.each(testStores)('transfer bases on $name', (store) => {
   const send = async (persona: PersonaName, purpose: Purpose, query: string, variables: Record<string, unknown> = {}) => {
     const requestId = randomUUID();
     const response = await postGraphQL(federation.gateway.url, query, variables, { ...(await federation.as(persona, purpose)), 'x-request-id': requestId });
-    const [record] = await federation.db.query<{ kind: string; outcome: string; cases: string[]; content: AuditContent }>('SELECT kind, outcome, cases, content FROM audit.record WHERE request_id = $1', [requestId]);
+    const [record] = await federation.db.query<{ kind: string; outcome: string; cases: string[]; content: AuditContent }>('SELECT kind, outcome, cases, body::jsonb AS content FROM audit.record WHERE request_id = $1', [requestId]);
     return { response, record: record! };
   };
   const authorityReads = () => send('iq-authority', 'REINTEGRATION_ASSISTANCE', READ_CASE, { ref: DE_RETURNED.ref });

@@ -213,6 +213,20 @@ describe.each(testStores)('auditor API on $name', (store) => {
     expect(belgianReport.accesses[0].categories).toEqual(expect.arrayContaining(['HEALTH', 'IDENTITY']));
   });
 
+  it('answers the access report the same from records stored before the body column (jsonb content_v1)', async () => {
+    const before = (await federation.query('dpo', 'AUDIT', REPORT, { ref: partnerCase.ref })).data!.accessReport;
+    const saved = await federation.db.query<{ seq: number; body: string }>('SELECT seq, body FROM audit.record WHERE cases @> ARRAY[$1]::text[]', [partnerCase.ref]);
+    // What migration 004 left of a record written before it: the content as jsonb, no body.
+    await federation.db.query('UPDATE audit.record SET content_v1 = body::jsonb, body = NULL WHERE cases @> ARRAY[$1]::text[]', [partnerCase.ref]);
+    try {
+      const after = (await federation.query('dpo', 'AUDIT', REPORT, { ref: partnerCase.ref })).data!.accessReport;
+      expect(saved.length).toBeGreaterThan(0);
+      expect(after.accesses).toEqual(before.accesses);
+    } finally {
+      for (const row of saved) await federation.db.query('UPDATE audit.record SET body = $2, content_v1 = NULL WHERE seq = $1', [row.seq, row.body]);
+    }
+  });
+
   it('refuses the access report to an auditor of another Member State', async () => {
     const response = await federation.query('auditor', 'AUDIT', REPORT, { ref: german[0]!.ref });
     expect(response.data?.accessReport ?? null).toBeNull();
@@ -283,7 +297,7 @@ describe.each(testStores)('auditor API on $name', (store) => {
     const requestId = randomUUID();
     const response = await exportAs('auditor', `format=csv&caseRef=${belgian[0]!.ref}`, { 'x-request-id': requestId });
     await response.text();
-    const [record] = await federation.db.query<{ outcome: string; content: AuditContent }>('SELECT outcome, content FROM audit.record WHERE request_id = $1', [requestId]);
+    const [record] = await federation.db.query<{ outcome: string; content: AuditContent }>('SELECT outcome, body::jsonb AS content FROM audit.record WHERE request_id = $1', [requestId]);
     expect(record).toMatchObject({
       outcome: 'OK',
       content: {

@@ -30,6 +30,8 @@ const TAMPERING = {
   purpose: "'MONITORING_EVALUATION'",
   outcome: "'DENIED'",
   cases: "ARRAY['EU-2099-000001']::text[]",
+  // A question hash on a record that asked none would count against the organisation's budget.
+  statistics_question: "'f'",
   purged_at: 'now()',
 } as const;
 type Column = keyof typeof TAMPERING;
@@ -119,7 +121,7 @@ describe.each(testStores)('audit record columns on $name', (store) => {
 
   it('serves every value of a record from its hashed content, whatever its columns say', async () => {
     const RECORD = `query($filter: AuditFilter) { auditRecords(filter: $filter, first: 5) { edges { node { seq id time kind requestId outcome } } } }`;
-    const [row] = await federation.db.query<{ content: { id: string; time: string; requestId: string; outcome: string } }>('SELECT content FROM audit.record WHERE seq = $1', [seqs.ACCESS]);
+    const [row] = await federation.db.query<{ content: { id: string; time: string; requestId: string; outcome: string } }>('SELECT body::jsonb AS content FROM audit.record WHERE seq = $1', [seqs.ACCESS]);
     const answer = await tampered(seqs.ACCESS, 'request_id', "'forged-request'", () =>
       tampered(seqs.ACCESS, 'outcome', "'DENIED'", () => federation.query('dpo', 'AUDIT', RECORD, { filter: { caseRef: belgian.ref, kind: 'ACCESS' } })),
     );

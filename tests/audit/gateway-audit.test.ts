@@ -18,7 +18,7 @@ describe.each(testStores)('audit through the gateway on $name', (store) => {
   const belgian = [...syntheticCases(CASES)].filter((c) => c.owningMemberState === 'BE' && c.medical);
   const recordsOf = async (requestId: string) =>
     federation.db.query<{ seq: number; kind: string; outcome: string; cases: string[]; content: AuditContent }>(
-      'SELECT seq, kind, outcome, cases, content FROM audit.record WHERE request_id = $1',
+      'SELECT seq, kind, outcome, cases, body::jsonb AS content FROM audit.record WHERE request_id = $1',
       [requestId],
     );
   const send = async (persona: 'be-counsellor' | 'iq-partner', purpose: 'RETURN_COUNSELLING' | 'REINTEGRATION_ASSISTANCE', query: string, variables: Record<string, unknown>, requestId = randomUUID()) => {

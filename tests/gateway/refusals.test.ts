@@ -34,7 +34,7 @@ describe.each(testStores)('refusal records on $name', (store) => {
 
   const recordsOf = (requestId: string) =>
     federation.db.query<{ kind: string; outcome: string; organisation: string | null; official_id: string | null; content: AuditContent }>(
-      'SELECT kind, outcome, organisation, official_id, content FROM audit.record WHERE request_id = $1',
+      'SELECT kind, outcome, organisation, official_id, body::jsonb AS content FROM audit.record WHERE request_id = $1',
       [requestId],
     );
 
@@ -180,7 +180,7 @@ describe.each(testStores)('refusal records on $name', (store) => {
   });
 
   it('leaves no record without a code, whatever refused it', async () => {
-    const mute = await federation.db.query<{ outcome: string }>("SELECT outcome FROM audit.record WHERE outcome <> 'OK' AND coalesce(content->>'code', '') = ''");
+    const mute = await federation.db.query<{ outcome: string }>("SELECT outcome FROM audit.record WHERE outcome <> 'OK' AND coalesce(body::jsonb->>'code', '') = ''");
     const refused = await federation.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit.record WHERE outcome = 'REFUSED'");
     expect(mute).toEqual([]);
     expect(refused[0]!.n).toBeGreaterThanOrEqual(13);

@@ -88,7 +88,7 @@ describe.each(testStores)('a supergraph switch during a request on $name', (stor
 
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ case: { ref: CASE.ref, partnerFile: { partner: expect.stringContaining(IQ_PARTNER) } } });
-    const [record] = await federation.db.query<{ content: AuditContent }>('SELECT content FROM audit.record WHERE request_id = $1', [requestId]);
+    const [record] = await federation.db.query<{ content: AuditContent }>('SELECT body::jsonb AS content FROM audit.record WHERE request_id = $1', [requestId]);
     expect(record!.content.incidents).toEqual([]);
     expect(record!.content.subgraphs).toContain('iq-partner');
   });

@@ -33,7 +33,7 @@ describe.each(testStores)('held versions on $name', (store) => {
   const activeVersion = async () => ((await hubGet(federation, '/registry/supergraph/versions', token)).body.versions as { active: boolean; version: number }[]).find((v) => v.active)?.version;
   const programmeManagerSees = () => federation.query('eurp-programme-manager', 'REINTEGRATION_ASSISTANCE', REFERRAL_QUERY, { ref: enrolled.ref });
   const records = async (action: string) =>
-    (await federation.db.query<{ content: RegistryRecord }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq")).map((r) => r.content).filter((c) => c.registry.action === action);
+    (await federation.db.query<{ content: RegistryRecord }>("SELECT body::jsonb AS content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq")).map((r) => r.content).filter((c) => c.registry.action === action);
 
   beforeAll(async () => {
     federation = await startTestFederation(store, { cases: CASES });

@@ -60,7 +60,7 @@ describe.each(testStores)('registry on $name', (store) => {
   it('records a refused participant change with its code', async () => {
     const refused = await hubPost(federation, `/registry/participants/${encodeURIComponent(PARTNER)}/state`, { state: 'APPROVED' }, token);
     expect(refused).toMatchObject({ status: 409, body: { errors: [{ message: `participant ${PARTNER} cannot go from APPROVED to APPROVED`, extensions: { hubCode: 'HUB_REGISTRY_CONFLICT' } }] } });
-    const [last] = (await federation.db.query<{ content: { outcome: string; code?: string; registry: Record<string, unknown> } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq DESC LIMIT 1")).map((r) => r.content);
+    const [last] = (await federation.db.query<{ content: { outcome: string; code?: string; registry: Record<string, unknown> } }>("SELECT body::jsonb AS content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq DESC LIMIT 1")).map((r) => r.content);
     expect(last).toMatchObject({ outcome: 'REFUSED', code: 'HUB_REGISTRY_CONFLICT', registry: { action: 'participant.approved', participant: PARTNER, refused: 'HUB_REGISTRY_CONFLICT' } });
   });
 
@@ -72,7 +72,7 @@ describe.each(testStores)('registry on $name', (store) => {
 
   // Refused at the registry's door, before the registry itself: each still leaves a record.
   const lastRegistryRecord = async () =>
-    (await federation.db.query<{ content: { outcome: string; code?: string; caller: { officialId: string } | null; registry?: Record<string, unknown> } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq DESC LIMIT 1"))[0]!.content;
+    (await federation.db.query<{ content: { outcome: string; code?: string; caller: { officialId: string } | null; registry?: Record<string, unknown> } }>("SELECT body::jsonb AS content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq DESC LIMIT 1"))[0]!.content;
 
   it("records a refused administration call with its code and the verified caller", async () => {
     const counsellor = ((await federation.as('be-counsellor', 'RETURN_COUNSELLING')).authorization ?? '').slice('Bearer '.length);
@@ -269,7 +269,7 @@ describe.each(testStores)('registry on $name', (store) => {
   });
 
   it('records registry actions in the audit log', async () => {
-    const rows = await federation.db.query<{ content: { registry: { action: string }; outcome: string } }>("SELECT content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq");
+    const rows = await federation.db.query<{ content: { registry: { action: string }; outcome: string } }>("SELECT body::jsonb AS content FROM audit.record WHERE kind = 'REGISTRY' ORDER BY seq");
     const actions = rows.map((r) => `${r.content.registry.action}:${r.content.outcome}`);
     expect(actions).toEqual(
       expect.arrayContaining(['hub.start-up:OK', 'participant.add:OK', 'participant.approved:OK', 'subgraph.publish:OK', 'subgraph.publish:REFUSED', 'subgraph.approve:OK', 'supergraph.rollback:OK', 'participant.suspended:OK', 'participant.revoked:OK']),

@@ -35,7 +35,7 @@ describe.each(testStores)('statistics through the gateway on $name', (store) => 
     return { requestId, response };
   };
   const recordOf = async (requestId: string) =>
-    (await federation.db.query<{ cases: string[]; content: AuditContent }>('SELECT cases, content FROM audit.record WHERE request_id = $1', [requestId]))[0]!;
+    (await federation.db.query<{ cases: string[]; content: AuditContent }>('SELECT cases, body::jsonb AS content FROM audit.record WHERE request_id = $1', [requestId]))[0]!;
 
   beforeAll(async () => {
     federation = await startTestFederation(store, { cases: CASES });
@@ -180,7 +180,7 @@ describe.each(testStores)('the question budget on $name', (store) => {
         extensions: { code: 'STATISTICS_BUDGET_EXHAUSTED', hubCode: 'HUB_STATISTICS_BUDGET_EXHAUSTED' },
       },
     ]);
-    const [record] = await federation.db.query<{ outcome: string; content: AuditContent }>('SELECT outcome, content FROM audit.record WHERE request_id = $1', [requestId]);
+    const [record] = await federation.db.query<{ outcome: string; content: AuditContent }>('SELECT outcome, body::jsonb AS content FROM audit.record WHERE request_id = $1', [requestId]);
     expect(record).toMatchObject({ outcome: 'REFUSED', content: { code: 'HUB_STATISTICS_BUDGET_EXHAUSTED', subgraphs: [] } });
     const again = await federation.query('researcher', 'STATISTICS', '{ statistics(table: RETURNS, rows: AGE_BAND) { budget { spent limit } } }');
     expect(again.data!.statistics.budget).toEqual({ spent: 2, limit: 2 });
