@@ -97,12 +97,23 @@ const MAX_PROBLEMS = 100;
  * retention takes purged records out of it): a count changed by hand is reported like a column,
  * at the first record of its hour. Consumes `tally`.
  */
-async function checkHourly(db: Db, tally: Map<string, { n: number; seq: number }>, report: (seq: number, kind: ProblemKind, message: string) => void): Promise<void> {
+type HourlyRow = { hour: Date | string; organisation: string; purpose: string; outcome: string; n: number | string };
+
+/**
+ * The chain head and the rollup as of one moment, in one statement: the writer moves the head and
+ * the rollup in the statement that inserts a batch, so the rollup read here counts exactly the
+ * live records up to `head`, whatever is appended while the records are read.
+ */
+async function headAndRollup(db: Db): Promise<{ head: number; hourly: HourlyRow[] }> {
+  const rows = await db.query<{ head: number | string } & { [K in keyof HourlyRow]: HourlyRow[K] | null }>(
+    'SELECT h.seq AS head, r.hour, r.organisation, r.purpose, r.outcome, r.n FROM audit.chain_head h LEFT JOIN audit.hourly r ON true WHERE h.id',
+  );
+  return { head: Number(rows[0]?.head ?? 0), hourly: rows.filter((row): row is typeof row & HourlyRow => row.hour !== null) };
+}
+
+function checkHourly(rows: readonly HourlyRow[], tally: Map<string, { n: number; seq: number }>, report: (seq: number, kind: ProblemKind, message: string) => void): void {
   const label = (hour: number, organisation: string, purpose: string, outcome: string) =>
     `the hourly count of ${new Date(hour).toISOString()} (${organisation || 'no organisation'}, ${purpose || 'no purpose'}, ${outcome})`;
-  const rows = await db.query<{ hour: Date | string; organisation: string; purpose: string; outcome: string; n: number | string }>(
-    'SELECT hour, organisation, purpose, outcome, n FROM audit.hourly',
-  );
   for (const row of rows) {
     const key = hourlyKey(instant(row.hour), row.organisation || null, row.purpose || null, row.outcome);
     const counted = tally.get(key);
@@ -135,6 +146,9 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
   /** Hashes of the records external checkpoints seal, as found in the chain. */
   const sealedExternally = new Map<number, string | undefined>(external.flatMap((e) => (e.seq === null ? [] : [[e.seq, undefined] as const])));
 
+  // Read first: records appended from here on are verified too, but the rollup is compared with
+  // the records up to this head only.
+  const snapshot = await headAndRollup(db);
   const checkpoints = new Map<number, string>();
   for (const row of await db.query<{ seq: number; hash: string; jws: string }>('SELECT seq, hash, jws FROM audit.checkpoint ORDER BY seq')) {
     const seq = Number(row.seq);
@@ -160,10 +174,13 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
       [after, PAGE],
     );
   let next: Promise<Row[]> | null = page(0);
+  let lastRead = 0;
+  let headAtEnd: number | null = null;
   while (next) {
     const rows: Row[] = await next;
+    if (rows.length > 0) lastRead = Number(rows[rows.length - 1]!.seq);
     // The next page is on its way while this one is hashed.
-    next = rows.length === PAGE ? page(Number(rows[rows.length - 1]!.seq)) : null;
+    next = rows.length === PAGE ? page(lastRead) : null;
     for (const row of rows) {
       const seq = Number(row.seq);
       if (expectedSeq === null) {
@@ -185,7 +202,7 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
       if (intact) {
         const wrong = columnMismatches(row, content);
         for (const column of wrong) report(seq, 'COLUMN_MISMATCH', `record ${seq}'s ${column} column does not say what its content says`);
-        if (content !== null) {
+        if (content !== null && seq <= snapshot.head) {
           const key = hourlyKey(Math.floor(Date.parse(content.time) / HOUR_MS) * HOUR_MS, content.caller?.organisation ?? null, content.purpose, content.outcome);
           const counted = tally.get(key);
           if (counted) counted.n++;
@@ -202,13 +219,23 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
       expectedSeq = seq + 1;
       records++;
     }
+    if (next === null) {
+      // A batch committed after the last page was read is part of the log too: read on until the
+      // records reach the head as it was when they ended (once: a busy hub keeps appending), so a
+      // live log is never mistaken for a truncated one.
+      if (headAtEnd === null) {
+        const [now] = await db.query<{ seq: number }>('SELECT seq FROM audit.chain_head WHERE id');
+        headAtEnd = now ? Number(now.seq) : 0;
+      }
+      if (rows.length > 0 && lastRead < headAtEnd) next = page(lastRead);
+    }
   }
 
   const lastSeq = expectedSeq === null ? 0 : expectedSeq - 1;
   const beyond = [...checkpoints.keys()].filter((seq) => seq > lastSeq);
   if (beyond.length > 0) report(lastSeq + 1, 'TRUNCATED', `records up to ${Math.max(...beyond)} were signed but are gone`);
-  const [head] = await db.query<{ seq: number }>('SELECT seq FROM audit.chain_head WHERE id');
-  if (head && Number(head.seq) > lastSeq && beyond.length === 0) report(lastSeq + 1, 'TRUNCATED', `the chain head is at ${head.seq} but records end at ${lastSeq}`);
+  const head = headAtEnd ?? 0;
+  if (head > lastSeq && beyond.length === 0) report(lastSeq + 1, 'TRUNCATED', `the chain head is at ${head} but records end at ${lastSeq}`);
   for (const checkpoint of external) {
     if (checkpoint.seq === null) continue;
     const { source, seq, time } = checkpoint;
@@ -227,7 +254,7 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
 
   // The rollup is checked once the records themselves verify: altered or missing records are
   // already named, and the rollup's disagreement would only repeat them.
-  if (problems.length === 0) await checkHourly(db, tally, report);
+  if (problems.length === 0) checkHourly(snapshot.hourly, tally, report);
 
   problems.sort((a, b) => a.seq - b.seq);
   return {

@@ -80,6 +80,22 @@ describe.each(testStores)('audit chain on $name', (store) => {
     expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 25, lastSeq: 25, sealedUpTo: 25, firstBadSeq: null });
   });
 
+  it('verifies a live log: records committed while it reads are neither a rollup mismatch nor a truncation', async () => {
+    await write(30);
+    // One writer keeps appending, one record at a time, for as long as verification runs.
+    let verifying = true;
+    const appending = (async () => {
+      for (let i = 0; verifying || i < 5; i++) await writer.append(record(1000 + i));
+    })();
+    const reports = [];
+    for (let round = 0; round < 5; round++) reports.push(await verifyChain(db, keys.publicKey));
+    verifying = false;
+    await appending;
+
+    expect(reports.map((r) => r.problems)).toEqual(reports.map(() => []));
+    expect(reports[4]!.records).toBeGreaterThan(30);
+  });
+
   it('seals the whole chain with a checkpoint when the writer closes', async () => {
     await Promise.all(Array.from({ length: 3 }, (_, i) => writer.append(record(i + 1))));
     await writer.close();
