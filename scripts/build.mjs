@@ -47,8 +47,15 @@ function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-/** Every file under root/dir (relative to root, posix separators), skipping the folders `skip` names. */
+/**
+ * Folders inside the compiled ones that runs write into (all gitignored): never inputs, or every
+ * benchmark run would leave the build stale (bench/results/*.json are data files by extension).
+ */
+const RUN_OUTPUT = new Set(['bench/results']);
+
+/** Every file under root/dir (relative to root, posix separators), skipping the folders `skip` names and run output. */
 function walk(root, dir, skip = new Set(), out = []) {
+  if (RUN_OUTPUT.has(dir)) return out;
   let entries;
   try {
     entries = readdirSync(join(root, dir), { withFileTypes: true });
