@@ -11,10 +11,9 @@ import { CASE_INDEPENDENT, disclosed, isDenialCode, type Decision } from '../../
 import type { CaseAccesses, StoredPattern } from '../../audit/record.js';
 import { isCaseRef } from '../../contract/index.js';
 import { deniedError, MAX_FIELD_ERRORS, summaryError } from './denials.js';
-import type { AccessMetadata, FieldInput } from './metadata.js';
+import type { AccessMetadata, FieldInfo, FieldInput } from './metadata.js';
 import { PLACEHOLDER_KEY, REF_KEY, TYPE_KEY, type StaticDenial } from './staticPlan.js';
 import { collectRootFields, fragmentsOf, walkPlanFor, walkSelectionSet, type CollectedField, type ResponsePath, type ResultObject, type WalkContext } from './walk.js';
-import type { FieldInfo } from './metadata.js';
 
 
 export interface FinishedResult {

@@ -71,13 +71,11 @@ export async function recheckSubgraphResponse(
 
   // Root answers (central's case index) name their cases only in the data: decide those too.
   const refs = new Set<string>();
-  for (const target of targets) {
-    const onObject = (object: ResultObject) => {
-      const ref = helperRefOf(object);
-      if (ref && !signed.has(ref)) refs.add(ref);
-    };
-    walkObjects(plan, target.selectionSet, target.parent, target.value, onObject);
-  }
+  const onObject = (object: ResultObject) => {
+    const ref = helperRefOf(object);
+    if (ref && !signed.has(ref)) refs.add(ref);
+  };
+  for (const target of targets) walkObjects(plan, target.selectionSet, target.parent, target.value, onObject);
   const vectors = refs.size > 0 ? new Map([...signed, ...(await access.vectorsFor([...refs]))]) : signed;
 
   const incidents: Incident[] = [];
