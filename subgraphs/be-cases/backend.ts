@@ -11,8 +11,7 @@
  */
 import countries from 'i18n-iso-countries';
 import { insertRows, migrate, type Db } from '../../store/index.js';
-import type { DataCategory } from '../../contract/index.js';
-import { releasedSelectList, type ReleasedPart, type SyntheticCase } from '../kit/index.js';
+import { releasedSelectListByCase, type ReleasedCategories, type ReleasedPart, type SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'be-cases';
 
@@ -292,15 +291,18 @@ const PARTS: readonly ReleasedPart<DossierRow>[] = [
 
 /**
  * One statement for any number of files (correlated subqueries instead of one query per part),
- * reading only the parts whose categories are `released`. The file's keys are always read: they
- * say whether the system holds the file at all.
+ * reading each part only for the files whose case releases its category (the kit's
+ * `releasedSelectListByCase`), however the batch's cases differ. The file's keys are always read:
+ * they say whether the system holds the file at all.
  */
-export function selectDossiersSql(released: ReadonlySet<DataCategory>): string {
-  return `SELECT d.numero_dossier, d.ref_ue,\n    ${releasedSelectList(PARTS, released)}\n  FROM be_dossiers.dossier d\n  WHERE d.ref_ue = ANY($1)`;
+export function selectDossiersSql(refsUe: readonly string[], released: ReleasedCategories): { sql: string; parameters: unknown[] } {
+  const { list, parameters } = releasedSelectListByCase(PARTS, 'd.ref_ue', refsUe, released, 2);
+  return { sql: `SELECT d.numero_dossier, d.ref_ue,\n    ${list}\n  FROM be_dossiers.dossier d\n  WHERE d.ref_ue = ANY($1)`, parameters: [[...refsUe], ...parameters] };
 }
 
-export function selectDossiers(db: Db, refsUe: readonly string[], released: ReadonlySet<DataCategory>): Promise<DossierRow[]> {
-  return db.query<DossierRow>(selectDossiersSql(released), [[...refsUe]]);
+export function selectDossiers(db: Db, refsUe: readonly string[], released: ReleasedCategories): Promise<DossierRow[]> {
+  const { sql, parameters } = selectDossiersSql(refsUe, released);
+  return db.query<DossierRow>(sql, parameters);
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../../store/index.js';
-import { statisticsSigned, type KitContext, type SubgraphModule } from '../kit/index.js';
+import { byKeys, statisticsSigned, type KitContext, type SubgraphModule } from '../kit/index.js';
 import { ping, selectDossiers, type DossierRow } from './backend.js';
 import {
   mapDecisionRetour,
@@ -32,11 +32,11 @@ export function beCasesModule(db: Db): SubgraphModule<BeCasesLoaders> {
   return {
     name: SUBGRAPH_NAME,
     typeDefs: `${BE_CASES_SDL}\n${BE_STATISTICS_SDL}`,
-    // Each batch is read group by group of cases sharing what is released to this request, each
-    // group's statement selecting only the released parts: a denied part is never read.
+    // Each batch is one statement that reads every part only for the cases it is released for:
+    // a denied part is never read, and a page whose cases differ is still one read.
     createLoaders: (_caller, released) => ({
       dossiers: new DataLoader<string, DossierRow | null>((refs) =>
-        released.byReleased(refs, async (group, categories) => new Map((await selectDossiers(db, group, categories)).map((row) => [row.ref_ue, row]))),
+        selectDossiers(db, refs, released).then((rows) => byKeys(refs, rows, (row) => row.ref_ue)),
       ),
     }),
     checkHealth: () => ping(db),

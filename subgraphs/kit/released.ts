@@ -2,9 +2,10 @@
  * What the backend may be asked for. The kit's promise is that a denied value is not read from
  * the backend at all, wherever the mapping can leave it out — not read and then dropped. The
  * kit hands each request's loaders a `ReleasedCategories`: the categories the gateway's signed
- * decisions release for each case, and `byReleased`, which splits a batch of cases into groups
- * that share one released set (a request's cases mostly share a handful of decision vectors),
- * so a loader runs one query per group selecting only the columns of released categories.
+ * decisions release for each case. A SQL loader reads a whole batch with one statement whose
+ * select list guards each part per row (`releasedSelectListByCase`); a backend that can only be
+ * told what to leave out for a whole request (a partner's REST API) uses `byReleased`, which
+ * splits a batch into groups of cases that share one released set.
  *
  * A case the gateway signed no decision for has nothing released (every field of it is denied),
  * unless the subgraph decides such cases itself (a local decider): then nothing can be left out.
@@ -77,4 +78,46 @@ export interface ReleasedPart<Row> {
 export function releasedSelectList<Row>(parts: readonly ReleasedPart<Row>[], released: ReadonlySet<DataCategory>): string {
   const contact = (column: string) => (released.has('CONTACT') ? column : 'NULL::text');
   return parts.map((part) => `${released.has(part.category) ? part.sql.replace(/%CONTACT\(([^)]+)\)/g, (_, column: string) => contact(column)) : part.empty} AS ${part.as}`).join(',\n    ');
+}
+
+/**
+ * The select list for `parts` over a batch of cases `refs`, in one statement, each part read for
+ * exactly the rows whose case releases its category:
+ * - released for every case of the batch: read, as `releasedSelectList` reads it;
+ * - released for none: the `empty` literal, not read;
+ * - released for some: `CASE WHEN <caseColumn> = ANY($n) THEN <part> ELSE <empty> END`, $n the
+ *   cases that release it. PostgreSQL evaluates a CASE branch only for the rows that take it, so
+ *   a denied part's subquery never runs for a denied case (tests/subgraphs/released.test.ts
+ *   proves it from the plan's loop counts).
+ * So a page whose cases differ in what is released is one statement, not one per group of cases.
+ * `%CONTACT(column)` inside a part is guarded the same way by CONTACT. Returns the list and the
+ * parameters it names, numbered from `firstParameter`.
+ */
+export function releasedSelectListByCase<Row>(
+  parts: readonly ReleasedPart<Row>[],
+  caseColumn: string,
+  refs: readonly string[],
+  released: ReleasedCategories,
+  firstParameter: number,
+): { list: string; parameters: string[][] } {
+  const parameters: string[][] = [];
+  const conditions = new Map<DataCategory, string | boolean>();
+  const condition = (category: DataCategory): string | boolean => {
+    let known = conditions.get(category);
+    if (known === undefined) {
+      const releasing = refs.filter((ref) => released.for(ref).has(category));
+      known =
+        releasing.length === refs.length ? true : releasing.length === 0 ? false : `${caseColumn} = ANY($${firstParameter + parameters.push(releasing) - 1}::text[])`;
+      conditions.set(category, known);
+    }
+    return known;
+  };
+  const guarded = (category: DataCategory, sql: string, empty: string): string => {
+    const when = condition(category);
+    return when === true ? sql : when === false ? empty : `CASE WHEN ${when} THEN ${sql} ELSE ${empty} END`;
+  };
+  const list = parts
+    .map((part) => `${guarded(part.category, part.sql.replace(/%CONTACT\(([^)]+)\)/g, (_, column: string) => guarded('CONTACT', column, 'NULL::text')), part.empty)} AS ${part.as}`)
+    .join(',\n    ');
+  return { list, parameters };
 }

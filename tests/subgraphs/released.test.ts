@@ -1,9 +1,10 @@
 /**
  * The kit's promise: a denied value is not read from the backend, not read and dropped. The kit
  * tells each request's loaders what is released per case (subgraphs/kit/released.ts); the
- * Member State loaders (be-cases, de-cases) read each group of cases with one statement selecting
- * only released parts; iq-partner asks its partner's REST API to leave out the denied parts.
- * Proved with a backend that records every statement it runs and what it returned.
+ * Member State loaders (be-cases, de-cases) read a batch with one statement that reads each part
+ * only for the cases it is released for; iq-partner asks its partner's REST API to leave out the
+ * denied parts. Proved with a backend that records every statement it runs and what it returned,
+ * and, for the one-statement reads, with the plan's own count of how often each part was read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDecisions, type SubgraphContext } from '../../auth/context-token.js';
@@ -55,15 +56,31 @@ describe('released categories, from the signed decisions', () => {
 });
 
 const MEMBER_STATE_SYSTEMS = [
-  { system: beCasesSystem, memberState: 'BE', type: 'BelgianCaseFile', medicalTable: 'be_dossiers.info_medicale', phone: 'p.telephone', medical: 'medical', person: 'personne', contact: ['telephone', 'courriel', 'adresse_pays_origine'] },
-  { system: deCasesSystem, memberState: 'DE', type: 'GermanCaseFile', medicalTable: 'de_akten.gesundheit', phone: 'p.telefon', medical: 'gesundheit', person: 'person', contact: ['telefon', 'email', 'anschrift_herkunftsland'] },
+  { system: beCasesSystem, memberState: 'BE', type: 'BelgianCaseFile', medicalTable: 'be_dossiers.info_medicale', travelTable: 'be_dossiers.voyage', phone: 'p.telephone', medical: 'medical', person: 'personne', contact: ['telephone', 'courriel', 'adresse_pays_origine'] },
+  { system: deCasesSystem, memberState: 'DE', type: 'GermanCaseFile', medicalTable: 'de_akten.gesundheit', travelTable: 'de_akten.reise', phone: 'p.telefon', medical: 'gesundheit', person: 'person', contact: ['telefon', 'email', 'anschrift_herkunftsland'] },
 ] as const;
 
 describe.each(MEMBER_STATE_SYSTEMS)('$system.name reads no denied part of a file', (ms) => {
   let db: Db;
   let server: RunningSubgraph;
-  const statements: { sql: string; refs: string[]; rows: Record<string, unknown>[] }[] = [];
+  const statements: { sql: string; params: readonly unknown[]; refs: string[]; rows: Record<string, unknown>[] }[] = [];
   const files = [...syntheticCases(120)].filter((c) => c.owningMemberState === ms.memberState && c.medical !== null && c.person.contact !== null);
+
+  /** How many times each subquery reading `table` ran when the statement ran again under EXPLAIN ANALYZE. */
+  async function loopsReading(statement: (typeof statements)[number], table: string): Promise<number[]> {
+    const [row] = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.sql}`, statement.params);
+    const loops: number[] = [];
+    const visit = (node: Record<string, unknown>) => {
+      if (node['Subplan Name'] !== undefined) {
+        const scans = JSON.stringify(node);
+        if (scans.includes(`"Relation Name":"${table.split('.')[1]}"`)) loops.push(Number(node['Actual Loops']));
+      }
+      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) visit(child);
+    };
+    const plan = row!['QUERY PLAN'] as [{ Plan: Record<string, unknown> }];
+    visit(plan[0].Plan);
+    return loops;
+  }
 
   /** The store, recording each statement, the case references it was given and the rows it returned. */
   function recording(inner: Db): Db {
@@ -71,7 +88,7 @@ describe.each(MEMBER_STATE_SYSTEMS)('$system.name reads no denied part of a file
       ...inner,
       async query<R>(sql: string, params?: readonly unknown[]) {
         const rows = await inner.query<R>(sql, params);
-        statements.push({ sql, refs: (params?.[0] as string[] | undefined) ?? [], rows: rows as Record<string, unknown>[] });
+        if (!sql.startsWith('EXPLAIN')) statements.push({ sql, params: params ?? [], refs: (params?.[0] as string[] | undefined) ?? [], rows: rows as Record<string, unknown>[] });
         return rows;
       },
       scoped: () => recording(inner),
@@ -90,7 +107,7 @@ describe.each(MEMBER_STATE_SYSTEMS)('$system.name reads no denied part of a file
     await db?.close();
   });
 
-  it('selects the medical file and the contact details only for the case they are released for', async () => {
+  it('reads a batch whose cases differ in what is released with one statement', async () => {
     const [open, closed] = files as [(typeof files)[number], (typeof files)[number]];
     statements.length = 0;
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${ms.type} { caseRef person { familyName contact { phone } } medical { fitToTravel } } } }`;
@@ -104,12 +121,38 @@ describe.each(MEMBER_STATE_SYSTEMS)('$system.name reads no denied part of a file
       { caseRef: open.ref, person: { familyName: open.person.familyName, contact: { phone: open.person.contact!.phone } }, medical: { fitToTravel: open.medical!.fitToTravel } },
       { caseRef: closed.ref, person: { familyName: closed.person.familyName, contact: null }, medical: null },
     ]);
-    expect(statements.map((s) => ({ refs: s.refs, readsMedical: s.sql.includes(ms.medicalTable), readsPhone: s.sql.includes(ms.phone) }))).toEqual([
-      { refs: [open.ref], readsMedical: true, readsPhone: true },
-      { refs: [closed.ref], readsMedical: false, readsPhone: false },
-    ]);
-    const closedRow = statements[1]!.rows[0] as Record<string, unknown> & Record<typeof ms.person, Record<string, unknown>>;
+    expect(statements.map((s) => s.refs)).toEqual([[open.ref, closed.ref]]);
+  });
+
+  it('runs the medical subquery only for the case it is released for, and returns no contact detail of the other', async () => {
+    const [open, closed] = files as [(typeof files)[number], (typeof files)[number]];
+    statements.length = 0;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${ms.type} { caseRef person { familyName contact { phone } } medical { fitToTravel } } } }`;
+    await signedFetch(
+      server.url,
+      { body: JSON.stringify({ query, variables: { r: [open, closed].map((c) => ({ __typename: ms.type, caseRef: c.ref })) } }) },
+      { decisions: caller({ [open.ref]: [], [closed.ref]: ['HEALTH', 'CONTACT'] }).decisions },
+    );
+    const [statement] = statements as [(typeof statements)[number]];
+    // The medical part ran once (for the open file), the travel part, released for both, twice.
+    expect(await loopsReading(statement, ms.medicalTable)).toEqual([1]);
+    expect(await loopsReading(statement, ms.travelTable)).toEqual([2]);
+    const closedRow = statement.rows.find((row) => Object.values(row).includes(closed.ref)) as Record<string, unknown> & Record<typeof ms.person, Record<string, unknown>>;
     expect([closedRow[ms.medical], ...ms.contact.map((column) => closedRow[ms.person][column])]).toEqual([null, null, null, null]);
+  });
+
+  it('reads no part at all that no case of the batch is released for', async () => {
+    const [first, second] = files as [(typeof files)[number], (typeof files)[number]];
+    statements.length = 0;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${ms.type} { caseRef medical { fitToTravel } } } }`;
+    await signedFetch(
+      server.url,
+      { body: JSON.stringify({ query, variables: { r: [first, second].map((c) => ({ __typename: ms.type, caseRef: c.ref })) } }) },
+      { decisions: caller({ [first.ref]: ['HEALTH'], [second.ref]: ['HEALTH'] }).decisions },
+    );
+    expect(statements.map((s) => ({ refs: s.refs, readsMedical: s.sql.includes(ms.medicalTable), readsPhone: s.sql.includes(ms.phone) }))).toEqual([
+      { refs: [first.ref, second.ref], readsMedical: false, readsPhone: true },
+    ]);
   });
 });
 
