@@ -29,6 +29,14 @@ export interface FinishedResult {
   cases: CaseAccesses;
 }
 
+interface CaseEntry {
+  slots: Set<number>;
+  /** The same slots in the order first touched, and whether that order is ascending. */
+  order: number[];
+  ascending: boolean;
+  reasons: Map<string, { released: boolean; reason: string; rule: string }>;
+}
+
 /**
  * What was released and denied, per case, collected during the walk. It runs for every personal
  * field of every case, so a field costs two map look-ups: each distinct (path, category,
@@ -39,11 +47,17 @@ export interface FinishedResult {
 class AccessSummary {
   private readonly slots: { released: boolean; category: string; path: string }[] = [];
   private readonly slotIds = [new Map<string, Map<string, number>>(), new Map<string, Map<string, number>>()];
-  private readonly byCase = new Map<string, { slots: Set<number>; reasons: Map<string, { released: boolean; reason: string; rule: string }> }>();
+  private readonly byCase = new Map<string, CaseEntry>();
+  /** The case the last field belonged to: a walk hands an object's fields one after another. */
+  private lastRef: string | null = null;
+  private lastEntry: CaseEntry | null = null;
 
-  touch(ref: string) {
+  touch(ref: string): CaseEntry {
+    if (ref === this.lastRef) return this.lastEntry!;
     let entry = this.byCase.get(ref);
-    if (!entry) this.byCase.set(ref, (entry = { slots: new Set(), reasons: new Map() }));
+    if (!entry) this.byCase.set(ref, (entry = { slots: new Set(), order: [], ascending: true, reasons: new Map() }));
+    this.lastRef = ref;
+    this.lastEntry = entry;
     return entry;
   }
 
@@ -57,7 +71,11 @@ class AccessSummary {
       byCategory.set(category, slot);
     }
     const entry = this.touch(ref);
-    entry.slots.add(slot);
+    if (!entry.slots.has(slot)) {
+      entry.slots.add(slot);
+      if (entry.order.length > 0 && slot < entry.order[entry.order.length - 1]!) entry.ascending = false;
+      entry.order.push(slot);
+    }
     const key = released ? category : `!${category}`;
     if (!entry.reasons.has(key)) entry.reasons.set(key, { released, reason, rule });
   }
@@ -73,7 +91,8 @@ class AccessSummary {
     };
     for (const ref of [...this.byCase.keys()].sort()) {
       const entry = this.byCase.get(ref)!;
-      const slots = [...entry.slots].sort((a, b) => a - b);
+      // Slots are numbered as the walk first meets them, so most cases touched theirs in order.
+      const slots = entry.ascending ? entry.order : [...entry.order].sort((a, b) => a - b);
       const reasons = [...entry.reasons].map(([key, r]) => `${key}|${r.reason}|${r.rule}`).sort();
       const signature = `${slots.join(',')}#${reasons.join(',')}`;
       let access = patterns.get(signature);
@@ -197,10 +216,20 @@ export function finishResult(
   data: Record<string, unknown> | null | undefined,
   priorErrors: readonly GraphQLError[],
   removed: ReadonlyMap<string, StaticDenial>,
-  decisionsOf: (ref: string) => ReadonlyMap<string, Decision> | undefined,
+  decisionsOfCase: (ref: string) => ReadonlyMap<string, Decision> | undefined,
 ): FinishedResult {
   const operation = getOperationAST(document, operationName);
   const summary = new AccessSummary();
+  // The decisions of the case of the last field asked: an object's fields come one after another.
+  let decidedRef: string | null = null;
+  let decided: ReadonlyMap<string, Decision> | undefined;
+  const decisionsOf = (ref: string) => {
+    if (ref !== decidedRef) {
+      decidedRef = ref;
+      decided = decisionsOfCase(ref);
+    }
+    return decided;
+  };
   const deny = (ref: string, category: string, code: string, rule: string, path: string) => summary.add(ref, false, category, code, rule, path);
   const fragments = fragmentsOf(document);
   const argumentRefs = operation ? rootArgumentRefs({ metadata, fragments, variables }, operation) : new Map<string, string>();
@@ -238,6 +267,7 @@ export function finishResult(
     else omitted++;
   };
   // Helper keys are removed after the walk: fragments on the same object still need them.
+  /** The objects that carry a helper key. */
   const visited: ResultObject[] = [];
   const root = operation ? rootTypeOf(metadata, operation) : undefined;
   if (operation && root && data) {
@@ -247,10 +277,15 @@ export function finishResult(
         fragments,
         variables,
         onObject: (object, keys) => {
-          visited.push(object);
           // What the record says is what the response holds: a key the operation does not ask of
           // this object (its type seen otherwise than the engine saw it) is not served unrecorded.
-          for (const key in object) if (!keys.has(key) && !HELPER_KEYS.has(key)) delete object[key];
+          let helpers = false;
+          for (const key in object) {
+            if (keys.has(key)) continue;
+            if (HELPER_KEYS.has(key)) helpers = true;
+            else delete object[key];
+          }
+          if (helpers) visited.push(object);
         },
         onField: ({ parent, typename, field, infos, key, object, path, pattern: at, patterns, ref, collected }) => {
           // A field selected on several static types (through fragments) was planned when any of

@@ -341,7 +341,7 @@ function objectsOf(collector: Collector, selectionSets: readonly SelectionSetNod
     return;
   }
   const object = value as ResultObject;
-  const named = object[TYPE_KEY] ?? (isObjectType(parent) ? parent.name : object.__typename);
+  const named = isObjectType(parent) ? parent.name : (object[TYPE_KEY] ?? object.__typename);
   const { fields, children, nested } = collector.collect(selectionSets, parent, typeof named === 'string' ? named : undefined);
   onObject(object);
   for (const i of nested) objectsOf(collector, fields[i]!.selectionSets, children[i]!, object[fields[i]!.key], onObject);
@@ -363,8 +363,9 @@ function walkValue(walk: Walk, selectionSets: readonly SelectionSetNode[], paren
 
 function walkObject(walk: Walk, selectionSets: readonly SelectionSetNode[], parent: GraphQLCompositeType, object: ResultObject, path: ResponsePath, pattern: string, inherited: string | null): void {
   const { context, collector, patterns, visit } = walk;
-  // The runtime type as the gateway asked for it on abstract types; on an object type it is the type.
-  const named = object[TYPE_KEY] ?? (isObjectType(parent) ? parent.name : object.__typename);
+  // On an object type the runtime type is the type (the gateway selects its type key only on
+  // abstract types, staticPlan.ts), so only abstract ones read a key of the response object.
+  const named = isObjectType(parent) ? parent.name : (object[TYPE_KEY] ?? object.__typename);
   const typename = typeof named === 'string' ? named : undefined;
   const { fields, keys, children } = collector.collect(selectionSets, parent, typename);
   const ref = helperRefOf(object) ?? inherited ?? soleChildRef(object, fields);
