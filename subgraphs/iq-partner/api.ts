@@ -18,9 +18,19 @@ export const MAX_LOOKUP_REFS = 500;
 export const RECORD_PARTS = ['assistance_services', 'health_services', 'visits', 'assessments'] as const;
 export type RecordPart = (typeof RECORD_PARTS)[number];
 
+const Parts = z.array(z.enum(RECORD_PARTS)).max(RECORD_PARTS.length);
+
+/**
+ * `leave_out` applies to every reference; `leave_out_for` adds parts to leave out for particular
+ * references, so a batch whose cases differ in what may be read is still one lookup.
+ */
 export const LookupRequest = z.strictObject({
   eu_refs: z.array(z.string().regex(CASE_REF_PATTERN)).max(MAX_LOOKUP_REFS),
-  leave_out: z.array(z.enum(RECORD_PARTS)).max(RECORD_PARTS.length).optional(),
+  leave_out: Parts.optional(),
+  leave_out_for: z
+    .record(z.string().regex(CASE_REF_PATTERN), Parts)
+    .refine((byRef) => Object.keys(byRef).length <= MAX_LOOKUP_REFS, { message: `at most ${MAX_LOOKUP_REFS} references` })
+    .optional(),
 });
 export type LookupRequest = z.infer<typeof LookupRequest>;
 

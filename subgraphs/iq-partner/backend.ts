@@ -151,33 +151,65 @@ export const HEALTH_SERVICE_TYPES: readonly string[] = Object.entries(SERVICE_TY
   .map(([code]) => code);
 
 /**
- * The beneficiaries of many EU references in ONE statement, without reading the parts in
- * `leaveOut`: left-out services are not selected, left-out visits and assessments not queried.
+ * The beneficiaries of many EU references in ONE statement, without reading the parts left out:
+ * `leaveOut` for every reference, `leaveOutFor` for particular ones. A part left out for every
+ * reference is not in the statement at all; one left out for some is guarded per row (`CASE WHEN
+ * m.marja_urubi = ANY($n)`, which PostgreSQL evaluates only for the rows that take it), and the
+ * services are filtered per row by kind (health or assistance) in the subquery itself.
  */
-export async function lookupBeneficiaries(db: Db, euRefs: readonly string[], leaveOut: ReadonlySet<RecordPart> = new Set()): Promise<ApiBeneficiary[]> {
-  const assistance = !leaveOut.has('assistance_services');
-  const health = !leaveOut.has('health_services');
-  const services =
-    assistance || health
-      ? `COALESCE((SELECT json_agg(json_build_object(
+export async function lookupBeneficiaries(
+  db: Db,
+  euRefs: readonly string[],
+  leaveOut: ReadonlySet<RecordPart> = new Set(),
+  leaveOutFor: ReadonlyMap<string, ReadonlySet<RecordPart>> = new Map(),
+): Promise<ApiBeneficiary[]> {
+  const parameters: unknown[] = [euRefs];
+  const parameter = (value: unknown) => `$${parameters.push(value)}`;
+  /** TRUE/FALSE when the part is read for every reference or none, else the per-row condition. */
+  const readFor = (part: RecordPart): string => {
+    if (leaveOut.has(part)) return 'FALSE';
+    const reading = euRefs.filter((ref) => !leaveOutFor.get(ref)?.has(part));
+    if (reading.length === euRefs.length) return 'TRUE';
+    if (reading.length === 0) return 'FALSE';
+    return `m.marja_urubi = ANY(${parameter(reading)}::text[])`;
+  };
+  const guarded = (when: string, sql: string, empty: string) => (when === 'TRUE' ? sql : when === 'FALSE' ? empty : `CASE WHEN ${when} THEN ${sql} ELSE ${empty} END`);
+  const assistance = readFor('assistance_services');
+  const health = readFor('health_services');
+  const anyServices = assistance === 'TRUE' || health === 'TRUE' ? 'TRUE' : assistance === 'FALSE' ? health : health === 'FALSE' ? assistance : `(${assistance} OR ${health})`;
+  let kinds = '';
+  // (A parameter the statement does not use would be refused: its type cannot be inferred.)
+  if (anyServices !== 'FALSE' && !(assistance === 'TRUE' && health === 'TRUE')) {
+    const types = parameter(HEALTH_SERVICE_TYPES);
+    const healthKinds = health === 'TRUE' ? `k.naw_khidma = ANY(${types}::text[])` : health === 'FALSE' ? null : `(k.naw_khidma = ANY(${types}::text[]) AND ${health})`;
+    const assistanceKinds = assistance === 'TRUE' ? `k.naw_khidma <> ALL(${types}::text[])` : assistance === 'FALSE' ? null : `(k.naw_khidma <> ALL(${types}::text[]) AND ${assistance})`;
+    kinds = `AND (${[healthKinds, assistanceKinds].filter((term) => term !== null).join(' OR ') || 'FALSE'})`;
+  }
+  const services = guarded(
+    anyServices,
+    `COALESCE((SELECT json_agg(json_build_object(
                         'service_type', k.naw_khidma, 'date', to_char(k.tarikh, 'YYYYMMDD'),
                         'amount_eur', k.mablagh_euro, 'sessions', k.jalasat) ORDER BY k.tasalsul)
                       FROM iq_partner.khidma k WHERE k.ramz_mustafid = m.ramz_mustafid
-                      ${assistance && health ? '' : `AND k.naw_khidma ${health ? '= ANY' : '<> ALL'}($2::text[])`}), '[]'::json)`
-      : `'[]'::json`;
-  const visits = leaveOut.has('visits')
-    ? `'[]'::json`
-    : `COALESCE((SELECT json_agg(json_build_object(
+                      ${kinds}), '[]'::json)`,
+    `'[]'::json`,
+  );
+  const visits = guarded(
+    readFor('visits'),
+    `COALESCE((SELECT json_agg(json_build_object(
                         'visit_date', to_char(z.tarikh, 'YYYYMMDD'), 'channel', z.wasila, 'in_country', z.fil_balad)
                         ORDER BY z.tarikh, z.tasalsul)
-                      FROM iq_partner.ziyara z WHERE z.ramz_mustafid = m.ramz_mustafid), '[]'::json)`;
-  const assessment = leaveOut.has('assessments')
-    ? 'NULL::json'
-    : `(SELECT json_build_object('date', to_char(t.tarikh, 'YYYYMMDD'), 'economic', t.iqtisadi,
+                      FROM iq_partner.ziyara z WHERE z.ramz_mustafid = m.ramz_mustafid), '[]'::json)`,
+    `'[]'::json`,
+  );
+  const assessment = guarded(
+    readFor('assessments'),
+    `(SELECT json_build_object('date', to_char(t.tarikh, 'YYYYMMDD'), 'economic', t.iqtisadi,
                                       'social', t.ijtimai, 'psychosocial', t.nafsi)
              FROM iq_partner.taqyim t WHERE t.ramz_mustafid = m.ramz_mustafid
-             ORDER BY t.tarikh DESC LIMIT 1)`;
-  const filtered = (assistance || health) && !(assistance && health);
+             ORDER BY t.tarikh DESC LIMIT 1)`,
+    'NULL::json',
+  );
   return db.query<ApiBeneficiary>(
     `SELECT m.ramz_mustafid AS beneficiary_code,
             m.marja_urubi AS eu_reference,
@@ -186,7 +218,7 @@ export async function lookupBeneficiaries(db: Db, euRefs: readonly string[], lea
             ${assessment} AS latest_assessment
      FROM iq_partner.mustafid m
      WHERE m.marja_urubi = ANY($1::text[])`,
-    filtered ? [euRefs, HEALTH_SERVICE_TYPES] : [euRefs],
+    parameters,
   );
 }
 

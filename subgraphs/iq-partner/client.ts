@@ -19,15 +19,19 @@ export class PartnerClient {
 
   /**
    * One POST for all references; the caller (a DataLoader) keeps batches within the API's limit.
-   * The partner does not read the parts in `leaveOut`.
+   * The partner does not read the parts in `leaveOut`, nor for a reference those `leaveOutFor` names.
    */
-  async lookup(euRefs: readonly string[], leaveOut: readonly RecordPart[] = []): Promise<ApiBeneficiary[]> {
+  async lookup(euRefs: readonly string[], leaveOut: readonly RecordPart[] = [], leaveOutFor: Readonly<Record<string, readonly RecordPart[]>> = {}): Promise<ApiBeneficiary[]> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${LOOKUP_PATH}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(leaveOut.length > 0 ? { eu_refs: euRefs, leave_out: leaveOut } : { eu_refs: euRefs }),
+        body: JSON.stringify({
+          eu_refs: euRefs,
+          ...(leaveOut.length > 0 ? { leave_out: leaveOut } : {}),
+          ...(Object.keys(leaveOutFor).length > 0 ? { leave_out_for: leaveOutFor } : {}),
+        }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch {

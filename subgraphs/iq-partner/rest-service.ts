@@ -65,7 +65,8 @@ export async function startPartnerRestService(db: Db, options: PartnerRestOption
         .code(400)
         .send(apiError('INVALID_LOOKUP', `Expected {"eu_refs": [...]} with at most ${MAX_LOOKUP_REFS} EU case references; invalid: ${where}.`));
     }
-    const response: LookupResponse = { results: await lookupBeneficiaries(db, parsed.data.eu_refs, new Set(parsed.data.leave_out)) };
+    const leaveOutFor = new Map(Object.entries(parsed.data.leave_out_for ?? {}).map(([ref, parts]) => [ref, new Set(parts)] as const));
+    const response: LookupResponse = { results: await lookupBeneficiaries(db, parsed.data.eu_refs, new Set(parsed.data.leave_out), leaveOutFor) };
     return response;
   });
 

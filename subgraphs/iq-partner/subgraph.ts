@@ -6,9 +6,9 @@
 import DataLoader from 'dataloader';
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
-import { statisticsSigned, type KitContext, type SubgraphModule } from '../kit/index.js';
+import { byKeys, statisticsSigned, type KitContext, type ReleasedCategories, type SubgraphModule } from '../kit/index.js';
 import { isCaseRef, type DataCategory } from '../../contract/index.js';
-import { MAX_LOOKUP_REFS, type ApiBeneficiary, type RecordPart } from './api.js';
+import { MAX_LOOKUP_REFS, RECORD_PARTS, type ApiBeneficiary, type RecordPart } from './api.js';
 import type { PartnerClient } from './client.js';
 import { EMPTY_CONTRIBUTION, IQ_STATISTICS_SDL, partnerContribution } from './statistics.js';
 import { mapPartnerFile, type ReintegrationPartnerFile } from './mapping.js';
@@ -42,19 +42,36 @@ function leftOut(released: ReadonlySet<DataCategory>): RecordPart[] {
   ];
 }
 
+/**
+ * One lookup for a batch: the parts left out for every case as `leave_out`, the others per case
+ * as `leave_out_for` (cases that share a decision vector share one released set, so one list).
+ */
+async function lookUpReleased(client: PartnerClient, refs: readonly string[], released: ReleasedCategories): Promise<(ApiBeneficiary | null)[]> {
+  const bySet = new Map<ReadonlySet<DataCategory>, RecordPart[]>();
+  const parts = refs.map((ref) => {
+    const categories = released.for(ref);
+    let out = bySet.get(categories);
+    if (!out) bySet.set(categories, (out = leftOut(categories)));
+    return out;
+  });
+  const everywhere = RECORD_PARTS.filter((part) => parts.every((out) => out.includes(part)));
+  const perCase: Record<string, RecordPart[]> = {};
+  refs.forEach((ref, i) => {
+    const extra = parts[i]!.filter((part) => !everywhere.includes(part));
+    if (extra.length > 0) perCase[ref] = extra;
+  });
+  return byKeys(refs, await client.lookup(refs, everywhere, perCase), (record) => record.eu_reference);
+}
+
 /** `partner` is the participant id reported on every file. */
 export function iqPartnerSubgraph(client: PartnerClient, partner: string): SubgraphModule<IqPartnerLoaders> {
   return {
     name: 'iq-partner',
     typeDefs: IQ_PARTNER_SDL,
-    // Each batch is looked up group by group of cases sharing what is released to this request,
-    // each lookup asking the partner to leave out the parts of denied categories: never read.
+    // Each batch is one lookup asking the partner to leave out the parts of denied categories,
+    // for every case or for the cases they are denied for: never read.
     createLoaders: (_caller, released) => ({
-      partnerFiles: new DataLoader<string, ApiBeneficiary | null>(
-        (refs) =>
-          released.byReleased(refs, async (group, categories) => new Map((await client.lookup(group, leftOut(categories))).map((record) => [record.eu_reference, record]))),
-        { maxBatchSize: MAX_LOOKUP_REFS },
-      ),
+      partnerFiles: new DataLoader<string, ApiBeneficiary | null>((refs) => lookUpReleased(client, refs, released), { maxBatchSize: MAX_LOOKUP_REFS }),
     }),
     checkHealth: () => client.health(),
     resolvers: {

@@ -137,6 +137,13 @@ describe('iq-partner subgraph', () => {
     expect(await lookup('{"eu_refs": [')).toMatchObject({ status: 400, json: { error: { code: 'MALFORMED_REQUEST' } } });
   });
 
+  it('REST backend rejects a per-reference leave-out keyed by anything but a case reference, or naming an unknown part', async () => {
+    const ref = 'EU-2024-000001';
+    expect(await lookup(JSON.stringify({ eu_refs: [ref], leave_out_for: { 'not-a-ref': ['visits'] } }))).toMatchObject({ status: 400, json: { error: { code: 'INVALID_LOOKUP' } } });
+    expect(await lookup(JSON.stringify({ eu_refs: [ref], leave_out_for: { [ref]: ['passport'] } }))).toMatchObject({ status: 400, json: { error: { code: 'INVALID_LOOKUP' } } });
+    expect((await lookup(JSON.stringify({ eu_refs: [ref], leave_out_for: { [ref]: ['visits'] } }))).status).toBe(200);
+  });
+
   it('REST backend rejects a lookup of more than 500 references with 400', async () => {
     const refs = [...syntheticCases(501)].map((c) => c.ref);
     expect(await lookup(JSON.stringify({ eu_refs: refs }))).toMatchObject({ status: 400, json: { error: { code: 'INVALID_LOOKUP' } } });
