@@ -10,7 +10,7 @@ import type { Policy } from '../../auth/policy.js';
 import { caseRefIn, DECISION_MISSING, decodeOutcome, encodeOutcome, RELEASED, type DataCategory } from '../../contract/index.js';
 import type { AccessMetadata } from './metadata.js';
 import type { DecisionVector, Incident, RequestAccess } from './RequestAccess.js';
-import { helperRefOf, walkObjects, walkPlanFor, walkSelectionSet, type FieldVisit, type ResultObject } from './walk.js';
+import { helperRefOf, walkObjects, walkPlanFor, walkSelectionSet, type FieldVisit, type ResultObject, type WalkContext } from './walk.js';
 
 export interface SubgraphResponse {
   data?: Record<string, unknown> | null;
@@ -125,7 +125,13 @@ export async function recheckSubgraphResponse(
     }
     return true;
   };
-  for (const target of targets) walkSelectionSet({ metadata, fragments, variables: plan.context.variables, onField: check(target.entity) }, target.selectionSet, target.parent, target.value, target.path, target.ref, plan);
+  // One walk context per kind of target, not one per entity of the answer.
+  const contexts = new Map<boolean, WalkContext>();
+  for (const target of targets) {
+    let context = contexts.get(target.entity);
+    if (!context) contexts.set(target.entity, (context = { metadata, fragments, variables: plan.context.variables, onField: check(target.entity) }));
+    walkSelectionSet(context, target.selectionSet, target.parent, target.value, target.path, target.ref, plan);
+  }
   if (incidents.length > 0) (response as { errors?: readonly GraphQLFormattedError[] }).errors = errors;
   return incidents;
 }
