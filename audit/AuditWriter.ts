@@ -45,10 +45,15 @@ interface Serialised {
 }
 
 /**
- * Inserts the rows given as fifteen parallel arrays ($1 … $15) — `body` is the canonical JSON
- * exactly as hashed — and counts them into `audit.hourly` in the same statement, so the rollup
- * the timelines read can never disagree with the records committed. `guard` is a condition the
- * insert waits on (the compare-and-set of the chain head), or ''.
+ * Inserts the rows given as fifteen parallel lists ($1 … $15) and counts them into `audit.hourly`
+ * in the same statement, so the rollup the timelines read can never disagree with the records
+ * committed. `guard` is a condition the insert waits on (the compare-and-set of the chain head), or ''.
+ *
+ * The bodies ($12, the canonical JSON exactly as hashed) and the three hashes ($13 … $15, hex) go
+ * as one text each, split by the server, not as text arrays: an array's every element is quoted
+ * and escaped by the driver and unescaped again by the server, and a body is ~1.5 KB of JSON full
+ * of quotes (docs/BENCHMARKS.md § Audit store, "Group commit"). Canonical JSON never holds a raw
+ * newline (JSON escapes every control character; `serialise` checks anyway), hex never a comma.
  */
 function insertBatch(guard: string): string {
   return `inserted AS (
@@ -56,7 +61,8 @@ function insertBatch(guard: string): string {
     SELECT t.seq, t.id::uuid, t.recorded_at::timestamptz, t.kind, t.request_id, t.organisation, t.official_id, t.purpose, t.outcome,
            COALESCE(string_to_array(NULLIF(t.cases, ''), ','), '{}'), t.statistics_question, t.body, t.content_hash, t.prev_hash, t.hash
     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                $10::text[], $11::text[], string_to_array($12::text, E'\\n'),
+                string_to_array($13::text, ','), string_to_array($14::text, ','), string_to_array($15::text, ','))
       AS t(seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, statistics_question, body, content_hash, prev_hash, hash)
     ${guard}
     RETURNING seq, recorded_at, organisation, purpose, outcome
@@ -173,6 +179,8 @@ export class AuditWriter {
     for (const pending of pendings) {
       try {
         const body = canonicalJson(pending.content);
+        // The batch's bodies travel newline-separated (insertBatch): a body holding one would split.
+        if (body.includes('\n')) throw new TypeError('audit record body holds a raw newline');
         batch.push({ pending, body, contentHash: sha256Hex(body) });
       } catch (error) {
         pending.reject(error as Error);
@@ -226,10 +234,10 @@ export class AuditWriter {
       columns.map((c) => c.outcome),
       columns.map((c) => c.cases.join(',')),
       columns.map((c) => c.statistics_question),
-      rows.map((r) => r.record.body),
-      rows.map((r) => r.record.contentHash),
-      rows.map((r) => r.prev),
-      rows.map((r) => r.hash),
+      rows.map((r) => r.record.body).join('\n'),
+      rows.map((r) => r.record.contentHash).join(','),
+      rows.map((r) => r.prev).join(','),
+      rows.map((r) => r.hash).join(','),
     ];
   }
 
