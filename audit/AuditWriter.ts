@@ -3,7 +3,8 @@
  * store, so the gateway can hold each response until its record is durable — and refuse to
  * serve it if the write fails. While one batch is being committed, new records queue up and go
  * together in the next transaction: under load, one commit carries many requests' records
- * instead of costing each request a round trip.
+ * instead of costing each request a round trip. Up to `pipeline` batches are in flight: the next
+ * is serialised, chained and sent while the one ahead commits.
  *
  * The chain stays one sequence even with many gateway replicas writing to the same PostgreSQL:
  * a batch is one statement that moves the single chain-head row from the head this writer last
@@ -28,6 +29,12 @@ export interface AuditWriterOptions {
   checkpointIntervalMs?: number;
   /** Records per transaction at most. @default 500 */
   maxBatch?: number;
+  /**
+   * Batches sent before the one ahead has committed, at most: while one commits, the next is
+   * serialised, chained from the head the first will leave and sent, so the hub's CPU and the
+   * store's work on the two overlap. 1 is one batch at a time. @default 2
+   */
+  pipeline?: number;
 }
 
 interface Pending {
@@ -45,10 +52,15 @@ interface Serialised {
 }
 
 /**
- * Inserts the rows given as fifteen parallel arrays ($1 … $15) — `body` is the canonical JSON
- * exactly as hashed — and counts them into `audit.hourly` in the same statement, so the rollup
- * the timelines read can never disagree with the records committed. `guard` is a condition the
- * insert waits on (the compare-and-set of the chain head), or ''.
+ * Inserts the rows given as fifteen parallel lists ($1 … $15) and counts them into `audit.hourly`
+ * in the same statement, so the rollup the timelines read can never disagree with the records
+ * committed. `guard` is a condition the insert waits on (the compare-and-set of the chain head), or ''.
+ *
+ * The bodies ($12, the canonical JSON exactly as hashed) and the three hashes ($13 … $15, hex) go
+ * as one text each, split by the server, not as text arrays: an array's every element is quoted
+ * and escaped by the driver and unescaped again by the server, and a body is ~1.5 KB of JSON full
+ * of quotes (docs/BENCHMARKS.md § Audit store, "Group commit"). Canonical JSON never holds a raw
+ * newline (JSON escapes every control character; `serialise` checks anyway), hex never a comma.
  */
 function insertBatch(guard: string): string {
   return `inserted AS (
@@ -56,7 +68,8 @@ function insertBatch(guard: string): string {
     SELECT t.seq, t.id::uuid, t.recorded_at::timestamptz, t.kind, t.request_id, t.organisation, t.official_id, t.purpose, t.outcome,
            COALESCE(string_to_array(NULLIF(t.cases, ''), ','), '{}'), t.statistics_question, t.body, t.content_hash, t.prev_hash, t.hash
     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                $10::text[], $11::text[], string_to_array($12::text, E'\\n'),
+                string_to_array($13::text, ','), string_to_array($14::text, ','), string_to_array($15::text, ','))
       AS t(seq, id, recorded_at, kind, request_id, organisation, official_id, purpose, outcome, cases, statistics_question, body, content_hash, prev_hash, hash)
     ${guard}
     RETURNING seq, recorded_at, organisation, purpose, outcome
@@ -78,14 +91,21 @@ export class AuditUnavailableError extends Error {
 
 export class AuditWriter {
   private queue: Pending[] = [];
-  private flushing: Promise<void> | null = null;
+  /** Batches sent and not yet settled (each settles by resolving or rejecting its records, never by throwing). */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** A send is due at the end of this turn of the event loop (`schedule`). */
+  private gathering = false;
   private readonly timer: NodeJS.Timeout;
   private readonly checkpointEvery: number;
   private readonly checkpointIntervalMs: number;
   private readonly maxBatch: number;
+  private readonly pipeline: number;
   private closed = false;
-  /** The head as of this writer's last commit; null until known (or after a failure). */
-  private head: { seq: number; hash: string } | null = null;
+  /**
+   * The head the chain will have once every batch sent has committed; null until known (or after
+   * a failure). Only a guess to compare-and-set against: a wrong one costs a retry under the lock.
+   */
+  private tail: { seq: number; hash: string } | null = null;
   /** The newest checkpoint this writer knows of; null until read. Another replica's may be newer. */
   private lastCheckpoint: { seq: number; signedAt: number } | null = null;
   readonly stats = { written: 0, batches: 0, failedBatches: 0, checkpoints: 0, lastBatchSize: 0, lastCommitMs: 0 };
@@ -98,6 +118,7 @@ export class AuditWriter {
     this.checkpointEvery = options.checkpointEvery ?? 1000;
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 10_000;
     this.maxBatch = options.maxBatch ?? 500;
+    this.pipeline = Math.max(1, options.pipeline ?? 2);
     // Seals the tail of the chain even when traffic stops.
     this.timer = setInterval(() => void this.checkpointIfDue(true).catch(() => {}), this.checkpointIntervalMs);
     this.timer.unref();
@@ -124,7 +145,10 @@ export class AuditWriter {
 
   /** Waits until everything appended so far is committed (or has failed). */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      if (this.inFlight.size > 0) await Promise.race(this.inFlight);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Drains the queue, seals the chain with a final checkpoint, stops the timer. */
@@ -135,31 +159,52 @@ export class AuditWriter {
     await this.checkpointIfDue(true).catch(() => {});
   }
 
+  /**
+   * Sends at the end of this turn of the event loop, so that every record appended in it — above
+   * all by the requests whose records were just committed — joins the same batch.
+   */
   private schedule(): void {
-    if (this.flushing) return;
-    this.flushing = this.drain().finally(() => {
-      this.flushing = null;
-      if (this.queue.length > 0) this.schedule();
+    if (this.gathering) return;
+    this.gathering = true;
+    setImmediate(() => {
+      this.gathering = false;
+      this.send();
     });
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.serialise(this.queue.splice(0, this.maxBatch));
+  /**
+   * Fills the free places of the pipeline, the queue shared evenly between them (each batch at
+   * most `maxBatch`). A batch goes ahead of an uncommitted one only when the head that one leaves
+   * is known: the first batch, and the first after a failure, extend the chain alone, under the lock.
+   */
+  private send(): void {
+    while (this.queue.length > 0 && this.inFlight.size < this.pipeline && (this.inFlight.size === 0 || this.tail !== null)) {
+      const free = this.tail === null ? 1 : this.pipeline - this.inFlight.size;
+      const size = Math.min(this.maxBatch, Math.ceil(this.queue.length / free));
+      const batch = this.serialise(this.queue.splice(0, size));
       if (batch.length === 0) continue;
-      const started = performance.now();
-      try {
-        const placed = await this.commit(batch);
-        this.stats.written += batch.length;
-        this.stats.batches++;
-        this.stats.lastBatchSize = batch.length;
-        this.stats.lastCommitMs = performance.now() - started;
-        batch.forEach(({ pending }, i) => pending.resolve(placed[i]!));
-      } catch (error) {
-        this.stats.failedBatches++;
-        const failure = new AuditUnavailableError(error);
-        for (const { pending } of batch) pending.reject(failure);
-      }
+      const settled: Promise<void> = this.commitBatch(batch).finally(() => {
+        this.inFlight.delete(settled);
+        if (this.queue.length > 0) this.schedule();
+      });
+      this.inFlight.add(settled);
+    }
+  }
+
+  /** Commits one batch and settles its records: each resolves with its place, or all reject. */
+  private async commitBatch(batch: Serialised[]): Promise<void> {
+    const started = performance.now();
+    try {
+      const placed = await this.commit(batch);
+      this.stats.written += batch.length;
+      this.stats.batches++;
+      this.stats.lastBatchSize = batch.length;
+      this.stats.lastCommitMs = performance.now() - started;
+      batch.forEach(({ pending }, i) => pending.resolve(placed[i]!));
+    } catch (error) {
+      this.stats.failedBatches++;
+      const failure = new AuditUnavailableError(error);
+      for (const { pending } of batch) pending.reject(failure);
     }
   }
 
@@ -173,6 +218,8 @@ export class AuditWriter {
     for (const pending of pendings) {
       try {
         const body = canonicalJson(pending.content);
+        // The batch's bodies travel newline-separated (insertBatch): a body holding one would split.
+        if (body.includes('\n')) throw new TypeError('audit record body holds a raw newline');
         batch.push({ pending, body, contentHash: sha256Hex(body) });
       } catch (error) {
         pending.reject(error as Error);
@@ -181,19 +228,28 @@ export class AuditWriter {
     return batch;
   }
 
+  /**
+   * Chains the batch from the expected tail and moves the tail past it before anything is awaited,
+   * so the next batch can be chained and sent while this one commits.
+   */
   private async commit(batch: Serialised[]): Promise<{ seq: number; hash: string }[]> {
+    const expected = this.tail;
+    const rows = expected ? this.chained(expected, batch) : null;
+    if (rows) this.tail = { seq: rows[rows.length - 1]!.seq, hash: rows[rows.length - 1]!.hash };
     try {
-      const expected = this.head;
-      const placed = expected ? await this.commitAfter(expected, batch) : null;
+      const placed = expected && rows ? await this.commitAfter(expected, rows) : null;
       if (placed) {
         await this.checkpointIfDue().catch(() => {
           // Sealing is retried after the next batch and by the timer; the records are committed.
         });
         return placed;
       }
+      // The head moved under this writer (another replica, or a batch ahead failed): no more
+      // batches go ahead on the guess until the lock has told where the chain is.
+      if (expected) this.tail = null;
       return await this.commitLocked(batch);
     } catch (error) {
-      this.head = null;
+      this.tail = null;
       this.lastCheckpoint = null;
       throw error;
     }
@@ -226,16 +282,19 @@ export class AuditWriter {
       columns.map((c) => c.outcome),
       columns.map((c) => c.cases.join(',')),
       columns.map((c) => c.statistics_question),
-      rows.map((r) => r.record.body),
-      rows.map((r) => r.record.contentHash),
-      rows.map((r) => r.prev),
-      rows.map((r) => r.hash),
+      rows.map((r) => r.record.body).join('\n'),
+      rows.map((r) => r.record.contentHash).join(','),
+      rows.map((r) => r.prev).join(','),
+      rows.map((r) => r.hash).join(','),
     ];
   }
 
-  /** One statement: move the head from `expected` and insert the batch, or do nothing if it moved. */
-  private async commitAfter(expected: { seq: number; hash: string }, batch: Serialised[]): Promise<{ seq: number; hash: string }[] | null> {
-    const rows = this.chained(expected, batch);
+  /**
+   * One statement: move the head from `expected` and insert the batch, or do nothing if it moved.
+   * Sent behind an uncommitted batch, it waits on PostgreSQL's lock of the head row until that one
+   * commits (then sees the head it left) or rolls back (then sees the old head and does nothing).
+   */
+  private async commitAfter(expected: { seq: number; hash: string }, rows: ReturnType<AuditWriter['chained']>): Promise<{ seq: number; hash: string }[] | null> {
     const last = rows[rows.length - 1]!;
     const inserted = await this.db.query<{ seq: number }>(
       `WITH moved AS (
@@ -246,7 +305,6 @@ export class AuditWriter {
     );
     if (inserted.length === 0) return null;
     if (inserted.length !== rows.length) throw new Error('audit batch partly inserted');
-    this.head = { seq: last.seq, hash: last.hash };
     return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
   }
 
@@ -261,7 +319,7 @@ export class AuditWriter {
       await tx.query('UPDATE audit.chain_head SET seq = $1, hash = $2 WHERE id', [last.seq, last.hash]);
       this.lastCheckpoint = null;
       await this.checkpointInside(tx, last.seq, last.hash, 'batch');
-      this.head = { seq: last.seq, hash: last.hash };
+      this.tail = { seq: last.seq, hash: last.hash };
       return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
     });
   }
@@ -290,7 +348,7 @@ export class AuditWriter {
     // Nothing to seal by this writer's own knowledge: skip the transaction (the timer still
     // re-reads the store when forced or when the interval has passed).
     const known = this.lastCheckpoint;
-    if (!force && known && this.head && (this.head.seq <= known.seq || (this.head.seq - known.seq < this.checkpointEvery && Date.now() - known.signedAt < this.checkpointIntervalMs))) return;
+    if (!force && known && this.tail && (this.tail.seq <= known.seq || (this.tail.seq - known.seq < this.checkpointEvery && Date.now() - known.signedAt < this.checkpointIntervalMs))) return;
     await this.db.transaction(async (tx) => {
       const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit.chain_head WHERE id FOR UPDATE');
       if (!head || Number(head.seq) === 0) return;

@@ -376,4 +376,23 @@ describe.each(testStores)('audit chain on $name', (store) => {
     await expect(writer.append(record(4))).resolves.toMatchObject({ seq: 4 });
     expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 4 });
   });
+
+  it('rejects only the failed batch when the batch behind it was already sent, and chains that one from the real head', async () => {
+    await write(2);
+    await db.exec(`
+      CREATE FUNCTION audit.refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.request_id = 'refused' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER refuse_marked BEFORE INSERT ON audit.record FOR EACH ROW EXECUTE FUNCTION audit.refuse_marked();`);
+    // Six records in one turn, two places in the pipeline: two batches of three, the second sent
+    // (chained from the head the first would leave) before the first has committed.
+    const settled = await Promise.allSettled([record(3, { requestId: 'refused' }), ...[4, 5, 6, 7, 8].map((i) => record(i))].map((r) => writer.append(r)));
+
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'HUB_AUDIT_UNAVAILABLE' });
+    expect(settled.slice(3).map((s) => (s as PromiseFulfilledResult<{ seq: number }>).value.seq)).toEqual([3, 4, 5]);
+    const stored = await db.query<{ seq: number; request_id: string }>('SELECT seq, request_id FROM audit.record WHERE seq > 2 ORDER BY seq');
+    expect(stored.map((r) => [Number(r.seq), r.request_id])).toEqual([[3, 'request-000006'], [4, 'request-000007'], [5, 'request-000008']]);
+    await writer.checkpointIfDue(true);
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 5, lastSeq: 5, sealedUpTo: 5 });
+  });
 });
