@@ -11,7 +11,7 @@
  */
 import countries from 'i18n-iso-countries';
 import { insertRows, migrate, type Db } from '../../store/index.js';
-import { releasedSelectListByCase, type ReleasedCategories, type ReleasedPart, type SyntheticCase } from '../kit/index.js';
+import { releasedBatchSelect, type ReleasedCategories, type ReleasedPart, type SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'be-cases';
 
@@ -292,12 +292,11 @@ const PARTS: readonly ReleasedPart<DossierRow>[] = [
 /**
  * One statement for any number of files (correlated subqueries instead of one query per part),
  * reading each part only for the files whose case releases its category (the kit's
- * `releasedSelectListByCase`), however the batch's cases differ. The file's keys are always read:
+ * `releasedBatchSelect`), however the batch's cases differ. The file's keys are always read:
  * they say whether the system holds the file at all.
  */
 export function selectDossiersSql(refsUe: readonly string[], released: ReleasedCategories): { sql: string; parameters: unknown[] } {
-  const { list, parameters } = releasedSelectListByCase(PARTS, 'd.ref_ue', refsUe, released, 2);
-  return { sql: `SELECT d.numero_dossier, d.ref_ue,\n    ${list}\n  FROM be_dossiers.dossier d\n  WHERE d.ref_ue = ANY($1)`, parameters: [[...refsUe], ...parameters] };
+  return releasedBatchSelect({ keys: 'd.numero_dossier, d.ref_ue', from: 'be_dossiers.dossier d', caseColumn: 'd.ref_ue', parts: PARTS }, refsUe, released);
 }
 
 export function selectDossiers(db: Db, refsUe: readonly string[], released: ReleasedCategories): Promise<DossierRow[]> {

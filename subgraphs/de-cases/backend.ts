@@ -12,7 +12,7 @@
 import countries from 'i18n-iso-countries';
 import { insertRows, migrate, type Db } from '../../store/index.js';
 import { countryName } from '../countries.js';
-import { releasedSelectListByCase, type ReleasedCategories, type ReleasedPart, type SyntheticCase } from '../kit/index.js';
+import { releasedBatchSelect, type ReleasedCategories, type ReleasedPart, type SyntheticCase } from '../kit/index.js';
 
 export const COMPONENT = 'de-cases';
 
@@ -309,12 +309,11 @@ const PARTS: readonly ReleasedPart<AkteRow>[] = [
 /**
  * One statement for any number of files (correlated subqueries instead of one query per part),
  * reading each part only for the files whose case releases its category (the kit's
- * `releasedSelectListByCase`), however the batch's cases differ. The file's keys are always read:
+ * `releasedBatchSelect`), however the batch's cases differ. The file's keys are always read:
  * they say whether the system holds the file at all.
  */
 export function selectAktenSql(euFallnummern: readonly string[], released: ReleasedCategories): { sql: string; parameters: unknown[] } {
-  const { list, parameters } = releasedSelectListByCase(PARTS, 'a.eu_fallnummer', euFallnummern, released, 2);
-  return { sql: `SELECT a.aktenzeichen, a.eu_fallnummer,\n    ${list}\n  FROM de_akten.akte a\n  WHERE a.eu_fallnummer = ANY($1)`, parameters: [[...euFallnummern], ...parameters] };
+  return releasedBatchSelect({ keys: 'a.aktenzeichen, a.eu_fallnummer', from: 'de_akten.akte a', caseColumn: 'a.eu_fallnummer', parts: PARTS }, euFallnummern, released);
 }
 
 export function selectAkten(db: Db, euFallnummern: readonly string[], released: ReleasedCategories): Promise<AkteRow[]> {

@@ -8,7 +8,7 @@ export { enforceDecisions, fieldCategories, caseRefOf, deniedFieldError, statist
 export { CONTEXT_EXTENSION } from '@continuum/contract';
 export { startSubgraph, airGappedPlugins, type SubgraphModule, type RunningSubgraph, type KitContext, type StartOptions } from './server.js';
 export { tracedRoute, requestSpanPlugin, SPAN_ATTRIBUTES } from './tracing.js';
-export { releasedCategories, releasedSelectList, releasedSelectListByCase, ALL_RELEASED, type ReleasedCategories, type ReleasedPart } from './released.js';
+export { releasedBatchSelect, releasedCategories, releasedSelectList, releasedSelectListByCase, ALL_RELEASED, type ReleasedCategories, type ReleasedPart } from './released.js';
 export { MEMBER_STATE_SDL } from '@continuum/contract';
 export { buildContinuumSubgraphSchema, subgraphSdl, subgraphDocument, type Resolvers } from './schema.js';
 export {

@@ -121,3 +121,17 @@ export function releasedSelectListByCase<Row>(
     .join(',\n    ');
   return { list, parameters };
 }
+
+/**
+ * The statement that reads a batch of a system's records by case: its `keys` (always read: they
+ * say whether the system holds the record at all) and its `parts`, each read only for the cases
+ * it is released for (`releasedSelectListByCase`), from `from` where `caseColumn` is one of `refs`.
+ */
+export function releasedBatchSelect<Row>(
+  select: { keys: string; from: string; caseColumn: string; parts: readonly ReleasedPart<Row>[] },
+  refs: readonly string[],
+  released: ReleasedCategories,
+): { sql: string; parameters: unknown[] } {
+  const { list, parameters } = releasedSelectListByCase(select.parts, select.caseColumn, refs, released, 2);
+  return { sql: `SELECT ${select.keys},\n    ${list}\n  FROM ${select.from}\n  WHERE ${select.caseColumn} = ANY($1)`, parameters: [[...refs], ...parameters] };
+}
