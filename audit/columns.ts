@@ -10,6 +10,7 @@
  * Served values come from the content itself (audit/query.ts `auditRecordView`); the columns
  * only decide which records a query finds. See docs/ARCHITECTURE.md § Auditing.
  */
+import type { ContentColumns } from './bodyColumns.js';
 import type { StoredAuditContent } from './record.js';
 
 /** The columns derived from a record's content, as the writer stores them. */
@@ -95,5 +96,54 @@ export function columnMismatches(row: StoredColumns, content: StoredAuditContent
   if (!cases || cases.length !== expected.cases.length || cases.some((ref, i) => ref !== expected.cases[i])) wrong.push('cases');
   if (row.statistics_question !== expected.statistics_question) wrong.push('statistics_question');
   if (row.purged_at !== null) wrong.push('purged_at');
+  return wrong;
+}
+
+/**
+ * A row's derived columns in the form verification reads them (`VERIFIED_COLUMNS_SQL`): exact, and
+ * cheap for a driver to hand over — the time as microseconds since the epoch (no date parsing,
+ * and a change below the millisecond shows too), the cases as the JSON array `array_to_json`
+ * writes (no array parsing; compared as text with the refs the content names), purged as a flag.
+ */
+export interface VerifiedColumns {
+  id: string;
+  recorded_us: number | string | null;
+  kind: string;
+  request_id: string;
+  organisation: string | null;
+  official_id: string | null;
+  purpose: string | null;
+  outcome: string;
+  cases_json: string | null;
+  statistics_question: string | null;
+  purged: boolean;
+}
+
+/** The select list of `VerifiedColumns` (over `audit.record r`), one per DERIVED_COLUMNS entry. */
+export const VERIFIED_COLUMNS_SQL =
+  'r.id, (extract(epoch FROM r.recorded_at) * 1000000)::bigint AS recorded_us, r.kind, r.request_id, r.organisation, r.official_id, r.purpose, r.outcome, ' +
+  'array_to_json(r.cases)::text AS cases_json, r.statistics_question, r.purged_at IS NOT NULL AS purged';
+
+/**
+ * The columns of `row` that do not say what the content says (`expected`, from
+ * audit/bodyColumns.ts: scanned from the body or taken from parsed content), in DERIVED_COLUMNS
+ * order; null `expected` is a record without content, which must be marked purged. The same
+ * checks as `columnMismatches`, on the verifier's exact forms.
+ */
+export function verifiedColumnMismatches(row: VerifiedColumns, expected: ContentColumns | null): DerivedColumn[] {
+  if (expected === null) return row.purged ? [] : ['purged_at'];
+  const wrong: DerivedColumn[] = [];
+  if (expected.id !== undefined && expected.id !== row.id) wrong.push('id');
+  const recordedUs = row.recorded_us === null ? Number.NaN : Number(row.recorded_us);
+  if (Number.isNaN(recordedUs) || recordedUs !== Date.parse(expected.time) * 1000) wrong.push('recorded_at');
+  if (row.kind !== expected.kind) wrong.push('kind');
+  if (row.request_id !== expected.requestId) wrong.push('request_id');
+  if (row.organisation !== expected.organisation) wrong.push('organisation');
+  if (row.official_id !== expected.officialId) wrong.push('official_id');
+  if (row.purpose !== expected.purpose) wrong.push('purpose');
+  if (row.outcome !== expected.outcome) wrong.push('outcome');
+  if (row.cases_json === null || expected.casesJson === null || row.cases_json !== expected.casesJson) wrong.push('cases');
+  if (row.statistics_question !== expected.statisticsQuestion) wrong.push('statistics_question');
+  if (row.purged) wrong.push('purged_at');
   return wrong;
 }
