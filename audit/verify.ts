@@ -152,13 +152,14 @@ const SELECT_RECORDS = `SELECT r.seq, r.body, r.content_v1, r.content_hash, r.pr
 
 /**
  * Every record of the log in seq order, page by page; returns the chain head as it was when the
- * records ended. From the lowest to the highest seq present at the start, pages are ranges of seq, AHEAD of
- * them requested at once (on PostgreSQL each on its own pooled connection, so the server reads
- * and sends them in parallel while this process checks the one before); a range with fewer rows
- * than seqs (records missing) ends that, so a forged far-away seq cannot make it walk an empty
- * range page by page. The rest is read by keyset pages from there. The head is read before those
- * and they run until a short page: a batch committed before the head was read is visible to them,
- * so a live log is never mistaken for a truncated one, and records appended later are read too.
+ * records ended. From the lowest to the highest seq present at the start, pages are ranges of
+ * seq, AHEAD of them requested at once (on PostgreSQL each on its own pooled connection, so the
+ * server reads and sends them in parallel while this process checks the one before); a range
+ * with fewer rows than seqs (records missing) ends that, so a forged far-away seq cannot make it
+ * walk an empty range page by page. The rest is read by keyset pages from there. The head is read
+ * before those and they run until a short page: a batch committed before the head was read is
+ * visible to them, so a live log is never mistaken for a truncated one, and records appended
+ * later are read too.
  */
 async function* recordPages(db: Db): AsyncGenerator<Row[], number> {
   const [span] = await db.query<{ first: number | string | null; last: number | string | null }>('SELECT min(seq) AS first, max(seq) AS last FROM audit.record');
@@ -170,7 +171,8 @@ async function* recordPages(db: Db): AsyncGenerator<Row[], number> {
     while (dense && inFlight.length < AHEAD && after < end) {
       const upTo = Math.min(after + PAGE, end);
       const rows = db.query<Row>(`${SELECT_RECORDS} AND r.seq <= $2 ORDER BY r.seq`, [after, upTo]);
-      // Awaited in turn; a failure surfaces there, not as an unhandled rejection meanwhile.
+      // Awaited in turn; a failure surfaces there, not as an unhandled rejection meanwhile (nor
+      // when verification stops early on a body that is not JSON).
       rows.catch(() => {});
       inFlight.push({ rows, seqs: upTo - after });
       after = upTo;
@@ -181,7 +183,11 @@ async function* recordPages(db: Db): AsyncGenerator<Row[], number> {
     yield page;
   }
   const [head] = await db.query<{ seq: number | string }>('SELECT seq FROM audit.chain_head WHERE id');
-  const keyset = (from: number) => db.query<Row>(`${SELECT_RECORDS} ORDER BY r.seq LIMIT $2`, [from, PAGE]);
+  const keyset = (from: number) => {
+    const rows = db.query<Row>(`${SELECT_RECORDS} ORDER BY r.seq LIMIT $2`, [from, PAGE]);
+    rows.catch(() => {});
+    return rows;
+  };
   let next: Promise<Row[]> | null = keyset(after);
   while (next) {
     const page: Row[] = await next;

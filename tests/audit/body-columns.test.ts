@@ -11,6 +11,7 @@ import { contentColumnsOf, scanBodyColumns } from '../../audit/bodyColumns.js';
 import { recordGenerator, type Mix } from '../../bench/audit/content.js';
 import type { Db } from '../../store/index.js';
 import { testStores } from '../harness/stores.js';
+import { TAMPERING, type Column } from './tampering.js';
 
 function record(overrides: Record<string, unknown> = {}): AuditContent {
   return {
@@ -105,21 +106,6 @@ describe('reading the derived columns from a canonical body', () => {
   });
 });
 
-/** What a tamperer writes into each column; each differs from what the records here hold. */
-const TAMPERING = {
-  id: 'gen_random_uuid()',
-  recorded_at: "recorded_at - interval '400 days'",
-  kind: "'REGISTRY'",
-  request_id: "'forged-request'",
-  organisation: "'EU/GOV/DE-RETURN'",
-  official_id: "'someone-else'",
-  purpose: "'MONITORING_EVALUATION'",
-  outcome: "'DENIED'",
-  cases: "ARRAY['EU-2099-000001']::text[]",
-  statistics_question: "'f'",
-  purged_at: 'now()',
-} as const;
-type Column = keyof typeof TAMPERING;
 
 describe.each(testStores)('verifying derived columns on $name', (store) => {
   let db: Db;
