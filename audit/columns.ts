@@ -10,6 +10,7 @@
  * Served values come from the content itself (audit/query.ts `auditRecordView`); the columns
  * only decide which records a query finds. See docs/ARCHITECTURE.md § Auditing.
  */
+import { contentColumnsOf, type ContentColumns } from './bodyColumns.js';
 import type { StoredAuditContent } from './record.js';
 
 /** The columns derived from a record's content, as the writer stores them. */
@@ -74,26 +75,56 @@ function casesOf(value: StoredColumns['cases']): string[] | null {
 
 /**
  * The columns of `row` that do not say what `content` says, in DERIVED_COLUMNS order. A record
- * without content must be marked purged (readers skip only those), a live one must not be.
+ * without content must be marked purged (readers skip only those), a live one must not be. For a
+ * row as readers select it (retention); `verifiedColumnMismatches` below does the comparing.
  */
 export function columnMismatches(row: StoredColumns, content: StoredAuditContent | null): DerivedColumn[] {
-  // Retention keeps nothing of a purged record's content; the columns it leaves are read by no one.
-  if (content === null) return row.purged_at === null ? ['purged_at'] : [];
-  const expected = recordColumnsOf(content);
+  const cases = casesOf(row.cases);
+  const verified: VerifiedColumns = {
+    ...row,
+    recorded_us: instant(row.recorded_at) * 1000,
+    cases_json: cases === null ? null : JSON.stringify(cases),
+    purged: row.purged_at !== null,
+  };
+  return verifiedColumnMismatches(verified, content === null ? null : contentColumnsOf(content));
+}
+
+/**
+ * A row's derived columns in the form verification reads them (`VERIFIED_COLUMNS_SQL`): exact, and
+ * cheap for a driver to hand over — the time as microseconds since the epoch (no date parsing,
+ * and a change below the millisecond shows too), the cases as the JSON array `array_to_json`
+ * writes (no array parsing; compared as text with the refs the content names), purged as a flag.
+ */
+export interface VerifiedColumns extends Pick<StoredColumns, 'id' | 'kind' | 'request_id' | 'organisation' | 'official_id' | 'purpose' | 'outcome' | 'statistics_question'> {
+  recorded_us: number | string | null;
+  cases_json: string | null;
+  purged: boolean;
+}
+
+/** The select list of `VerifiedColumns` (over `audit.record r`), one per DERIVED_COLUMNS entry. */
+export const VERIFIED_COLUMNS_SQL =
+  'r.id, (extract(epoch FROM r.recorded_at) * 1000000)::bigint AS recorded_us, r.kind, r.request_id, r.organisation, r.official_id, r.purpose, r.outcome, ' +
+  'array_to_json(r.cases)::text AS cases_json, r.statistics_question, r.purged_at IS NOT NULL AS purged';
+
+/**
+ * The columns of `row` that do not say what the content says (`expected`, from
+ * audit/bodyColumns.ts: scanned from the body or taken from parsed content), in DERIVED_COLUMNS
+ * order; null `expected` is a record without content, which must be marked purged.
+ */
+export function verifiedColumnMismatches(row: VerifiedColumns, expected: ContentColumns | null): DerivedColumn[] {
+  if (expected === null) return row.purged ? [] : ['purged_at'];
   const wrong: DerivedColumn[] = [];
-  // Records written before the id was part of the content carry none; their id is only a handle.
-  if (content.id !== undefined && content.id !== row.id) wrong.push('id');
-  const time = instant(row.recorded_at);
-  if (Number.isNaN(time) || time !== Date.parse(expected.recorded_at)) wrong.push('recorded_at');
+  if (expected.id !== undefined && expected.id !== row.id) wrong.push('id');
+  const recordedUs = row.recorded_us === null ? Number.NaN : Number(row.recorded_us);
+  if (Number.isNaN(recordedUs) || recordedUs !== Date.parse(expected.time) * 1000) wrong.push('recorded_at');
   if (row.kind !== expected.kind) wrong.push('kind');
-  if (row.request_id !== expected.request_id) wrong.push('request_id');
+  if (row.request_id !== expected.requestId) wrong.push('request_id');
   if (row.organisation !== expected.organisation) wrong.push('organisation');
-  if (row.official_id !== expected.official_id) wrong.push('official_id');
+  if (row.official_id !== expected.officialId) wrong.push('official_id');
   if (row.purpose !== expected.purpose) wrong.push('purpose');
   if (row.outcome !== expected.outcome) wrong.push('outcome');
-  const cases = casesOf(row.cases);
-  if (!cases || cases.length !== expected.cases.length || cases.some((ref, i) => ref !== expected.cases[i])) wrong.push('cases');
-  if (row.statistics_question !== expected.statistics_question) wrong.push('statistics_question');
-  if (row.purged_at !== null) wrong.push('purged_at');
+  if (row.cases_json === null || expected.casesJson === null || row.cases_json !== expected.casesJson) wrong.push('cases');
+  if (row.statistics_question !== expected.statisticsQuestion) wrong.push('statistics_question');
+  if (row.purged) wrong.push('purged_at');
   return wrong;
 }

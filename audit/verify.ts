@@ -7,15 +7,19 @@
  *
  * Records written since migration 004 hold their canonical JSON as stored text (`body`): its bytes
  * are hashed as they are, never parsed and re-canonicalised; older records (jsonb `content_v1`)
- * are canonicalised as before. The log is read page by page by seq, the next page requested
- * while the current one is checked, so memory stays bounded whatever the log's size (the rollup
- * tally grows with hours × organisations × purposes × outcomes, not with records).
+ * are canonicalised as before. The derived columns are compared with what the body's text says
+ * (audit/bodyColumns.ts) where a checkpoint vouches for its bytes, and with the parsed body after
+ * the last checkpoint. The log is read page by page by seq, a few pages requested ahead while the
+ * current one is checked (`recordPages`), so memory stays bounded whatever the log's size (the
+ * rollup tally grows with hours × organisations × purposes × outcomes, not with records).
  */
 import type { CryptoKey } from 'jose';
 import type { Db } from '../store/index.js';
-import { chainHash, storedContent, type StoredForms } from './chain.js';
+import { contentColumnsOf, scanBodyColumns, type ContentColumns } from './bodyColumns.js';
+import { chainHash, sha256Hex, storedContent, type StoredForms } from './chain.js';
 import { verifyCheckpoint } from './checkpoint.js';
-import { columnMismatches, DERIVED_COLUMNS_SQL, type StoredColumns } from './columns.js';
+import { VERIFIED_COLUMNS_SQL, verifiedColumnMismatches, type VerifiedColumns } from './columns.js';
+import type { StoredAuditContent } from './record.js';
 import { GENESIS_HASH } from './schema.js';
 
 export type ProblemKind =
@@ -75,13 +79,31 @@ export interface VerificationReport {
   external: ExternalCheckpointResult[];
 }
 
-interface Row extends StoredColumns, StoredForms {
+interface Row extends VerifiedColumns, StoredForms {
   seq: number;
   prev_hash: string;
   hash: string;
 }
 
+/**
+ * Whether a record's stored content still hashes to its content hash, and what it says about the
+ * derived columns (null: no content, purged). A body is hashed as stored; the columns are then
+ * scanned from its text where the chain vouches for its bytes (`vouched`: at or before a valid
+ * checkpoint, see audit/bodyColumns.ts), else, and whenever the scan is unsure, parsed. jsonb
+ * content from before the body column is canonicalised (`storedContent`).
+ */
+function checkedContent(row: Row, vouched: boolean): { intact: boolean; columns: ContentColumns | null } {
+  if (row.body === null) {
+    const { content, intact } = storedContent(row);
+    return { intact, columns: intact && content !== null ? contentColumnsOf(content) : null };
+  }
+  if (row.content_v1 !== null || sha256Hex(row.body) !== row.content_hash) return { intact: false, columns: null };
+  return { intact: true, columns: (vouched ? scanBodyColumns(row.body) : null) ?? contentColumnsOf(JSON.parse(row.body) as StoredAuditContent) };
+}
+
 const PAGE = 5000;
+/** Range pages requested at once: PostgreSQL answers them on separate connections, in parallel. */
+const AHEAD = 3;
 const HOUR_MS = 3_600_000;
 
 /** The rollup key of a record: hour × organisation × purpose × outcome, as `audit.hourly` keeps it. */
@@ -126,6 +148,56 @@ function checkHourly(rows: readonly HourlyRow[], tally: Map<string, { n: number;
   }
 }
 
+const SELECT_RECORDS = `SELECT r.seq, r.body, r.content_v1, r.content_hash, r.prev_hash, r.hash, ${VERIFIED_COLUMNS_SQL} FROM audit.record r WHERE r.seq > $1`;
+
+/**
+ * Every record of the log in seq order, page by page; returns the chain head as it was when the
+ * records ended. From the lowest to the highest seq present at the start, pages are ranges of
+ * seq, AHEAD of them requested at once (on PostgreSQL each on its own pooled connection, so the
+ * server reads and sends them in parallel while this process checks the one before); a range
+ * with fewer rows than seqs (records missing) ends that, so a forged far-away seq cannot make it
+ * walk an empty range page by page. The rest is read by keyset pages from there. The head is read
+ * before those and they run until a short page: a batch committed before the head was read is
+ * visible to them, so a live log is never mistaken for a truncated one, and records appended
+ * later are read too.
+ */
+async function* recordPages(db: Db): AsyncGenerator<Row[], number> {
+  const [span] = await db.query<{ first: number | string | null; last: number | string | null }>('SELECT min(seq) AS first, max(seq) AS last FROM audit.record');
+  const end = Number(span?.last ?? 0);
+  const inFlight: { rows: Promise<Row[]>; seqs: number }[] = [];
+  let after = Math.max(0, Number(span?.first ?? 1) - 1);
+  let dense = true;
+  while (inFlight.length > 0 || (dense && after < end)) {
+    while (dense && inFlight.length < AHEAD && after < end) {
+      const upTo = Math.min(after + PAGE, end);
+      const rows = db.query<Row>(`${SELECT_RECORDS} AND r.seq <= $2 ORDER BY r.seq`, [after, upTo]);
+      // Awaited in turn; a failure surfaces there, not as an unhandled rejection meanwhile (nor
+      // when verification stops early on a body that is not JSON).
+      rows.catch(() => {});
+      inFlight.push({ rows, seqs: upTo - after });
+      after = upTo;
+    }
+    const { rows, seqs } = inFlight.shift()!;
+    const page = await rows;
+    if (page.length < seqs) dense = false;
+    yield page;
+  }
+  const [head] = await db.query<{ seq: number | string }>('SELECT seq FROM audit.chain_head WHERE id');
+  const keyset = (from: number) => {
+    const rows = db.query<Row>(`${SELECT_RECORDS} ORDER BY r.seq LIMIT $2`, [from, PAGE]);
+    rows.catch(() => {});
+    return rows;
+  };
+  let next: Promise<Row[]> | null = keyset(after);
+  while (next) {
+    const page: Row[] = await next;
+    // The next page is on its way while this one is checked.
+    next = page.length === PAGE ? keyset(Number(page[PAGE - 1]!.seq)) : null;
+    yield page;
+  }
+  return head ? Number(head.seq) : 0;
+}
+
 export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyOptions = {}): Promise<VerificationReport> {
   const problems: Problem[] = [];
   const report = (seq: number, kind: ProblemKind, message: string) => {
@@ -161,6 +233,9 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
     }
   }
 
+  /** Records up to here are sealed by a valid checkpoint: their bodies are the writer's bytes unless a problem says otherwise. */
+  let lastCheckpoint = 0;
+  for (const seq of checkpoints.keys()) lastCheckpoint = Math.max(lastCheckpoint, seq);
   let records = 0;
   let purged = 0;
   let sealedUpTo = 0;
@@ -168,19 +243,15 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
   let prev = GENESIS_HASH;
   /** Live records per rollup key, tallied from verified content, and the first seq of each key. */
   const tally = new Map<string, { n: number; seq: number }>();
-  const page = (after: number) =>
-    db.query<Row>(
-      `SELECT r.seq, r.body, r.content_v1, r.content_hash, r.prev_hash, r.hash, ${DERIVED_COLUMNS_SQL} FROM audit.record r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2`,
-      [after, PAGE],
-    );
-  let next: Promise<Row[]> | null = page(0);
-  let lastRead = 0;
-  let headAtEnd: number | null = null;
-  while (next) {
-    const rows: Row[] = await next;
-    if (rows.length > 0) lastRead = Number(rows[rows.length - 1]!.seq);
-    // The next page is on its way while this one is hashed.
-    next = rows.length === PAGE ? page(lastRead) : null;
+  const pages = recordPages(db);
+  let headAtEnd: number;
+  for (;;) {
+    const page = await pages.next();
+    if (page.done) {
+      headAtEnd = page.value;
+      break;
+    }
+    const rows = page.value;
     for (const row of rows) {
       const seq = Number(row.seq);
       if (expectedSeq === null) {
@@ -194,16 +265,16 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
         report(expectedSeq, 'MISSING', `records ${expectedSeq}..${seq - 1} are missing`);
       }
       if (row.prev_hash !== prev) report(seq, 'BROKEN_LINK', `record ${seq} does not follow the record before it (inserted, removed or moved)`);
-      const { content, intact } = storedContent(row);
+      const { intact, columns } = checkedContent(row, seq <= lastCheckpoint);
       if (row.body === null && row.content_v1 === null) purged++;
       else if (!intact) report(seq, 'ALTERED', `record ${seq}'s content was changed`);
       if (chainHash(row.prev_hash, seq, row.content_hash) !== row.hash) report(seq, 'ALTERED', `record ${seq}'s hash does not match its content`);
       // Columns are only compared with content that is itself intact.
       if (intact) {
-        const wrong = columnMismatches(row, content);
+        const wrong = verifiedColumnMismatches(row, columns);
         for (const column of wrong) report(seq, 'COLUMN_MISMATCH', `record ${seq}'s ${column} column does not say what its content says`);
-        if (content !== null && seq <= snapshot.head) {
-          const key = hourlyKey(Math.floor(Date.parse(content.time) / HOUR_MS) * HOUR_MS, content.caller?.organisation ?? null, content.purpose, content.outcome);
+        if (columns !== null && seq <= snapshot.head) {
+          const key = hourlyKey(Math.floor(Date.parse(columns.time) / HOUR_MS) * HOUR_MS, columns.organisation, columns.purpose, columns.outcome);
           const counted = tally.get(key);
           if (counted) counted.n++;
           else tally.set(key, { n: 1, seq });
@@ -219,23 +290,12 @@ export async function verifyChain(db: Db, publicKey: CryptoKey, options: VerifyO
       expectedSeq = seq + 1;
       records++;
     }
-    if (next === null) {
-      // A batch committed after the last page was read is part of the log too: read on until the
-      // records reach the head as it was when they ended (once: a busy hub keeps appending), so a
-      // live log is never mistaken for a truncated one.
-      if (headAtEnd === null) {
-        const [now] = await db.query<{ seq: number }>('SELECT seq FROM audit.chain_head WHERE id');
-        headAtEnd = now ? Number(now.seq) : 0;
-      }
-      if (rows.length > 0 && lastRead < headAtEnd) next = page(lastRead);
-    }
   }
 
   const lastSeq = expectedSeq === null ? 0 : expectedSeq - 1;
   const beyond = [...checkpoints.keys()].filter((seq) => seq > lastSeq);
   if (beyond.length > 0) report(lastSeq + 1, 'TRUNCATED', `records up to ${Math.max(...beyond)} were signed but are gone`);
-  const head = headAtEnd ?? 0;
-  if (head > lastSeq && beyond.length === 0) report(lastSeq + 1, 'TRUNCATED', `the chain head is at ${head} but records end at ${lastSeq}`);
+  if (headAtEnd > lastSeq && beyond.length === 0) report(lastSeq + 1, 'TRUNCATED', `the chain head is at ${headAtEnd} but records end at ${lastSeq}`);
   for (const checkpoint of external) {
     if (checkpoint.seq === null) continue;
     const { source, seq, time } = checkpoint;

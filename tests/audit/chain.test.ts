@@ -242,6 +242,23 @@ describe.each(testStores)('audit chain on $name', (store) => {
     expect(report.problems[0]).toMatchObject({ seq: 5, kind: 'BROKEN_LINK' });
   });
 
+  it('reads on past a record forged at a far-away seq, instead of walking the empty seqs before it, and names it', async () => {
+    await write(12);
+    const intruder = record(99);
+    const ch = contentHash(intruder);
+    const far = 1_000_000_000_000;
+    await db.query(
+      `INSERT INTO audit.record (seq, id, recorded_at, kind, request_id, outcome, body, content_hash, prev_hash, hash)
+       VALUES ($1, gen_random_uuid(), now(), 'ACCESS', 'intruder', 'OK', $2, $3, $4, $5)`,
+      [far, canonicalJson(intruder), ch, 'f'.repeat(64), chainHash('f'.repeat(64), far, ch)],
+    );
+    const report = await verifyChain(db, keys.publicKey);
+    expect(report.problems.slice(0, 2)).toEqual([
+      { seq: 13, kind: 'MISSING', message: `records 13..${far - 1} are missing` },
+      { seq: far, kind: 'BROKEN_LINK', message: `record ${far} does not follow the record before it (inserted, removed or moved)` },
+    ]);
+  });
+
   it('detects reordered records', async () => {
     await write(20);
     await db.query('UPDATE audit.record SET seq = 1005 WHERE seq = 5');

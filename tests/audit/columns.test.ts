@@ -9,6 +9,7 @@ import { verifyChain } from '../../audit/index.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { testStores } from '../harness/stores.js';
+import { TAMPERING, type Column } from './tampering.js';
 
 const CASES = 40;
 const ONE_CASE = 'query OneCase($ref: CaseRef!) { case(ref: $ref) { status memberStateFile { person { familyName } } } }';
@@ -19,22 +20,6 @@ const OPERATOR = { issuer: 'continuum-hub', organisation: 'EU/GOV/CONTINUUM-HUB'
 
 const belgian = [...syntheticCases(CASES)].find((c) => c.owningMemberState === 'BE')!;
 
-/** What a tamperer writes into each column; each differs from what any record here holds. */
-const TAMPERING = {
-  id: 'gen_random_uuid()',
-  recorded_at: "recorded_at - interval '400 days'",
-  kind: "CASE kind WHEN 'ACCESS' THEN 'REGISTRY' ELSE 'ACCESS' END",
-  request_id: "'forged-request'",
-  organisation: "'EU/GOV/DE-RETURN'",
-  official_id: "'someone-else'",
-  purpose: "'MONITORING_EVALUATION'",
-  outcome: "'DENIED'",
-  cases: "ARRAY['EU-2099-000001']::text[]",
-  // A question hash on a record that asked none would count against the organisation's budget.
-  statistics_question: "'f'",
-  purged_at: 'now()',
-} as const;
-type Column = keyof typeof TAMPERING;
 const COLUMNS = Object.keys(TAMPERING) as Column[];
 
 const mismatch = (seq: number, column: string) => ({ seq, kind: 'COLUMN_MISMATCH', message: `record ${seq}'s ${column} column does not say what its content says` });
