@@ -112,12 +112,17 @@ export function releasedSelectListByCase<Row>(
     }
     return known;
   };
-  const guarded = (category: DataCategory, sql: string, empty: string): string => {
+  // The inner SQL is made only for a part that is read: a parameter the statement does not use
+  // would be refused (its type cannot be inferred).
+  const guarded = (category: DataCategory, sql: () => string, empty: string): string => {
     const when = condition(category);
-    return when === true ? sql : when === false ? empty : `CASE WHEN ${when} THEN ${sql} ELSE ${empty} END`;
+    return when === true ? sql() : when === false ? empty : `CASE WHEN ${when} THEN ${sql()} ELSE ${empty} END`;
   };
   const list = parts
-    .map((part) => `${guarded(part.category, part.sql.replace(/%CONTACT\(([^)]+)\)/g, (_, column: string) => guarded('CONTACT', column, 'NULL::text')), part.empty)} AS ${part.as}`)
+    .map(
+      (part) =>
+        `${guarded(part.category, () => part.sql.replace(/%CONTACT\(([^)]+)\)/g, (_, column: string) => guarded('CONTACT', () => column, 'NULL::text')), part.empty)} AS ${part.as}`,
+    )
     .join(',\n    ');
   return { list, parameters };
 }

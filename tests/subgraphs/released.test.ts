@@ -142,6 +142,24 @@ describe.each(MEMBER_STATE_SYSTEMS)('$system.name reads no denied part of a file
     expect([closedRow[ms.medical], ...ms.contact.map((column) => closedRow[ms.person][column])]).toEqual([null, null, null, null]);
   });
 
+  it('reads a batch whose contact details are released for some cases and their identity for none', async () => {
+    const [first, second] = files as [(typeof files)[number], (typeof files)[number]];
+    statements.length = 0;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${ms.type} { caseRef person { familyName } medical { fitToTravel } } } }`;
+    const response = await signedFetch(
+      server.url,
+      { body: JSON.stringify({ query, variables: { r: [first, second].map((c) => ({ __typename: ms.type, caseRef: c.ref })) } }) },
+      { decisions: caller({ [first.ref]: ['IDENTITY'], [second.ref]: ['IDENTITY', 'CONTACT'] }).decisions },
+    );
+    const body = (await response.json()) as { data: { _entities: { caseRef: string; person: unknown; medical: unknown }[] }; errors?: { extensions?: { code?: string } }[] };
+    expect(body.data._entities.map((e) => [e.caseRef, e.person, e.medical !== null])).toEqual([
+      [first.ref, null, true],
+      [second.ref, null, true],
+    ]);
+    expect((body.errors ?? []).map((e) => e.extensions?.code).filter((code) => code !== 'FORBIDDEN_FIELD')).toEqual([]);
+    expect(statements.map((s) => ({ refs: s.refs, readsPhone: s.sql.includes(ms.phone) }))).toEqual([{ refs: [first.ref, second.ref], readsPhone: false }]);
+  });
+
   it('reads no part at all that no case of the batch is released for', async () => {
     const [first, second] = files as [(typeof files)[number], (typeof files)[number]];
     statements.length = 0;
