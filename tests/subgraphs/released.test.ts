@@ -235,6 +235,26 @@ describe('iq-partner asks its partner for no denied part of a file', () => {
     expect(services(closed.ref).length).toBeGreaterThan(0);
   });
 
+  it('answers a lookup whose assistance is denied for every case and health for some, with neither read where denied', async () => {
+    const [first, second] = files as [(typeof files)[number], (typeof files)[number]];
+    statements.length = 0;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { ref partnerFile { healthAssistance { kind } } } } }`;
+    const response = await signedFetch(
+      server.url,
+      { body: JSON.stringify({ query, variables: { r: [first, second].map((c) => ({ __typename: 'Case', ref: c.ref })) } }) },
+      { decisions: caller({ [first.ref]: ['REINTEGRATION'], [second.ref]: ['REINTEGRATION', 'HEALTH'] }).decisions, caller: { quietDenials: true } },
+    );
+    const body = (await response.json()) as { data: { _entities: { ref: string; partnerFile: { healthAssistance: unknown } | null }[] } };
+    expect(body.data._entities.map((e) => [e.ref, e.partnerFile?.healthAssistance === null])).toEqual([
+      [first.ref, false],
+      [second.ref, true],
+    ]);
+    const [statement] = statements as [(typeof statements)[number]];
+    const services = (ref: string) => statement.rows.filter((row) => row.eu_reference === ref).flatMap((row) => row.services.map((s) => s.service_type));
+    expect(services(first.ref).every((type) => HEALTH_SERVICE_TYPES.includes(type))).toBe(true);
+    expect(services(second.ref)).toEqual([]);
+  });
+
   it('leaves a part out of the statement altogether when it is denied for every case of the lookup', async () => {
     const [first, second] = files as [(typeof files)[number], (typeof files)[number]];
     statements.length = 0;
