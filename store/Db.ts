@@ -3,10 +3,20 @@
  * PGlite (Postgres compiled to WASM, the default: nothing to install) and a real PostgreSQL
  * server through `pg` (production and CI). Same SQL, same migrations.
  */
+/** How one statement is run. */
+export interface QueryOptions {
+  /**
+   * Runs the statement as a named prepared statement: the store parses, analyses and describes
+   * `sql` once (per connection) and afterwards only binds and executes it. For statements a hot
+   * path repeats with the same text, such as the audit writer's batch. A name is used for one text only.
+   */
+  prepare?: string;
+}
+
 export interface Db {
   readonly kind: 'pglite' | 'postgres';
   /** Runs one parameterised statement and returns its rows. */
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   /** Runs a script of statements without parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
   /** Runs `fn` inside one transaction: committed when it resolves, rolled back when it throws. */
@@ -28,7 +38,7 @@ export interface Db {
 
 export interface Executor {
   listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
-  query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   exec(sql: string): Promise<void>;
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -44,9 +54,9 @@ export function countingDb(kind: Db['kind'], executor: Executor, parentStats?: {
   const db: Db = {
     kind,
     stats,
-    async query<R>(sql: string, params?: readonly unknown[]) {
+    async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
       bump();
-      return executor.query<R>(sql, params);
+      return executor.query<R>(sql, params, options);
     },
     async exec(sql: string) {
       bump();

@@ -1,5 +1,5 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { countingDb, type Db, type Executor } from './Db.js';
+import { countingDb, type Db, type Executor, type QueryOptions } from './Db.js';
 import { lockDataDir } from './lock.js';
 
 /**
@@ -156,8 +156,8 @@ class StoreThread {
 
 function executorOf(thread: StoreThread, tx: number | undefined, release?: () => void): Executor {
   return {
-    async query<R>(sql: string, params?: readonly unknown[]) {
-      return (await thread.call({ op: 'query', sql, params, tx })) as R[];
+    async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+      return (await thread.call({ op: 'query', sql, params, tx, ...(options?.prepare ? { prepare: options.prepare } : {}) })) as R[];
     },
     async exec(sql: string) {
       await thread.call({ op: 'exec', sql, tx });

@@ -6,7 +6,9 @@
 // vitest) of the thread that starts it, and this file needs nothing but PGlite.
 //
 // Messages from the main thread, answered in order of completion with { id, ok, value | error }:
-//   { id, op: 'query', sql, params, tx? }   rows of one statement (in transaction `tx` when given)
+//   { id, op: 'query', sql, params, tx?, prepare? }
+//                                           rows of one statement (in transaction `tx` when given);
+//                                           with `prepare`, a named statement parsed once (`prepared`)
 //   { id, op: 'exec', sql, tx? }            a script without parameters
 //   { id, op: 'begin' }                     answers once PGlite's exclusive transaction is held
 //   { id, op: 'commit' | 'rollback', tx }   ends transaction `tx`
@@ -15,7 +17,7 @@
 //   { id, op: 'close' }                     closes PGlite, answers, and lets the thread end
 // A notification is posted from inside PGlite's own callback, before the answer of the statement
 // (or COMMIT) that raised it, so the main thread sees the two in the same order as in process.
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import { parentPort, workerData } from 'node:worker_threads';
 
 // DATE as text and BIGINT as number, exactly as store/postgres.ts configures `pg`.
@@ -84,9 +86,68 @@ async function end(tx, ok) {
   else await open.finished.catch(() => undefined);
 }
 
+/** Named statements parsed in this PGlite: name → { sql, types } (parameter type oids). */
+const statements = new Map();
+const local = { syncToFs: false };
+
+/** Concatenates protocol messages into one, so PGlite takes them in one call. */
+function joined(messages) {
+  const out = new Uint8Array(messages.reduce((n, m) => n + m.length, 0));
+  let at = 0;
+  for (const m of messages) {
+    out.set(m, at);
+    at += m.length;
+  }
+  return out;
+}
+
+/**
+ * Runs `sql` as the named statement `name`: parsed, analysed and described once, then only bound
+ * and executed (a batch of the audit chain costs PGlite 2.0 ms through query(), 0.5 ms so; see
+ * docs/BENCHMARKS.md). Same guarantees as query(): outside a transaction it waits for PGlite's
+ * exclusive transaction like any statement, and a file-backed store is synced before it answers.
+ */
+async function prepared(name, sql, params = [], tx) {
+  const S = protocol.serialize;
+  const once = async () => {
+    let statement = statements.get(name);
+    if (statement && statement.sql !== sql) throw new Error(`prepared statement ${name} was prepared with another text`);
+    const messages = [];
+    try {
+      if (!statement) {
+        const described = [
+          ...(await pg.execProtocolStream(S.parse({ name, text: sql, types: [] }), local)),
+          ...(await pg.execProtocolStream(S.describe({ type: 'S', name }), local)),
+        ];
+        const fields = described.find((m) => m.name === 'rowDescription')?.fields ?? [];
+        statement = { sql, types: parse.parseDescribeStatementResults(described), fields };
+        statements.set(name, statement);
+      }
+      const values = params.map((value, i) => {
+        if (value === null || value === undefined) return null;
+        const serialize = pg.serializers[statement.types[i]];
+        return serialize ? serialize(value) : value.toString();
+      });
+      messages.push(...(await pg.execProtocolStream(joined([S.bind({ statement: name, values }), S.execute({})]), local)));
+    } finally {
+      messages.push(...(await pg.execProtocolStream(S.sync(), local)));
+    }
+    const rowDescription = { name: 'rowDescription', fields: statement.fields };
+    return parse.parseResults([rowDescription, ...messages.filter((m) => m.name !== 'rowDescription')], pg.parsers)[0].rows;
+  };
+  if (tx !== undefined) {
+    opened(tx);
+    return pg.runExclusive(once);
+  }
+  const rows = await pg._runExclusiveTransaction(() => pg.runExclusive(once));
+  await pg.syncToFs();
+  return rows;
+}
+
 async function run(message) {
   switch (message.op) {
     case 'query':
+      if (message.prepare) return prepared(message.prepare, message.sql, message.params, message.tx);
       return (await target(message.tx).query(message.sql, message.params)).rows;
     case 'exec':
       await target(message.tx).exec(message.sql);

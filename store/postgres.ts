@@ -1,15 +1,20 @@
 import pg from 'pg';
-import { countingDb, type Db, type Executor } from './Db.js';
+import { countingDb, type Db, type Executor, type QueryOptions } from './Db.js';
 
 // DATE columns come back as text (YYYY-MM-DD) rather than as a JS Date at local midnight,
 // which would shift the day in any time zone west of UTC. Same behaviour as PGlite below.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
+/** `pg`'s query config: with `prepare`, a named statement, which `pg` parses once per connection. */
+function statement(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined): pg.QueryConfig {
+  return { text: sql, values: params ? [...params] : undefined, ...(options?.prepare ? { name: options.prepare } : {}) };
+}
+
 function clientExecutor(client: pg.PoolClient): Executor {
   return {
-    async query<R>(sql: string, params?: readonly unknown[]) {
-      const result = await client.query(sql, params ? [...params] : undefined);
+    async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+      const result = await client.query(statement(sql, params, options));
       return result.rows as R[];
     },
     async exec(sql: string) {
@@ -28,8 +33,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
   const executor: Executor = {
-    async query<R>(sql: string, params?: readonly unknown[]) {
-      const result = await pool.query(sql, params ? [...params] : undefined);
+    async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+      const result = await pool.query(statement(sql, params, options));
       return result.rows as R[];
     },
     async exec(sql: string) {
