@@ -18,6 +18,7 @@
 // A notification is posted from inside PGlite's own callback, before the answer of the statement
 // (or COMMIT) that raised it, so the main thread sees the two in the same order as in process.
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
+import { Buffer } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 
 // DATE as text and BIGINT as number, exactly as store/postgres.ts configures `pg`.
@@ -86,20 +87,9 @@ async function end(tx, ok) {
   else await open.finished.catch(() => undefined);
 }
 
-/** Named statements parsed in this PGlite: name → { sql, types } (parameter type oids). */
+/** Named statements parsed in this PGlite: name → { sql, types, fields } (parameter type oids, the row description's fields). */
 const statements = new Map();
 const local = { syncToFs: false };
-
-/** Concatenates protocol messages into one, so PGlite takes them in one call. */
-function joined(messages) {
-  const out = new Uint8Array(messages.reduce((n, m) => n + m.length, 0));
-  let at = 0;
-  for (const m of messages) {
-    out.set(m, at);
-    at += m.length;
-  }
-  return out;
-}
 
 /**
  * Runs `sql` as the named statement `name`: parsed, analysed and described once, then only bound
@@ -128,7 +118,7 @@ async function prepared(name, sql, params = [], tx) {
         const serialize = pg.serializers[statement.types[i]];
         return serialize ? serialize(value) : value.toString();
       });
-      messages.push(...(await pg.execProtocolStream(joined([S.bind({ statement: name, values }), S.execute({})]), local)));
+      messages.push(...(await pg.execProtocolStream(Buffer.concat([S.bind({ statement: name, values }), S.execute({})]), local)));
     } finally {
       messages.push(...(await pg.execProtocolStream(S.sync(), local)));
     }
