@@ -111,5 +111,19 @@ export async function migrateAudit(db: Db): Promise<void> {
           FROM audit.record WHERE purged_at IS NULL GROUP BY 1, 2, 3, 4;
       `,
     },
+    {
+      // The case index queues new entries in GIN's pending list (fastupdate), and the insert
+      // that finds the list full folds all of it in. At the default 4 MB one append in about
+      // 12,000 gateway records took 0.3-0.4 s, with every request waiting for its record; at
+      // 128 kB the fold takes a few ms, as often as needed, and throughput is the same.
+      // Without the list (fastupdate off) the stalls go too, but PostgreSQL commits 15 % fewer
+      // records a second (docs/BENCHMARKS.md, "GIN pending list"). An older store's list is
+      // folded in once, here.
+      id: '005_record_cases_small_pending_list',
+      sql: `
+        ALTER INDEX audit.record_cases SET (gin_pending_list_limit = 128);
+        SELECT gin_clean_pending_list('audit.record_cases'::regclass);
+      `,
+    },
   ]);
 }
