@@ -47,6 +47,9 @@ describe.each(testStores)('facts notifications on $name', (store) => {
   it('notifies the case of a consent written, and the recipient of a transfer basis', async () => {
     await insertCase('EU-NOTIFY-2');
     const before = await version();
+    // On PostgreSQL the insert's own notification arrives on the listening connection when it
+    // arrives: wait for it, so that only the two writes below are counted.
+    await expect.poll(() => received).toContain(`${before} c EU-NOTIFY-2`);
     received.length = 0;
     await db.query(`INSERT INTO central.consent (case_ref, recipient, categories, purposes, valid_from, evidence_hash, recorded_by) VALUES ('EU-NOTIFY-2', $1, ARRAY['HEALTH'], ARRAY['CONTINUITY_OF_CARE'], now(), 'synthetic', 'test')`, [PARTNER]);
     await db.query(`INSERT INTO central.transfer_basis (exporter_member_state, recipient, instrument, reference, valid_from, recorded_by) VALUES ('DE', $1, 'DEROGATION', 'synthetic', DATE '2026-01-01', 'test')`, [PARTNER]);
