@@ -18,6 +18,8 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // Every response a test's gateway shapes is shaped by Apollo Gateway's own shaping too, and compared.
+    setupFiles: ['tests/setup/shaping.ts'],
     // Integration suites start real servers on ephemeral ports; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,

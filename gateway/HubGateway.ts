@@ -3,14 +3,17 @@
  * (`load`, `onSchemaLoadOrUpdate`, `stop`). Everything the hub adds around planning and
  * execution hangs here, so the federation engine itself stays replaceable behind one module.
  *
- * Today it gives the API schema's common scalars (CaseRef, CountryCode, Date, DateTime) their
+ * It gives the API schema's common scalars (CaseRef, CountryCode, Date, DateTime) their
  * validating parsers: Apollo Gateway treats custom scalars as opaque, so without this a malformed
- * reference would travel to a subgraph before being refused.
+ * reference would travel to a subgraph before being refused. And it has the engine's responses
+ * shaped by Continuum's compiled result shaping instead of Apollo's (gateway/shaping/): the same
+ * response, made without interpreting the operation once per object.
  */
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GatewayExecutor, GatewayInterface, GatewayLoadResult, GatewayUnsubscriber } from '@apollo/server-gateway-interface';
 import { isScalarType, type GraphQLSchema } from 'graphql';
 import { scalarResolvers } from '../contract/index.js';
+import { installShaping, shapeResponsesOf } from './shaping/index.js';
 
 export interface SchemaUpdate {
   apiSchema: GraphQLSchema;
@@ -21,14 +24,21 @@ export type ExecutorWrapper = (inner: GatewayExecutor) => GatewayExecutor;
 
 export class HubGateway implements GatewayInterface {
   private readonly listeners = new Set<(update: SchemaUpdate) => void>();
+  /** Why Apollo Gateway's own result shaping is still in use, or null when Continuum's is. */
+  readonly shapingUnavailable: string | null;
 
   constructor(
     readonly engine: ApolloGateway,
     private readonly wrapExecutor: ExecutorWrapper = (inner) => inner,
     onSchema: (update: SchemaUpdate) => void = () => {},
   ) {
+    this.shapingUnavailable = installShaping();
     engine.onSchemaLoadOrUpdate((update) => {
       validateScalarInputs(update.apiSchema);
+      // The engine's federation-internals API schema, set just before it notifies: every
+      // operation it executes is built on it, which is how the shaping stage knows the engine.
+      const internal = (engine as unknown as { apiSchema?: unknown }).apiSchema;
+      if (this.shapingUnavailable === null && typeof internal === 'object' && internal !== null) shapeResponsesOf(internal);
       onSchema(update);
       for (const listener of this.listeners) listener(update);
     });
