@@ -29,7 +29,9 @@
  * the data is Apollo's, selection by selection: it visits what Apollo visits, in the same order,
  * which is what makes errors and their order the same. Malformed subgraph data Apollo refuses with
  * an assertion (a list where an object belongs, a non-string `__typename`) is refused here with a
- * `ShapingError`, whose message names the type and path but never the value (it may be personal).
+ * `ShapingError`, whose message names schema types only: never the value (it may be personal data)
+ * nor a response path or variable (aliases and variable names are the client's words, and the
+ * message of an unexpected error reaches the operator's log).
  *
  * Equivalence is tested against Apollo's own function: tests/shaping/shapeResponse.test.ts (cases
  * by hand) and shapeResponse.property.test.ts (generated operations and data), and every response
@@ -228,7 +230,7 @@ class Shaping {
     const argument = directive.arguments().if;
     if (!(argument instanceof Variable)) return argument;
     const value = this.variables[argument.name];
-    if (typeof value !== 'boolean') throw new ShapingError(`@${directive.name}(if: $${argument.name}) has no boolean value`);
+    if (typeof value !== 'boolean') throw new ShapingError(`@${directive.name} has a condition variable without a boolean value`);
     return value;
   }
 
@@ -242,8 +244,6 @@ function describe(path: readonly (string | number)[], type: Type, parentType: Co
   const element = path[path.length - 1];
   return typeof element === 'string' ? `field ${String(parentType)}.${element}` : `array element of type ${String(type)} at index ${String(element)}`;
 }
-
-const at = (path: readonly (string | number)[]) => path.map((p) => (typeof p === 'number' ? '[]' : p)).join('.');
 
 /**
  * Applies one compiled selection set of `input` to `output`. True when a non-null violation
@@ -283,7 +283,7 @@ function apply(state: Shaping, input: Record<string, unknown>, compiled: Compile
       }
       case FRAGMENT: {
         const typename = input[typenameFieldName];
-        if (typename && typeof typename !== 'string') throw new ShapingError(`__typename is not a string at ${at(state.path) || 'the root'}`);
+        if (typename && typeof typename !== 'string') throw new ShapingError(`__typename is not a string on an object of ${String(parentType)}`);
         if (!applies(state, step, typename as string | undefined, parentType)) break;
         const sub = (step.sub ??= state.compile(step.selectionSet));
         if (apply(state, input, sub, output, step.condition ?? parentType)) return true;
@@ -316,7 +316,7 @@ function applies(state: Shaping, step: FragmentStep, typename: string | undefine
  * propagate) and `state.failed` (an error was reported for this value) before returning.
  */
 function update(state: Shaping, current: unknown, shape: Shape, value: unknown, step: FieldStep, parentType: CompositeType): unknown {
-  if (value === undefined) throw new ShapingError(`no value at ${at(state.path)}`);
+  if (value === undefined) throw new ShapingError(`no value for a field of ${String(parentType)}`);
   if (current === null || (current !== undefined && !step.selectionSet)) {
     state.invalid = false;
     state.failed = false;
@@ -343,10 +343,10 @@ function update(state: Shaping, current: unknown, shape: Shape, value: unknown, 
   }
   switch (shape.kind) {
     case LIST: {
-      if (!Array.isArray(value)) throw new ShapingError(`subgraph data is not a list for ${String(shape.type)} at ${at(state.path)}`);
-      if (current !== undefined && !Array.isArray(current)) throw new ShapingError(`response is not a list for ${String(shape.type)} at ${at(state.path)}`);
+      if (!Array.isArray(value)) throw new ShapingError(`subgraph data is not a list of ${String(shape.type)} (a field of ${String(parentType)})`);
+      if (current !== undefined && !Array.isArray(current)) throw new ShapingError(`the response holds no list of ${String(shape.type)} (a field of ${String(parentType)})`);
       const previous = current as unknown[] | undefined;
-      if (previous && previous.length !== value.length) throw new ShapingError(`lists of different lengths at ${at(state.path)}`);
+      if (previous && previous.length !== value.length) throw new ShapingError(`lists of ${String(shape.type)} of different lengths (a field of ${String(parentType)})`);
       const updated: unknown[] = [];
       let nullify = false;
       let failed = false;
@@ -363,11 +363,11 @@ function update(state: Shaping, current: unknown, shape: Shape, value: unknown, 
       return nullify ? null : updated;
     }
     case COMPOSITE: {
-      if (!step.selectionSet) throw new ShapingError(`no selection for ${String(shape.type)} at ${at(state.path)}`);
-      if (typeof value !== 'object') throw new ShapingError(`subgraph data is not an object for ${String(shape.type)} at ${at(state.path)}`);
-      if (current !== undefined && typeof current !== 'object') throw new ShapingError(`response is not an object for ${String(shape.type)} at ${at(state.path)}`);
+      if (!step.selectionSet) throw new ShapingError(`no selection for ${String(shape.type)} (a field of ${String(parentType)})`);
+      if (typeof value !== 'object') throw new ShapingError(`subgraph data is not an object of ${String(shape.type)} (a field of ${String(parentType)})`);
+      if (current !== undefined && typeof current !== 'object') throw new ShapingError(`the response holds no object of ${String(shape.type)} (a field of ${String(parentType)})`);
       const typename = (value as Record<string, unknown>)[typenameFieldName];
-      if (typename !== undefined && typeof typename !== 'string') throw new ShapingError(`__typename is not a string at ${at(state.path)}`);
+      if (typename !== undefined && typeof typename !== 'string') throw new ShapingError(`__typename is not a string on an object of ${String(shape.type)}`);
       let type: CompositeType = shape.type;
       if (typename) {
         const named = state.typeOf(typename);
@@ -386,7 +386,7 @@ function update(state: Shaping, current: unknown, shape: Shape, value: unknown, 
       return bubbled ? null : object;
     }
     case LEAF: {
-      if (current !== undefined) throw new ShapingError(`a leaf answered twice at ${at(state.path)}`);
+      if (current !== undefined) throw new ShapingError(`a value of ${String(shape.type)} answered twice (a field of ${String(parentType)})`);
       const valid = shape.custom || isValidLeafValue(state.schema, value, shape.type as Parameters<typeof isValidLeafValue>[2]);
       if (!valid) state.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describe(state.path, shape.type, parentType)}.`, { path: [...state.path] }));
       state.failed = !valid;

@@ -185,4 +185,17 @@ describe('introspection and malformed data', () => {
     const { ours } = shapeBothWays(schema, '{ me { name } }', { me: 'Synthetic Person' });
     expect((ours as Error).message).not.toContain('Synthetic');
   });
+
+  it("never puts the client's names in its message (the operator's log gets it): no alias, no variable", () => {
+    const refused = [
+      shapeBothWays(schema, '{ clientAlias: people { name } }', { clientAlias: { name: 'a' } }).ours,
+      shapeBothWays(schema, '{ clientAlias: me { name } }', { clientAlias: 'a' }).ours,
+      shapeBothWays(schema, '{ clientAlias: file { id } }', { clientAlias: { __typename: 7, id: 'x' } }).ours,
+      shapeBothWays(schema, 'query ($clientVariable: Boolean = true) { version @skip(if: $clientVariable) }', { version: '1' }, { clientVariable: null }).ours,
+    ];
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(ShapingError);
+      expect((error as Error).message).not.toMatch(/clientAlias|clientVariable/);
+    }
+  });
 });
