@@ -33,10 +33,30 @@ export function fieldCategories(sdl: string): Map<string, DataCategory> {
 }
 
 /**
+ * The last answer, by the field's parent path and source: graphql-js resolves an object's fields
+ * one after another with one parent path object (`info.path.prev`) made for that object in that
+ * execution, so a field with the same parent path and source as the one before belongs to the
+ * same case, and the path walk and the reference check are done once per object, not per field.
+ */
+let lastParent: object | undefined;
+let lastSource: unknown;
+let lastRef: string | null = null;
+
+/**
  * The case a field belongs to: for entity fetches, the representation the gateway sent at that
  * index; otherwise the nearest object on the way that carries a case reference (`ref`/`caseRef`).
  */
 export function caseRefOf(source: unknown, info: GraphQLResolveInfo): string | null {
+  const parent = info.path.prev;
+  if (parent !== undefined && parent === lastParent && source === lastSource) return lastRef;
+  const ref = findCaseRef(source, info);
+  lastParent = parent;
+  lastSource = source;
+  lastRef = ref;
+  return ref;
+}
+
+function findCaseRef(source: unknown, info: GraphQLResolveInfo): string | null {
   let root = info.path;
   while (root.prev) root = root.prev;
   if (root.key === '_entities') {
