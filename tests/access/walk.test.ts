@@ -126,6 +126,33 @@ describe('what the final walk answers and records', () => {
     expect(denied).toEqual([{ category: 'HEALTH', code: 'TRANSFER_BLOCKED', rule: 'transfer.no-recorded-basis', paths: ['case.memberStateFile.medical'] }]);
   });
 
+  it("records each case's own legal basis and denial reason, also when two cases touched exactly the same paths", () => {
+    // One pattern may serve many cases only when what it says is true of each: the same paths
+    // and the same reasons. Here both cases answer the same fields, by different bases, and are
+    // denied the same field for different reasons.
+    const query = `query { cases(first: 2) { edges { node { ref memberStateFile { localReference medical { fitToTravel } } } } } }`;
+    const data = {
+      cases: { edges: [A, B].map((ref) => ({ node: { [REF_KEY]: ref, ref, memberStateFile: { [TYPE_KEY]: 'BelgianCaseFile', [REF_KEY]: ref, localReference: 'x', medical: { fitToTravel: true } } } })) },
+    };
+    const byConsent = (rule: string) => ({ released: true, rule, basis: 'CONSENT' }) as Decision;
+    const finished = finish(query, data, {
+      decisions: {
+        [A]: new Map([['CASE_ADMIN', ALL_RELEASED.get('CASE_ADMIN')!], ['HEALTH', { released: false, code: 'CONSENT_REQUIRED', rule: 'partner.continuity-of-care' } as Decision]]),
+        [B]: new Map([['CASE_ADMIN', byConsent('partner.case-work')], ['HEALTH', { released: false, code: 'NO_RELATIONSHIP', rule: 'case.not-a-party' } as Decision]]),
+      },
+    });
+    const recorded = Object.fromEntries(
+      finished.cases.cases.map(({ ref, access }) => {
+        const pattern = finished.cases.accesses[access]!;
+        return [ref, { released: pattern.released.map((r) => `${r.category} ${r.basis} ${r.rule}`), denied: pattern.denied.map((d) => `${d.category} ${d.code} ${d.rule}`) }];
+      }),
+    );
+    expect(recorded).toEqual({
+      [A]: { released: ['CASE_ADMIN LEGAL_OBLIGATION ms-officer.case-work'], denied: ['HEALTH CONSENT_REQUIRED partner.continuity-of-care'] },
+      [B]: { released: ['CASE_ADMIN CONSENT partner.case-work'], denied: ['HEALTH NO_RELATIONSHIP case.not-a-party'] },
+    });
+  });
+
   it('removes from an object every key the operation does not ask of it', () => {
     const query = `query { case(ref: "${A}") { status } }`;
     const data = { case: { [REF_KEY]: A, status: 'COUNSELLING', memberStateFile: { person: { familyName: 'x' } } } };
