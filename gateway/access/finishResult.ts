@@ -35,6 +35,9 @@ interface CaseEntry {
   order: number[];
   ascending: boolean;
   reasons: Map<string, { released: boolean; reason: string; rule: string }>;
+  /** Each reason's number (AccessSummary.reasonId), in the order first set, and whether ascending. */
+  reasonIds: number[];
+  reasonsAscending: boolean;
 }
 
 /**
@@ -48,6 +51,9 @@ class AccessSummary {
   private readonly slots: { released: boolean; category: string; path: string }[] = [];
   private readonly slotIds = [new Map<string, Map<string, number>>(), new Map<string, Map<string, number>>()];
   private readonly byCase = new Map<string, CaseEntry>();
+  /** Every distinct (released or denied category, basis or code, rule), numbered once per response. */
+  private readonly reasonIds = new Map<string, Map<string, Map<string, number>>>();
+  private reasonCount = 0;
   /** The case the last field belonged to: a walk hands an object's fields one after another. */
   private lastRef: string | null = null;
   private lastEntry: CaseEntry | null = null;
@@ -55,7 +61,7 @@ class AccessSummary {
   touch(ref: string): CaseEntry {
     if (ref === this.lastRef) return this.lastEntry!;
     let entry = this.byCase.get(ref);
-    if (!entry) this.byCase.set(ref, (entry = { slots: new Set(), order: [], ascending: true, reasons: new Map() }));
+    if (!entry) this.byCase.set(ref, (entry = { slots: new Set(), order: [], ascending: true, reasons: new Map(), reasonIds: [], reasonsAscending: true }));
     this.lastRef = ref;
     this.lastEntry = entry;
     return entry;
@@ -77,7 +83,23 @@ class AccessSummary {
       entry.order.push(slot);
     }
     const key = released ? category : `!${category}`;
-    if (!entry.reasons.has(key)) entry.reasons.set(key, { released, reason, rule });
+    if (!entry.reasons.has(key)) {
+      entry.reasons.set(key, { released, reason, rule });
+      const id = this.reasonId(key, reason, rule);
+      const ids = entry.reasonIds;
+      if (ids.length > 0 && id < ids[ids.length - 1]!) entry.reasonsAscending = false;
+      ids.push(id);
+    }
+  }
+
+  private reasonId(key: string, reason: string, rule: string): number {
+    let byReason = this.reasonIds.get(key);
+    if (!byReason) this.reasonIds.set(key, (byReason = new Map()));
+    let byRule = byReason.get(reason);
+    if (!byRule) byReason.set(reason, (byRule = new Map()));
+    let id = byRule.get(rule);
+    if (id === undefined) byRule.set(rule, (id = this.reasonCount++));
+    return id;
   }
 
   result(): CaseAccesses {
@@ -93,7 +115,9 @@ class AccessSummary {
       const entry = this.byCase.get(ref)!;
       // Slots are numbered as the walk first meets them, so most cases touched theirs in order.
       const slots = entry.ascending ? entry.order : [...entry.order].sort((a, b) => a - b);
-      const reasons = [...entry.reasons].map(([key, r]) => `${key}|${r.reason}|${r.rule}`).sort();
+      // Cases with the same slots and the same reasons share a pattern: reasons are compared by
+      // their numbers, one per distinct (category, basis or code, rule) in this response.
+      const reasons = entry.reasonsAscending ? entry.reasonIds : [...entry.reasonIds].sort((a, b) => a - b);
       const signature = `${slots.join(',')}#${reasons.join(',')}`;
       let access = patterns.get(signature);
       if (access === undefined) {
