@@ -24,21 +24,31 @@ export type ExecutorWrapper = (inner: GatewayExecutor) => GatewayExecutor;
 
 export class HubGateway implements GatewayInterface {
   private readonly listeners = new Set<(update: SchemaUpdate) => void>();
-  /** Why Apollo Gateway's own result shaping is still in use, or null when Continuum's is. */
-  readonly shapingUnavailable: string | null;
 
+  /**
+   * `onShapingUnavailable` hears why responses are shaped by Apollo Gateway's own shaping (same
+   * responses, more CPU): the stage could not be replaced, or the engine does not keep its API
+   * schema where the hub reads it. Called at most once per reason.
+   */
   constructor(
     readonly engine: ApolloGateway,
     private readonly wrapExecutor: ExecutorWrapper = (inner) => inner,
     onSchema: (update: SchemaUpdate) => void = () => {},
+    onShapingUnavailable: (reason: string) => void = () => {},
   ) {
-    this.shapingUnavailable = installShaping();
+    const unavailable = installShaping();
+    if (unavailable) onShapingUnavailable(unavailable);
+    let reportedMissing = false;
     engine.onSchemaLoadOrUpdate((update) => {
       validateScalarInputs(update.apiSchema);
       // The engine's federation-internals API schema, set just before it notifies: every
       // operation it executes is built on it, which is how the shaping stage knows the engine.
       const internal = (engine as unknown as { apiSchema?: unknown }).apiSchema;
-      if (this.shapingUnavailable === null && typeof internal === 'object' && internal !== null) shapeResponsesOf(internal);
+      if (unavailable === null && typeof internal === 'object' && internal !== null) shapeResponsesOf(internal);
+      else if (unavailable === null && !reportedMissing) {
+        reportedMissing = true;
+        onShapingUnavailable("Apollo Gateway's engine has no API schema where the hub reads it (ApolloGateway.apiSchema)");
+      }
       onSchema(update);
       for (const listener of this.listeners) listener(update);
     });

@@ -184,14 +184,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
   });
 
-  const hubGateway = new HubGateway(gateway, (inner) => enforcingExecutor(runtime)(statistics.wrap(inner)), ({ apiSchema, coreSupergraphSdl }) => {
-    runtime.update(apiSchema, coreSupergraphSdl);
-    statistics.update(coreSupergraphSdl);
-    supergraphLoaded = true;
-  });
-  if (hubGateway.shapingUnavailable) {
-    app.log.warn({ engine: 'apollo-gateway', reason: hubGateway.shapingUnavailable }, "Continuum's result shaping is not in place; responses are shaped by Apollo Gateway's own (same responses, more CPU)");
-  }
+  const hubGateway = new HubGateway(
+    gateway,
+    (inner) => enforcingExecutor(runtime)(statistics.wrap(inner)),
+    ({ apiSchema, coreSupergraphSdl }) => {
+      runtime.update(apiSchema, coreSupergraphSdl);
+      statistics.update(coreSupergraphSdl);
+      supergraphLoaded = true;
+    },
+    (reason) => app.log.warn({ engine: 'apollo-gateway', reason }, "Continuum's result shaping is not in place; responses are shaped by Apollo Gateway's own (same responses, more CPU)"),
+  );
 
   const apollo = new ApolloServer<HubContext>({
     gateway: hubGateway,

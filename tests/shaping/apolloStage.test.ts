@@ -8,6 +8,9 @@
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApolloGateway } from '@apollo/gateway';
+import { buildSchema } from 'graphql';
+import { HubGateway, type SchemaUpdate } from '../../gateway/HubGateway.js';
 import { installShaping, shapeResponsesOf, shapingCounts, type ShapingInput, type ShapingOutput } from '../../gateway/shaping/index.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
@@ -46,6 +49,19 @@ describe('the shaping stage of Apollo Gateway', () => {
     const { data } = stage().computeResponse({ operation: operationOf(schema, '{ version }'), variables: {}, input: { version: '1' }, introspectionHandling: () => null });
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
     expect(shapingCounts().shaped).toBe(before.shaped + 1);
+  });
+});
+
+describe('a hub gateway whose engine does not say its API schema', () => {
+  it('reports that its responses are shaped by Apollo, instead of going on silently', () => {
+    // An engine as an upgrade might leave it: it notifies schema updates but no longer keeps the
+    // federation-internals API schema where the hub reads it.
+    let notify: (update: SchemaUpdate) => void = () => {};
+    const engine = { onSchemaLoadOrUpdate: (listener: (update: SchemaUpdate) => void) => ((notify = listener), () => {}) } as unknown as ApolloGateway;
+    const reasons: string[] = [];
+    new HubGateway(engine, undefined, undefined, (reason) => reasons.push(reason));
+    notify({ apiSchema: buildSchema('type Query { version: String }'), coreSupergraphSdl: '' });
+    expect(reasons).toEqual(["Apollo Gateway's engine has no API schema where the hub reads it (ApolloGateway.apiSchema)"]);
   });
 });
 
