@@ -9,7 +9,7 @@ export { AuditWriter, AuditUnavailableError, type AuditWriterOptions } from './A
 export { verifyChain, type VerificationReport, type Problem, type ProblemKind, type ExternalCheckpoint, type ExternalCheckpointResult, type VerifyOptions } from './verify.js';
 export { ensureAuditKeys, generateAuditKeys, importAuditPublicKey, readPublicJwk, type AuditKeys } from './keys.js';
 export { signCheckpoint, storedCheckpoint, verifyCheckpoint, type CheckpointClaims, type StoredCheckpoint } from './checkpoint.js';
-export { canonicalJson, contentHash, chainHash, sha256Hex, storedContent, type StoredForms } from './chain.js';
+export { canonicalJson, contentHash, outOfOrderObjects, chainHash, sha256Hex, storedContent, type StoredForms } from './chain.js';
 export { applyRetention, type RetentionPolicy, type RetentionResult } from './retention.js';
 export { columnMismatches, recordColumnsOf, DERIVED_COLUMNS, type DerivedColumn, type RecordColumns } from './columns.js';
 export {

@@ -150,13 +150,14 @@ export function groupCaseAccesses(cases: readonly CaseAccess[]): CaseAccesses {
     const key = JSON.stringify([released, denied]);
     let access = patternIndex.get(key);
     if (access === undefined) {
+      // Keys in RFC 8785 order, as the gateway builds them (the writer then serialises without copying).
       access = grouped.accesses.push({
-        released: released.map((r) => ({ ...r, paths: r.paths.map(indexOf) })),
-        denied: denied.map((d) => ({ ...d, paths: d.paths.map(indexOf) })),
+        denied: denied.map(({ category, code, paths, rule }) => ({ category, code, paths: paths.map(indexOf), rule })),
+        released: released.map(({ basis, category, paths, rule }) => ({ basis, category, paths: paths.map(indexOf), rule })),
       }) - 1;
       patternIndex.set(key, access);
     }
-    grouped.cases.push({ ref, access });
+    grouped.cases.push({ access, ref });
   }
   return grouped;
 }

@@ -115,6 +115,11 @@ function outcomeOf(errors: readonly ResultError[], hasData: boolean, released: n
 /** The outcome of a request refused before execution (parse, validation, limits): nothing released. */
 const NOTHING_RAN: AccessOutcome = Object.freeze({ cases: { cases: [], accesses: [], paths: [] }, operationHash: null, subgraphs: [], incidents: [] });
 
+/** The caller as a record names them: keys in RFC 8785 order, so the writer copies nothing. */
+function callerOf(caller: Pick<Caller, 'country' | 'issuer' | 'officialId' | 'organisation' | 'roles'>): NonNullable<AuditContent['caller']> {
+  return { country: caller.country, issuer: caller.issuer, officialId: caller.officialId, organisation: caller.organisation, roles: [...caller.roles] };
+}
+
 /** A record whose `responseHash` is still to be set from the body as sent (`recordResponses`). */
 export type UnsealedRecord = Omit<AuditContent, 'responseHash'>;
 
@@ -141,21 +146,17 @@ export function buildAccessRecord(ctx: GraphQLRequestContextWillSendResponse<Hub
         : {}),
     time: new Date().toISOString(),
     requestId,
-    caller: {
-      issuer: access.caller.issuer,
-      organisation: access.caller.organisation,
-      country: access.caller.country,
-      officialId: access.caller.officialId,
-      roles: [...access.caller.roles],
-    },
+    // Objects under the top level are built with their keys in RFC 8785 order, so the writer's
+    // canonical JSON stringifies them as they are (audit/chain.ts canonicalJson).
+    caller: callerOf(access.caller),
     purpose: access.purpose,
-    operation: ctx.operation ? { type: ctx.operation.operation, name: ctx.operationName ?? null, hash: outcome.operationHash ?? ctx.queryHash ?? '' } : null,
+    operation: ctx.operation ? { hash: outcome.operationHash ?? ctx.queryHash ?? '', name: ctx.operationName ?? null, type: ctx.operation.operation } : null,
     outcome: outcomeOf(result.errors ?? [], result.data !== null && result.data !== undefined, released, denied),
     subgraphs: [...outcome.subgraphs],
     cases,
     accesses,
     paths,
-    incidents: outcome.incidents.map((i) => ({ ...i })),
+    incidents: outcome.incidents.map(({ code, coordinate, rule, subgraph }) => ({ code, coordinate, rule, subgraph })),
     ...(statistics ? { statistics } : {}),
     requestHash: sha256Hex(JSON.stringify({ query: ctx.request.query ?? null, operationName: ctx.request.operationName ?? null, variables: ctx.request.variables ?? null })),
   };
@@ -210,7 +211,7 @@ export function refusalRecord(refusal: Refusal): AuditContent {
     kind: 'ACCESS',
     time: new Date().toISOString(),
     requestId: refusal.requestId,
-    caller: caller ? { issuer: caller.issuer, organisation: caller.organisation, country: caller.country, officialId: caller.officialId, roles: [...caller.roles] } : null,
+    caller: caller ? callerOf(caller) : null,
     purpose: refusal.purpose ?? null,
     operation: null,
     outcome: refusal.outcome,

@@ -124,7 +124,8 @@ class AccessSummary {
         access = result.accesses.push(this.pattern(slots, entry.reasons, indexOf)) - 1;
         patterns.set(signature, access);
       }
-      result.cases.push({ ref, access });
+      // Keys in RFC 8785 order here and in the patterns: the audit writer serialises them as they are.
+      result.cases.push({ access, ref });
     }
     return result;
   }
@@ -146,9 +147,11 @@ class AccessSummary {
         denied.set(slot.category, entry);
       }
     }
-    const sorted = <T extends { category: string; paths: string[] }>(entries: Map<string, T>) =>
-      [...entries.values()].sort((a, b) => (a.category < b.category ? -1 : 1)).map((e) => ({ ...e, paths: e.paths.sort().map(indexOf) }));
-    return { released: sorted(released), denied: sorted(denied) };
+    const byCategory = <T extends { category: string }>(entries: Map<string, T>) => [...entries.values()].sort((a, b) => (a.category < b.category ? -1 : 1));
+    return {
+      denied: byCategory(denied).map(({ category, code, paths, rule }) => ({ category, code, paths: paths.sort().map(indexOf), rule })),
+      released: byCategory(released).map(({ basis, category, paths, rule }) => ({ basis, category, paths: paths.sort().map(indexOf), rule })),
+    };
   }
 }
 

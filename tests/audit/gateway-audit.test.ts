@@ -3,8 +3,8 @@
  * PGlite and on PostgreSQL — and personal data is refused while the log cannot be written.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseAccessesOf, verifyChain, type AuditContent } from '../../audit/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { caseAccessesOf, outOfOrderObjects, verifyChain, type AuditContent } from '../../audit/index.js';
 import { syntheticCases } from '../../subgraphs/kit/index.js';
 import { startTestFederation, type TestFederation } from '../harness/federation.js';
 import { postGraphQL } from '../harness/graphql.js';
@@ -138,6 +138,29 @@ describe.each(testStores)('audit through the gateway on $name', (store) => {
     );
     const [record] = await recordsOf(requestId);
     expect(record).toMatchObject({ kind: 'CONSENT_CHANGE', cases: [c.ref], content: { operation: { type: 'mutation' } } });
+  });
+
+  it('hands the writer records whose every object below the top is in canonical key order, so serialising one copies nothing', async () => {
+    // canonicalJson (audit/chain.ts) rebuilds only the objects out of RFC 8785 order; the top
+    // level always is (the writer adds the id last), everything the gateway builds under it is not.
+    const appended: unknown[] = [];
+    const append = federation.audit.append.bind(federation.audit);
+    const spy = vi.spyOn(federation.audit, 'append').mockImplementation((content) => {
+      appended.push(content);
+      return append(content);
+    });
+    try {
+      const c = belgian[3]!;
+      await send('be-counsellor', 'RETURN_COUNSELLING', ONE_CASE, { ref: c.ref });
+      await send('iq-partner', 'REINTEGRATION_ASSISTANCE', ONE_CASE, { ref: c.ref });
+      await send('be-counsellor', 'RETURN_COUNSELLING', 'query Page { cases(first: 10) { edges { node { ref status memberStateFile { person { familyName } } } } } }', {});
+      await postGraphQL(federation.gateway.url, ONE_CASE, { ref: c.ref }, { authorization: 'Bearer not-a-token', 'x-purpose': 'RETURN_COUNSELLING' });
+    } finally {
+      spy.mockRestore();
+    }
+
+    expect(appended).toHaveLength(4);
+    for (const record of appended) expect(outOfOrderObjects(record).filter((path) => path !== '')).toEqual([]);
   });
 
   it('refuses personal data with AUDIT_UNAVAILABLE while the log cannot be written, and serves again once it can', async () => {
