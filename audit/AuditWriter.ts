@@ -106,6 +106,17 @@ export class AuditWriter {
    * a failure). Only a guess to compare-and-set against: a wrong one costs a retry under the lock.
    */
   private tail: { seq: number; hash: string } | null = null;
+  /**
+   * The append statement sent last, settled or not. Over a pool of connections (PostgreSQL) a
+   * batch goes to the store only once the one ahead of it has been answered: sent at once on
+   * another connection, it could reach the head row first, miss its compare-and-set and be redone
+   * under the lock (a quarter of the batches at 256 in flight, docs/BENCHMARKS.md § Audit store).
+   * It is serialised and chained meanwhile, so the hub's work on it still overlaps the store's on
+   * the batch ahead. Embedded PGlite is one session that runs statements in the order sent, so
+   * there a batch is sent at once and queues behind the one ahead with no gap (`inOrder`).
+   */
+  private lastStatement: Promise<unknown> = Promise.resolve();
+  private readonly inOrder: boolean;
   /** The newest checkpoint this writer knows of; null until read. Another replica's may be newer. */
   private lastCheckpoint: { seq: number; signedAt: number } | null = null;
   readonly stats = { written: 0, batches: 0, failedBatches: 0, checkpoints: 0, lastBatchSize: 0, lastCommitMs: 0 };
@@ -119,6 +130,7 @@ export class AuditWriter {
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 10_000;
     this.maxBatch = options.maxBatch ?? 500;
     this.pipeline = Math.max(1, options.pipeline ?? 2);
+    this.inOrder = db.kind === 'pglite';
     // Seals the tail of the chain even when traffic stops.
     this.timer = setInterval(() => void this.checkpointIfDue(true).catch(() => {}), this.checkpointIntervalMs);
     this.timer.unref();
@@ -296,7 +308,13 @@ export class AuditWriter {
    */
   private async commitAfter(expected: { seq: number; hash: string }, rows: ReturnType<AuditWriter['chained']>): Promise<{ seq: number; hash: string }[] | null> {
     const last = rows[rows.length - 1]!;
-    const inserted = await this.db.query<{ seq: number }>(
+    let answered = () => {};
+    if (!this.inOrder) {
+      const ahead = this.lastStatement;
+      this.lastStatement = new Promise<void>((resolve) => (answered = resolve));
+      await ahead;
+    }
+    const statement = this.db.query<{ seq: number }>(
       `WITH moved AS (
          UPDATE audit.chain_head SET seq = $16, hash = $17 WHERE id AND seq = $18 AND hash = $19 RETURNING seq
        ),
@@ -306,6 +324,7 @@ export class AuditWriter {
       // its 2.5 ms for a batch of one (docs/BENCHMARKS.md).
       { prepare: 'continuum_audit_append' },
     );
+    const inserted = await statement.finally(answered);
     if (inserted.length === 0) return null;
     if (inserted.length !== rows.length) throw new Error('audit batch partly inserted');
     return rows.map((r) => ({ seq: r.seq, hash: r.hash }));

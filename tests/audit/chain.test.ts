@@ -412,4 +412,45 @@ describe.each(testStores)('audit chain on $name', (store) => {
     await writer.checkpointIfDue(true);
     expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 5, lastSeq: 5, sealedUpTo: 5 });
   });
+
+  /** `db` with the writer's batch statements held back while `hold` says so, and its transactions counted. */
+  const slowStore = (hold: (sql: string, options?: { prepare?: string }) => number) => {
+    const seen = { transactions: 0 };
+    const slow: Db = {
+      ...db,
+      query: async (sql, params, options) => {
+        const ms = hold(sql, options);
+        if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+        return db.query(sql, params, options);
+      },
+      transaction: (fn) => {
+        seen.transactions++;
+        return db.transaction(fn);
+      },
+    };
+    return { slow, seen };
+  };
+
+  // Over a pool of connections only: embedded PGlite is one session that runs statements in the order sent.
+  it.runIf(store.name === 'postgres')('sends a batch behind another only once that one is answered, so reaching the store first never costs it a redo under the lock', async () => {
+    // The first pipelined batch's statement is slow to leave (a busy connection, a slow network):
+    // sent at once on another connection, the batch behind it would find the head not yet moved
+    // and be redone in a locked transaction.
+    let batches = 0;
+    const { slow, seen } = slowStore((_sql, options) => (options?.prepare === 'continuum_audit_append' && ++batches === 1 ? 50 : 0));
+    const pipelined = new AuditWriter(slow, keys, { checkpointEvery: 1_000_000, checkpointIntervalMs: 3_600_000 });
+    try {
+      await pipelined.append(record(1));
+      const before = seen.transactions;
+      // Six records in one turn: two batches of three, the second chained from the head the first will leave.
+      const placed = await Promise.all([2, 3, 4, 5, 6, 7].map((i) => pipelined.append(record(i))));
+
+      expect(placed.map((p) => p.seq)).toEqual([2, 3, 4, 5, 6, 7]);
+      expect(pipelined.stats.batches).toBe(3);
+      expect(seen.transactions - before).toBe(0);
+    } finally {
+      await pipelined.close();
+    }
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 7, lastSeq: 7, sealedUpTo: 7 });
+  });
 });
