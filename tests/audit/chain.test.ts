@@ -3,7 +3,7 @@
  * kind of tampering is detected and located — on PGlite and on PostgreSQL.
  */
 import canonicalize from 'canonicalize';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   applyRetention,
   caseAccessesOf,
@@ -452,5 +452,44 @@ describe.each(testStores)('audit chain on $name', (store) => {
       await pipelined.close();
     }
     expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 7, lastSeq: 7, sealedUpTo: 7 });
+  });
+
+  it('resolves a batch\'s records once they are committed, without waiting for the checkpoint they make due', async () => {
+    // Signing a checkpoint waits on the head row's lock behind any batch in flight; a record is
+    // durable without it, so a request waiting for its record must not wait for the seal too.
+    let gate: Promise<void> | null = null;
+    let open = () => {};
+    let checkpoints = 0;
+    const gated: Db = {
+      ...db,
+      transaction: (fn) =>
+        db.transaction((tx) =>
+          fn({
+            ...tx,
+            query: async (sql, params, options) => {
+              if (sql.startsWith('INSERT INTO audit.checkpoint')) {
+                checkpoints++;
+                await gate;
+              }
+              return tx.query(sql, params, options);
+            },
+          }),
+        ),
+    };
+    const sealing = new AuditWriter(gated, keys, { checkpointEvery: 3, checkpointIntervalMs: 3_600_000 });
+    try {
+      await sealing.append(record(1)); // the first batch extends the chain under the lock and seals it there
+      gate = new Promise<void>((resolve) => (open = resolve));
+      const appended = Promise.all([2, 3, 4].map((i) => sealing.append(record(i))));
+      const first = await Promise.race([appended, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2_000))]);
+
+      expect(first).toEqual([{ seq: 2, hash: expect.any(String) }, { seq: 3, hash: expect.any(String) }, { seq: 4, hash: expect.any(String) }]);
+      // The checkpoint they made due is signed all the same, and is held at the gate until opened.
+      await vi.waitFor(() => expect(checkpoints).toBe(2));
+    } finally {
+      open();
+      await sealing.close();
+    }
+    expect(await verifyChain(db, keys.publicKey)).toMatchObject({ ok: true, records: 4, sealedUpTo: 4 });
   });
 });
